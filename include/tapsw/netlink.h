@@ -1,0 +1,76 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * netlink.h - rtnetlink through libmnl: read and change links (ifindex,
+ * state, MTU, MAC, txqueuelen) and watch link events.
+ *
+ * Requests are synchronous on a NETLINK_ROUTE socket with NLM_F_ACK; the
+ * kernel's extended ack text, when it sends one, is kept for the caller's
+ * error message (nl_strerror()).  The event monitor is a second socket
+ * subscribed to RTNLGRP_LINK; the daemon polls its fd and calls
+ * nl_monitor_read() when it is readable.
+ *
+ * All functions return 0 or a negative errno.
+ */
+#ifndef TAPSW_NETLINK_H
+#define TAPSW_NETLINK_H
+
+#include "tapsw.h"
+
+#include <net/if.h>
+
+struct nl;
+
+struct nl_link {
+	int ifindex;
+	char name[IF_NAMESIZE];
+	unsigned int mtu;
+	unsigned int txqlen;
+	uint8_t mac[6];
+	bool up;		/* IFF_UP */
+	bool carrier;		/* IFF_LOWER_UP */
+};
+
+/* nl_open() - a request socket.  NULL with errno set on failure. */
+struct nl *nl_open(void);
+void nl_close(struct nl *nl);
+/* the kernel's extack message for the last failed request, or "" */
+const char *nl_strerror(const struct nl *nl);
+
+/* nl_link_get() - look @name up in the caller's namespace.  -ENODEV if absent. */
+int nl_link_get(struct nl *nl, const char *name, struct nl_link *link);
+int nl_link_get_by_index(struct nl *nl, int ifindex, struct nl_link *link);
+int nl_link_set_up(struct nl *nl, int ifindex, bool up);
+int nl_link_set_mtu(struct nl *nl, int ifindex, unsigned int mtu);
+int nl_link_set_txqlen(struct nl *nl, int ifindex, unsigned int txqlen);
+/* nl_link_set_netns() - move @ifindex into the namespace open at @netns_fd */
+int nl_link_set_netns(struct nl *nl, int ifindex, int netns_fd);
+
+/* link events */
+enum nl_event_type {
+	NL_EVENT_NEWLINK,	/* appeared or changed (state, MTU, name) */
+	NL_EVENT_DELLINK,	/* deleted, or moved out of this namespace */
+};
+
+struct nl_event {
+	enum nl_event_type type;
+	struct nl_link link;
+	bool moved;		/* DELLINK because it moved to another netns
+				 * (IFLA_NEW_NETNSID present) */
+};
+
+typedef void (*nl_event_cb_t)(const struct nl_event *ev, void *arg);
+
+struct nl_monitor;
+
+struct nl_monitor *nl_monitor_open(void);
+void nl_monitor_close(struct nl_monitor *mon);
+/* the fd to poll for readability (non-blocking) */
+int nl_monitor_fd(const struct nl_monitor *mon);
+/*
+ * nl_monitor_read() - read every pending message and call @cb for each link
+ * event.  Returns 0 when drained, -ENOBUFS when the kernel dropped events
+ * (the caller should re-check its links), or another negative errno.
+ */
+int nl_monitor_read(struct nl_monitor *mon, nl_event_cb_t cb, void *arg);
+
+#endif /* TAPSW_NETLINK_H */
