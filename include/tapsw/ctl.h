@@ -1,0 +1,33 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ctl.h - the control socket server: a UNIX stream listener on the libuv
+ * loop, line framing per client, replies queued with a bound.
+ */
+#ifndef TAPSW_CTL_H
+#define TAPSW_CTL_H
+
+#include "tapsw.h"
+
+#include <sys/types.h>
+#include <uv.h>
+
+struct sw;
+struct ctl_server;
+
+struct ctl_server_config {
+	const char *path;
+	long group;		/* chown the socket to this gid, or -1 */
+};
+
+/*
+ * ctl_server_start() - create the socket's directory (0750) if missing,
+ * refuse to start if another tapswd answers on @cfg->path, replace a stale
+ * socket, listen.  Returns 0 or a negative errno with a message in @why.
+ */
+int ctl_server_start(uv_loop_t *loop, struct sw *sw,
+		     const struct ctl_server_config *cfg,
+		     struct ctl_server **srvp, char *why, size_t whylen);
+/* ctl_server_stop() - close the listener and every client, unlink the socket */
+void ctl_server_stop(struct ctl_server *srv);
+
+#endif /* TAPSW_CTL_H */

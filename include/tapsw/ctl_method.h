@@ -1,0 +1,38 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ctl_method.h - the control methods: one request in, one response out,
+ * against the switch's API.
+ *
+ * This is where JSON meets the switch: params are checked and turned into
+ * calls to port/fdb/switch functions, results into JSON objects.  No
+ * sockets here (ctl.c carries the lines), so the fuzzer and the unit tests
+ * drive it directly.
+ */
+#ifndef TAPSW_CTL_METHOD_H
+#define TAPSW_CTL_METHOD_H
+
+#include "tapsw.h"
+
+#include <jansson.h>
+
+struct sw;
+
+struct ctl_context {
+	struct sw *sw;
+	const char *socket_path;
+	uint64_t start_ms;	/* the loop clock at start-up, for uptime */
+	uint64_t now_ms;	/* the loop clock now: set before each request */
+};
+
+/*
+ * ctl_handle_line() - decode one request line, run it, encode the reply.
+ * Returns the reply line ('\n'-terminated, malloc()ed, length in *@len), or
+ * NULL when there is nothing to send (a notification).
+ */
+char *ctl_handle_line(struct ctl_context *ctx, const char *line, size_t len,
+		      size_t *out_len);
+
+/* ctl_method_names() - the method table's names, NULL-terminated */
+const char *const *ctl_method_names(void);
+
+#endif /* TAPSW_CTL_METHOD_H */

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * drop.h - why a frame was not forwarded.
+ *
+ * Every frame the switch drops is counted once, under one reason, on the
+ * port where it was dropped: ingress reasons on the port it came from,
+ * egress reasons on the port it could not be sent to.  The names are the
+ * keys of a port's "drop_reasons" object on the control socket.
+ */
+#ifndef TAPSW_DROP_H
+#define TAPSW_DROP_H
+
+#include "tapsw.h"
+
+enum drop_reason {
+	DROP_NONE = 0,
+	/* ingress */
+	DROP_RUNT,		/* shorter than an Ethernet header */
+	DROP_VLAN_TRUNCATED,	/* 802.1Q/802.1ad tag cut short */
+	DROP_SRC_MULTICAST,	/* multicast or broadcast source MAC */
+	DROP_SRC_ZERO,		/* all-zero source MAC */
+	DROP_LINK_LOCAL,	/* 01:80:c2:00:00:00-0f, never forwarded */
+	DROP_RX_ERROR,		/* read failed or frame too large to read */
+	/* egress */
+	DROP_OVERSIZE,		/* above the egress port's MTU */
+	DROP_PORT_DOWN,		/* egress port down (TAP down: EIO; or gone) */
+	DROP_TX_ERROR,		/* write failed otherwise */
+	DROP_REASON_MAX
+};
+
+static inline const char *drop_reason_name(enum drop_reason r)
+{
+	static const char *const names[DROP_REASON_MAX] = {
+		[DROP_NONE] = "none",
+		[DROP_RUNT] = "runt",
+		[DROP_VLAN_TRUNCATED] = "vlan_truncated",
+		[DROP_SRC_MULTICAST] = "src_multicast",
+		[DROP_SRC_ZERO] = "src_zero",
+		[DROP_LINK_LOCAL] = "link_local",
+		[DROP_RX_ERROR] = "rx_error",
+		[DROP_OVERSIZE] = "oversize",
+		[DROP_PORT_DOWN] = "port_down",
+		[DROP_TX_ERROR] = "tx_error",
+	};
+
+	return (unsigned int)r < DROP_REASON_MAX ? names[r] : "unknown";
+}
+
+#endif /* TAPSW_DROP_H */

@@ -1,0 +1,376 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ctl.c - the control socket: accept clients, cut their bytes into lines,
+ * hand each line to ctl_handle_line(), queue the replies.
+ *
+ * Every client is bounded so none can hurt the switch or the others:
+ *  - a request line longer than CTL_LINE_MAX gets an EMSGSIZE error and the
+ *    client is closed once the reply is written;
+ *  - replies a client does not read pile up in libuv's write queue; past
+ *    CTL_CLIENT_OUTQ_MAX the client is dropped;
+ *  - at most CTL_CLIENTS_MAX clients at once; more are accepted and closed
+ *    at once (libuv itself keeps a spare fd for EMFILE).
+ * Nothing here sees a frame: the switch is reached only through the
+ * methods in ctl_method.c.
+ */
+#include "tapsw/tapsw.h"
+
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "tapsw/ctl.h"
+#include "tapsw/ctl_method.h"
+#include "tapsw/ctl_proto.h"
+#include "tapsw/log.h"
+#include "tapsw/switch.h"
+
+enum {
+	CTL_CLIENTS_MAX = 256,
+	CTL_CLIENT_OUTQ_MAX = 1024 * 1024,
+	CTL_READ_CHUNK = 64 * 1024,
+};
+
+struct ctl_client {
+	uv_pipe_t pipe;			/* first: the handle is the client */
+	struct ctl_server *srv;
+	struct ctl_linebuf in;
+	struct ctl_client *next;
+	bool closing;
+	unsigned int id;
+};
+
+struct ctl_server {
+	uv_pipe_t listener;
+	struct ctl_context ctx;
+	char *path;
+	struct ctl_client *clients;
+	unsigned int n_clients;
+	unsigned int next_id;
+	uint64_t refused;		/* clients over the limit */
+	uint64_t dropped;		/* clients dropped: slow or overlong */
+	struct log_ratelimit rl;
+};
+
+static char ctl_read_buf[CTL_READ_CHUNK];
+
+static void client_free_cb(uv_handle_t *h)
+{
+	struct ctl_client *c = h->data;
+
+	ctl_linebuf_free(&c->in);
+	free(c);
+}
+
+static void client_close(struct ctl_client *c)
+{
+	struct ctl_server *srv = c->srv;
+	struct ctl_client **pp;
+
+	if (c->closing)
+		return;
+	c->closing = true;
+	for (pp = &srv->clients; *pp; pp = &(*pp)->next) {
+		if (*pp == c) {
+			*pp = c->next;
+			break;
+		}
+	}
+	srv->n_clients--;
+	uv_close((uv_handle_t *)&c->pipe, client_free_cb);
+}
+
+struct ctl_write {
+	uv_write_t req;
+	char *text;
+	bool close_after;
+};
+
+static void client_write_cb(uv_write_t *req, int status)
+{
+	struct ctl_write *w = (struct ctl_write *)req;
+	struct ctl_client *c = req->handle->data;
+
+	if ((status < 0 || w->close_after) && status != UV_ECANCELED)
+		client_close(c);
+	free(w->text);
+	free(w);
+}
+
+/* queue @text (malloc()ed, taken over) to @c */
+static void client_send(struct ctl_client *c, char *text, size_t len,
+			bool close_after)
+{
+	struct ctl_write *w;
+	uv_buf_t buf;
+
+	if (c->closing) {
+		free(text);
+		return;
+	}
+	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) + len >
+	    CTL_CLIENT_OUTQ_MAX) {
+		c->srv->dropped++;
+		if (log_ratelimit(&c->srv->rl, uv_now(c->pipe.loop)))
+			warn("control client %u: not reading its replies, dropped",
+			     c->id);
+		free(text);
+		client_close(c);
+		return;
+	}
+	w = calloc(1, sizeof(*w));
+	if (!w) {
+		free(text);
+		client_close(c);
+		return;
+	}
+	w->text = text;
+	w->close_after = close_after;
+	buf = uv_buf_init(text, (unsigned int)len);
+	if (uv_write(&w->req, (uv_stream_t *)&c->pipe, &buf, 1,
+		     client_write_cb)) {
+		free(text);
+		free(w);
+		client_close(c);
+	}
+}
+
+static void client_send_error(struct ctl_client *c, int code, int errnum,
+			      const char *msg, bool close_after)
+{
+	struct ctl_error err = { 0 };
+	json_t *resp;
+	char *text;
+	size_t len;
+
+	ctl_error_set(&err, code, errnum, "%s", msg);
+	resp = ctl_response_error(NULL, &err);
+	text = resp ? ctl_dump_line(resp, &len) : NULL;
+	json_decref(resp);
+	if (text)
+		client_send(c, text, len, close_after);
+	else if (close_after)
+		client_close(c);
+}
+
+static void client_alloc_cb(uv_handle_t *h, size_t suggested, uv_buf_t *buf)
+{
+	/* consumed synchronously in client_read_cb: one buffer serves all */
+	*buf = uv_buf_init(ctl_read_buf, sizeof(ctl_read_buf));
+}
+
+static void client_read_cb(uv_stream_t *stream, ssize_t nread,
+			   const uv_buf_t *buf)
+{
+	struct ctl_client *c = stream->data;
+	struct ctl_server *srv = c->srv;
+	char *line, *reply;
+	size_t reply_len;
+	ssize_t len;
+	int ret;
+
+	if (nread == 0)
+		return;
+	if (nread < 0) {
+		if (nread != UV_EOF)
+			debug("control client %u: %s", c->id,
+			      uv_strerror((int)nread));
+		client_close(c);
+		return;
+	}
+
+	ret = ctl_linebuf_append(&c->in, buf->base, (size_t)nread);
+	/* answer the complete lines before any framing error */
+	srv->ctx.now_ms = uv_now(stream->loop);
+	while (!c->closing && (len = ctl_linebuf_next(&c->in, &line)) >= 0) {
+		reply = ctl_handle_line(&srv->ctx, line, (size_t)len,
+					&reply_len);
+		if (reply)
+			client_send(c, reply, reply_len, false);
+	}
+	if (ret && !c->closing) {
+		srv->dropped++;
+		if (log_ratelimit(&srv->rl, uv_now(stream->loop)))
+			warn("control client %u: %s, closing", c->id,
+			     ret == -EMSGSIZE ? "request line too long" :
+			     strerror(-ret));
+		uv_read_stop(stream);
+		client_send_error(c, CTL_ERR_INVALID_REQUEST, -ret,
+				  ret == -EMSGSIZE ?
+				  "request line longer than 65536 bytes" :
+				  "out of memory", true);
+	}
+}
+
+static void log_peer(struct ctl_client *c)
+{
+	struct ucred cred;
+	socklen_t len = sizeof(cred);
+	uv_os_fd_t fd;
+
+	if (log_get_level() < LOG_LVL_DEBUG)
+		return;
+	if (uv_fileno((uv_handle_t *)&c->pipe, &fd) == 0 &&
+	    getsockopt(fd, SOL_SOCKET, SO_PEERCRED, &cred, &len) == 0)
+		debug("control client %u: pid %d uid %u gid %u", c->id,
+		      (int)cred.pid, (unsigned int)cred.uid,
+		      (unsigned int)cred.gid);
+}
+
+static void ctl_on_connection(uv_stream_t *listener, int status)
+{
+	struct ctl_server *srv = listener->data;
+	struct ctl_client *c;
+
+	if (status < 0) {
+		if (log_ratelimit(&srv->rl, uv_now(listener->loop)))
+			warn("control socket: accept: %s", uv_strerror(status));
+		return;
+	}
+	c = calloc(1, sizeof(*c));
+	if (!c || ctl_linebuf_init(&c->in, CTL_LINE_MAX)) {
+		free(c);
+		return;		/* the connection stays in the backlog */
+	}
+	uv_pipe_init(listener->loop, &c->pipe, 0);
+	c->pipe.data = c;
+	c->srv = srv;
+	c->id = ++srv->next_id;
+	if (uv_accept(listener, (uv_stream_t *)&c->pipe)) {
+		uv_close((uv_handle_t *)&c->pipe, client_free_cb);
+		return;
+	}
+	c->next = srv->clients;
+	srv->clients = c;
+	srv->n_clients++;
+	log_peer(c);
+
+	if (srv->n_clients > CTL_CLIENTS_MAX) {
+		srv->refused++;
+		if (log_ratelimit(&srv->rl, uv_now(listener->loop)))
+			warn("control socket: more than %d clients, refusing",
+			     CTL_CLIENTS_MAX);
+		client_send_error(c, CTL_ERR_SERVER, EMFILE,
+				  "too many control clients", true);
+		return;
+	}
+	if (uv_read_start((uv_stream_t *)&c->pipe, client_alloc_cb,
+			  client_read_cb))
+		client_close(c);
+}
+
+/* is somebody answering on @path?  1 yes, 0 no (stale or absent) */
+static int socket_in_use(const char *path)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	int fd, ret;
+
+	snprintf(sa.sun_path, sizeof(sa.sun_path), "%s", path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return 0;
+	ret = connect(fd, (struct sockaddr *)&sa, sizeof(sa)) == 0;
+	close(fd);
+	return ret;
+}
+
+static void server_free_cb(uv_handle_t *h)
+{
+	struct ctl_server *srv = h->data;
+
+	free(srv->path);
+	free(srv);
+}
+
+static int make_parent_dir(const char *path)
+{
+	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	char *slash;
+
+	snprintf(dir, sizeof(dir), "%s", path);
+	slash = strrchr(dir, '/');
+	if (!slash || slash == dir)
+		return 0;
+	*slash = '\0';
+	if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+		return -errno;
+	return 0;
+}
+
+int ctl_server_start(uv_loop_t *loop, struct sw *sw,
+		     const struct ctl_server_config *cfg,
+		     struct ctl_server **srvp, char *why, size_t whylen)
+{
+	struct ctl_server *srv;
+	int ret;
+
+	if (strlen(cfg->path) >= sizeof(((struct sockaddr_un *)0)->sun_path)) {
+		snprintf(why, whylen, "socket path too long: %s", cfg->path);
+		return -ENAMETOOLONG;
+	}
+	ret = make_parent_dir(cfg->path);
+	if (ret) {
+		snprintf(why, whylen, "cannot create the directory of %s: %s",
+			 cfg->path, strerror(-ret));
+		return ret;
+	}
+	if (socket_in_use(cfg->path)) {
+		snprintf(why, whylen,
+			 "%s: another tapswd is running on this socket",
+			 cfg->path);
+		return -EADDRINUSE;
+	}
+	unlink(cfg->path);	/* stale socket of a previous run */
+
+	srv = calloc(1, sizeof(*srv));
+	if (!srv)
+		return -ENOMEM;
+	srv->path = strdup(cfg->path);
+	srv->ctx.sw = sw;
+	srv->ctx.socket_path = srv->path;
+	srv->ctx.start_ms = uv_now(loop);
+	srv->ctx.now_ms = srv->ctx.start_ms;
+
+	uv_pipe_init(loop, &srv->listener, 0);
+	srv->listener.data = srv;
+	ret = uv_pipe_bind(&srv->listener, cfg->path);
+	if (ret) {
+		snprintf(why, whylen, "cannot bind %s: %s", cfg->path,
+			 uv_strerror(ret));
+		goto err_close;
+	}
+	if (chmod(cfg->path, 0660) < 0 ||
+	    (cfg->group >= 0 && chown(cfg->path, (uid_t)-1,
+				      (gid_t)cfg->group) < 0)) {
+		ret = -errno;
+		snprintf(why, whylen, "cannot set the mode/group of %s: %s",
+			 cfg->path, strerror(-ret));
+		goto err_unlink;
+	}
+	ret = uv_listen((uv_stream_t *)&srv->listener, 64, ctl_on_connection);
+	if (ret) {
+		snprintf(why, whylen, "cannot listen on %s: %s", cfg->path,
+			 uv_strerror(ret));
+		goto err_unlink;
+	}
+	*srvp = srv;
+	return 0;
+
+err_unlink:
+	unlink(cfg->path);
+err_close:
+	uv_close((uv_handle_t *)&srv->listener, server_free_cb);
+	return ret;
+}
+
+void ctl_server_stop(struct ctl_server *srv)
+{
+	while (srv->clients)
+		client_close(srv->clients);
+	unlink(srv->path);
+	uv_close((uv_handle_t *)&srv->listener, server_free_cb);
+}

@@ -1,0 +1,678 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * ctl_method.c - the control methods (docs/control-protocol.md): check the
+ * params, call the switch's API, describe the result in JSON.
+ *
+ * The method table at the bottom names each method, its handler and the
+ * params it accepts; an unknown param is an error, so a typo never passes
+ * silently.  Handlers return 0 with a result object, or a negative errno
+ * with a message in the ctl_error; the protocol envelope is ctl_proto.c's.
+ */
+#include "tapsw/tapsw.h"
+
+#include <grp.h>
+#include <pwd.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "tapsw/ctl_method.h"
+#include "tapsw/ctl_proto.h"
+#include "tapsw/ether.h"
+#include "tapsw/fdb.h"
+#include "tapsw/port.h"
+#include "tapsw/switch.h"
+#include "tapsw/tap.h"
+
+struct ctl_method {
+	const char *name;
+	int (*fn)(struct ctl_context *ctx, json_t *params, json_t **result,
+		  struct ctl_error *err);
+	const char *const *params;	/* accepted param names, NULL-terminated */
+};
+
+/* --- params */
+
+static int param_check(json_t *params, const char *const *allowed,
+		       struct ctl_error *err)
+{
+	const char *key;
+	json_t *val;
+
+	json_object_foreach(params, key, val) {
+		const char *const *a;
+
+		for (a = allowed; *a; a++)
+			if (!strcmp(key, *a))
+				break;
+		if (!*a) {
+			ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+				      "unknown parameter '%.64s'", key);
+			return -EINVAL;
+		}
+	}
+	return 0;
+}
+
+static int param_string(json_t *params, const char *key, bool required,
+			const char **out, struct ctl_error *err)
+{
+	json_t *v = json_object_get(params, key);
+
+	if (!v) {
+		if (!required)
+			return 0;
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "missing parameter '%s'", key);
+		return -EINVAL;
+	}
+	if (!json_is_string(v)) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "parameter '%s' must be a string", key);
+		return -EINVAL;
+	}
+	*out = json_string_value(v);
+	return 1;
+}
+
+static int param_uint(json_t *params, const char *key, uint64_t max,
+		      uint64_t *out, struct ctl_error *err)
+{
+	json_t *v = json_object_get(params, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    (uint64_t)json_integer_value(v) > max) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "parameter '%s' must be an integer from 0 to %llu",
+			      key, (unsigned long long)max);
+		return -EINVAL;
+	}
+	*out = (uint64_t)json_integer_value(v);
+	return 1;
+}
+
+static int param_bool(json_t *params, const char *key, bool *out,
+		      struct ctl_error *err)
+{
+	json_t *v = json_object_get(params, key);
+
+	if (!v)
+		return 0;
+	if (!json_is_boolean(v)) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "parameter '%s' must be true or false", key);
+		return -EINVAL;
+	}
+	*out = json_is_true(v);
+	return 1;
+}
+
+/* a user or group: a name, or a numeric id */
+static int param_id(json_t *params, const char *key, bool user, long *out,
+		    struct ctl_error *err)
+{
+	json_t *v = json_object_get(params, key);
+	const char *name;
+
+	*out = -1;
+	if (!v)
+		return 0;
+	if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+	    json_integer_value(v) < 0x7fffffff) {
+		*out = (long)json_integer_value(v);
+		return 1;
+	}
+	if (!json_is_string(v)) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "parameter '%s' must be a name or an id", key);
+		return -EINVAL;
+	}
+	name = json_string_value(v);
+	if (user) {
+		struct passwd *pw = getpwnam(name);
+
+		if (pw)
+			*out = (long)pw->pw_uid;
+	} else {
+		struct group *gr = getgrnam(name);
+
+		if (gr)
+			*out = (long)gr->gr_gid;
+	}
+	if (*out < 0) {
+		ctl_error_set(err, CTL_ERR_SERVER, ENOENT, "no such %s '%.64s'",
+			      user ? "user" : "group", name);
+		return -ENOENT;
+	}
+	return 1;
+}
+
+static struct port *find_port(struct ctl_context *ctx, const char *name,
+			      struct ctl_error *err)
+{
+	struct port *port = port_find(ctx->sw, name);
+
+	if (!port)
+		ctl_error_set(err, CTL_ERR_SERVER, ENOENT,
+			      "port %.64s: no such port", name);
+	return port;
+}
+
+static int param_port(struct ctl_context *ctx, json_t *params,
+		      const char *key, bool required, struct port **port,
+		      struct ctl_error *err)
+{
+	const char *name = NULL;
+	int ret = param_string(params, key, required, &name, err);
+
+	if (ret <= 0)
+		return ret;
+	*port = find_port(ctx, name, err);
+	return *port ? 1 : -ENOENT;
+}
+
+static int param_mac(json_t *params, uint8_t mac[ETHER_ADDR_LEN],
+		     struct ctl_error *err)
+{
+	const char *s;
+	int ret = param_string(params, "mac", true, &s, err);
+
+	if (ret < 0)
+		return ret;
+	if (ether_mac_parse(s, mac)) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "invalid MAC address '%.64s'", s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int param_vlan(json_t *params, uint16_t *vid, struct ctl_error *err)
+{
+	uint64_t v = 0;
+	int ret = param_uint(params, "vlan", 4094, &v, err);
+
+	*vid = (uint16_t)v;
+	return ret < 0 ? ret : 0;
+}
+
+/* --- results */
+
+static json_t *port_json(struct ctl_context *ctx, const struct port *port)
+{
+	json_t *reasons = json_object();
+	json_t *o;
+	unsigned int r;
+
+	for (r = DROP_NONE + 1; r < DROP_REASON_MAX; r++)
+		json_object_set_new(reasons, drop_reason_name(r),
+				    json_integer((json_int_t)port->stats.drop[r]));
+	o = json_pack("{s:s, s:s, s:I, s:s, s:I, s:b, s:I, s:I, s:I, s:I, s:I, "
+		      "s:I, s:I, s:I, s:I, s:o}",
+		      "name", port->name,
+		      "kind", port_kind_name(port->ops->kind),
+		      "index", (json_int_t)port->index,
+		      "state", port_state_name(port->state),
+		      "mtu", (json_int_t)port->mtu,
+		      "created", port->created,
+		      "ifindex", (json_int_t)port->ifindex,
+		      "fdb_entries",
+		      (json_int_t)fdb_port_entries(ctx->sw->fdb, port->index),
+		      "rx_packets", (json_int_t)port->stats.rx_packets,
+		      "rx_bytes", (json_int_t)port->stats.rx_bytes,
+		      "tx_packets", (json_int_t)port->stats.tx_packets,
+		      "tx_bytes", (json_int_t)port->stats.tx_bytes,
+		      "drops", (json_int_t)port_drops(port),
+		      "filtered", (json_int_t)port->stats.filtered,
+		      "flooded", (json_int_t)port->stats.flooded,
+		      "drop_reasons", reasons);
+	if (o && port->state != PORT_STATE_UP)
+		json_object_set_new(o, "error", json_string(port->error));
+	return o;
+}
+
+static json_t *fdb_stats_json(const struct fdb *fdb)
+{
+	struct fdb_stats s;
+
+	fdb_get_stats(fdb, &s);
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+			 "entries", (json_int_t)s.entries,
+			 "static_entries", (json_int_t)s.static_entries,
+			 "learned", (json_int_t)s.learned,
+			 "moves", (json_int_t)s.moves,
+			 "aged", (json_int_t)s.aged,
+			 "evicted", (json_int_t)s.evicted,
+			 "refused", (json_int_t)s.refused,
+			 "flushed", (json_int_t)s.flushed,
+			 "capacity", (json_int_t)s.capacity,
+			 "max_entries", (json_int_t)s.max_entries,
+			 "memory_bytes", (json_int_t)s.memory_bytes);
+}
+
+static json_t *fdb_entry_json(struct ctl_context *ctx,
+			      const struct fdb_entry *e)
+{
+	const struct port *port = e->port < SW_PORT_MAX ?
+				  ctx->sw->ports[e->port] : NULL;
+	char mac[ETHER_MAC_STRLEN];
+	uint64_t age = 0;
+
+	if (!e->is_static && ctx->now_ms > e->last_seen_ms)
+		age = (ctx->now_ms - e->last_seen_ms) / 1000;
+	return json_pack("{s:s, s:i, s:s, s:b, s:I}",
+			 "mac", ether_mac_format(e->mac, mac),
+			 "vlan", (int)e->vid,
+			 "port", port ? port->name : "?",
+			 "static", e->is_static,
+			 "age", (json_int_t)age);
+}
+
+/* --- switch.* */
+
+static int m_switch_show(struct ctl_context *ctx, json_t *params,
+			 json_t **result, struct ctl_error *err)
+{
+	struct sw *sw = ctx->sw;
+
+	*result = json_pack("{s:s, s:i, s:s, s:I, s:I, s:I, s:I, s:o}",
+			    "version", PACKAGE_VERSION,
+			    "pid", (int)getpid(),
+			    "socket", ctx->socket_path ? ctx->socket_path : "",
+			    "uptime",
+			    (json_int_t)((ctx->now_ms - ctx->start_ms) / 1000),
+			    "ageing",
+			    (json_int_t)(fdb_get_ageing(sw->fdb) / 1000),
+			    "fdb_max", (json_int_t)sw->cfg.fdb_max,
+			    "ports", (json_int_t)sw->n_ports,
+			    "fdb", fdb_stats_json(sw->fdb));
+	return 0;
+}
+
+/* --- port.* */
+
+static int m_port_add(struct ctl_context *ctx, json_t *params,
+		      json_t **result, struct ctl_error *err)
+{
+	struct tap_config cfg = { .owner = -1, .group = -1 };
+	const char *kind = "tap";
+	struct port *port, *old;
+	char why[200] = "";
+	uint64_t mtu = 0;
+	int ret;
+
+	if ((ret = param_string(params, "name", true, &cfg.name, err)) < 0 ||
+	    (ret = param_string(params, "kind", false, &kind, err)) < 0 ||
+	    (ret = param_uint(params, "mtu", 65535, &mtu, err)) < 0 ||
+	    (ret = param_id(params, "owner", true, &cfg.owner, err)) < 0 ||
+	    (ret = param_id(params, "group", false, &cfg.group, err)) < 0)
+		return ret;
+	cfg.mtu = (unsigned int)mtu;
+
+	if (port_kind_parse(kind) != PORT_KIND_TAP) {
+		ctl_error_set(err, CTL_ERR_SERVER, EOPNOTSUPP,
+			      "port %.64s: kind '%.32s' is not supported",
+			      cfg.name, kind);
+		return -EOPNOTSUPP;
+	}
+	if (mtu && mtu < 68) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "port %.64s: MTU must be from 68 to 65535",
+			      cfg.name);
+		return -EINVAL;
+	}
+
+	old = port_find(ctx->sw, cfg.name);
+	if (old && old->state == PORT_STATE_UP) {
+		ctl_error_set(err, CTL_ERR_SERVER, EEXIST,
+			      "port %.64s: exists", cfg.name);
+		return -EEXIST;
+	}
+	if (old) {
+		/* re-adding a port that went down: replace it */
+		port_detach(ctx->sw, old);
+		old->ops->close(old, false);
+	}
+
+	ret = tap_port_open(ctx->sw, &cfg, &port, why, sizeof(why));
+	if (ret) {
+		ctl_error_set(err, CTL_ERR_SERVER, -ret, "port %.64s: %s",
+			      cfg.name, why);
+		return ret;
+	}
+	*result = port_json(ctx, port);
+	return 0;
+}
+
+static int m_port_del(struct ctl_context *ctx, json_t *params,
+		      json_t **result, struct ctl_error *err)
+{
+	struct port *port;
+	bool destroy = false;
+	int ret;
+
+	if ((ret = param_port(ctx, params, "name", true, &port, err)) < 0 ||
+	    (ret = param_bool(params, "destroy", &destroy, err)) < 0)
+		return ret;
+	port_detach(ctx->sw, port);
+	port->ops->close(port, destroy);
+	*result = json_object();
+	return 0;
+}
+
+static int m_port_list(struct ctl_context *ctx, json_t *params,
+		       json_t **result, struct ctl_error *err)
+{
+	json_t *ports = json_array();
+	unsigned int i;
+
+	for (i = 0; i < ctx->sw->n_ports; i++)
+		json_array_append_new(ports, port_json(ctx, ctx->sw->active[i]));
+	*result = json_pack("{s:o}", "ports", ports);
+	return 0;
+}
+
+static int m_port_show(struct ctl_context *ctx, json_t *params,
+		       json_t **result, struct ctl_error *err)
+{
+	struct port *port;
+	int ret = param_port(ctx, params, "name", true, &port, err);
+
+	if (ret < 0)
+		return ret;
+	*result = port_json(ctx, port);
+	return 0;
+}
+
+static int m_port_set(struct ctl_context *ctx, json_t *params,
+		      json_t **result, struct ctl_error *err)
+{
+	struct port *port;
+	uint64_t mtu;
+	int ret;
+
+	if ((ret = param_port(ctx, params, "name", true, &port, err)) < 0)
+		return ret;
+	ret = param_uint(params, "mtu", 65535, &mtu, err);
+	if (ret < 0)
+		return ret;
+	if (ret > 0) {
+		if (mtu < 68) {
+			ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+				      "port %s: MTU must be from 68 to 65535",
+				      port->name);
+			return -EINVAL;
+		}
+		ret = port->ops->set_mtu(port, (unsigned int)mtu);
+		if (ret) {
+			ctl_error_set(err, CTL_ERR_SERVER, -ret,
+				      "port %s: cannot set MTU %u: %s",
+				      port->name, (unsigned int)mtu,
+				      strerror(-ret));
+			return ret;
+		}
+	}
+	*result = port_json(ctx, port);
+	return 0;
+}
+
+/* --- fdb.* */
+
+struct fdb_show_arg {
+	struct ctl_context *ctx;
+	json_t *entries;
+	int port;		/* -1: any */
+	int vid;		/* -1: any */
+};
+
+static int fdb_show_one(const struct fdb_entry *e, void *data)
+{
+	struct fdb_show_arg *a = data;
+
+	if (a->port >= 0 && e->port != a->port)
+		return 0;
+	if (a->vid >= 0 && e->vid != a->vid)
+		return 0;
+	return json_array_append_new(a->entries, fdb_entry_json(a->ctx, e));
+}
+
+static int m_fdb_show(struct ctl_context *ctx, json_t *params,
+		      json_t **result, struct ctl_error *err)
+{
+	struct fdb_show_arg a = { .ctx = ctx, .port = -1, .vid = -1 };
+	struct port *port = NULL;
+	uint64_t vid;
+	int ret;
+
+	if ((ret = param_port(ctx, params, "port", false, &port, err)) < 0)
+		return ret;
+	if (port)
+		a.port = (int)port->index;
+	if ((ret = param_uint(params, "vlan", 4095, &vid, err)) < 0)
+		return ret;
+	if (ret > 0)
+		a.vid = (int)vid;
+
+	a.entries = json_array();
+	if (fdb_foreach(ctx->sw->fdb, ctx->now_ms, fdb_show_one, &a)) {
+		json_decref(a.entries);
+		ctl_error_set(err, CTL_ERR_INTERNAL, ENOMEM, "out of memory");
+		return -ENOMEM;
+	}
+	*result = json_pack("{s:o}", "entries", a.entries);
+	return 0;
+}
+
+static int m_fdb_add(struct ctl_context *ctx, json_t *params,
+		     json_t **result, struct ctl_error *err)
+{
+	uint8_t mac[ETHER_ADDR_LEN];
+	struct fdb_entry e = { 0 };
+	struct port *port;
+	uint16_t vid;
+	int ret;
+
+	if ((ret = param_mac(params, mac, err)) < 0 ||
+	    (ret = param_port(ctx, params, "port", true, &port, err)) < 0 ||
+	    (ret = param_vlan(params, &vid, err)) < 0)
+		return ret;
+	if (ether_is_multicast(mac) || ether_is_zero(mac)) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "%s MAC address cannot be an FDB entry",
+			      ether_is_zero(mac) ? "an all-zero" : "a multicast");
+		return -EINVAL;
+	}
+	ret = fdb_add_static(ctx->sw->fdb, mac, vid, port->index, ctx->now_ms);
+	if (ret) {
+		ctl_error_set(err, CTL_ERR_SERVER, -ret,
+			      "FDB full of static entries (%u)",
+			      (unsigned int)ctx->sw->cfg.fdb_max);
+		return ret;
+	}
+	memcpy(e.mac, mac, sizeof(mac));
+	e.vid = vid;
+	e.port = (uint16_t)port->index;
+	e.is_static = true;
+	*result = fdb_entry_json(ctx, &e);
+	return 0;
+}
+
+static int m_fdb_del(struct ctl_context *ctx, json_t *params,
+		     json_t **result, struct ctl_error *err)
+{
+	uint8_t mac[ETHER_ADDR_LEN];
+	char text[ETHER_MAC_STRLEN];
+	uint16_t vid;
+	int ret;
+
+	if ((ret = param_mac(params, mac, err)) < 0 ||
+	    (ret = param_vlan(params, &vid, err)) < 0)
+		return ret;
+	ret = fdb_del(ctx->sw->fdb, mac, vid);
+	if (ret) {
+		ctl_error_set(err, CTL_ERR_SERVER, -ret,
+			      "fdb %s vlan %u: no such entry",
+			      ether_mac_format(mac, text), vid);
+		return ret;
+	}
+	*result = json_object();
+	return 0;
+}
+
+static int m_fdb_flush(struct ctl_context *ctx, json_t *params,
+		       json_t **result, struct ctl_error *err)
+{
+	struct port *port = NULL;
+	bool with_static = false;
+	unsigned int n;
+	int ret;
+
+	if ((ret = param_port(ctx, params, "port", false, &port, err)) < 0 ||
+	    (ret = param_bool(params, "static", &with_static, err)) < 0)
+		return ret;
+	n = fdb_flush(ctx->sw->fdb, port ? (int)port->index : -1,
+		      with_static ? FDB_FLUSH_ALL : FDB_FLUSH_LEARNED);
+	*result = json_pack("{s:I}", "flushed", (json_int_t)n);
+	return 0;
+}
+
+/* --- stats.* */
+
+static int m_stats_show(struct ctl_context *ctx, json_t *params,
+			json_t **result, struct ctl_error *err)
+{
+	const struct sw_stats *s = &ctx->sw->stats;
+	json_t *ports;
+	int ret;
+
+	ret = m_port_list(ctx, params, &ports, err);
+	if (ret)
+		return ret;
+	*result = json_pack("{s:{s:I, s:I, s:I, s:I, s:I}, s:o, s:O}",
+			    "switch",
+			    "rx_packets", (json_int_t)s->rx_packets,
+			    "unicast", (json_int_t)s->unicast,
+			    "flooded", (json_int_t)s->flooded,
+			    "filtered", (json_int_t)s->filtered,
+			    "drops", (json_int_t)s->dropped,
+			    "fdb", fdb_stats_json(ctx->sw->fdb),
+			    "ports", json_object_get(ports, "ports"));
+	json_decref(ports);
+	return 0;
+}
+
+static int m_stats_clear(struct ctl_context *ctx, json_t *params,
+			 json_t **result, struct ctl_error *err)
+{
+	struct port *port = NULL;
+	unsigned int i;
+	int ret;
+
+	if ((ret = param_port(ctx, params, "port", false, &port, err)) < 0)
+		return ret;
+	if (port) {
+		memset(&port->stats, 0, sizeof(port->stats));
+	} else {
+		for (i = 0; i < ctx->sw->n_ports; i++)
+			memset(&ctx->sw->active[i]->stats, 0,
+			       sizeof(ctx->sw->active[i]->stats));
+		memset(&ctx->sw->stats, 0, sizeof(ctx->sw->stats));
+		fdb_clear_stats(ctx->sw->fdb);
+	}
+	*result = json_object();
+	return 0;
+}
+
+/* --- the table */
+
+#define PARAMS(...)	((const char *const[]){ __VA_ARGS__, NULL })
+#define NO_PARAMS	((const char *const[]){ NULL })
+
+static const struct ctl_method methods[] = {
+	{ "switch.show", m_switch_show, NO_PARAMS },
+	{ "port.add", m_port_add, PARAMS("name", "kind", "mtu", "owner", "group") },
+	{ "port.del", m_port_del, PARAMS("name", "destroy") },
+	{ "port.list", m_port_list, NO_PARAMS },
+	{ "port.show", m_port_show, PARAMS("name") },
+	{ "port.set", m_port_set, PARAMS("name", "mtu") },
+	{ "fdb.show", m_fdb_show, PARAMS("port", "vlan") },
+	{ "fdb.add", m_fdb_add, PARAMS("mac", "port", "vlan") },
+	{ "fdb.del", m_fdb_del, PARAMS("mac", "vlan") },
+	{ "fdb.flush", m_fdb_flush, PARAMS("port", "static") },
+	{ "stats.show", m_stats_show, NO_PARAMS },
+	{ "stats.clear", m_stats_clear, PARAMS("port") },
+};
+
+const char *const *ctl_method_names(void)
+{
+	static const char *names[ARRAY_SIZE(methods) + 1];
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(methods); i++)
+		names[i] = methods[i].name;
+	return names;
+}
+
+static json_t *ctl_dispatch(struct ctl_context *ctx,
+			    const struct ctl_request *req)
+{
+	const struct ctl_method *m = NULL;
+	struct ctl_error err = { 0 };
+	json_t *result = NULL;
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < ARRAY_SIZE(methods); i++)
+		if (!strcmp(req->method, methods[i].name))
+			m = &methods[i];
+	if (!m) {
+		ctl_error_set(&err, CTL_ERR_METHOD_NOT_FOUND, EOPNOTSUPP,
+			      "unknown method '%.64s'", req->method);
+		return ctl_response_error(req->id, &err);
+	}
+
+	ret = param_check(req->params, m->params, &err);
+	if (!ret)
+		ret = m->fn(ctx, req->params, &result, &err);
+	if (!ret && !result) {
+		ctl_error_set(&err, CTL_ERR_INTERNAL, ENOMEM, "out of memory");
+		ret = -ENOMEM;
+	}
+	if (ret) {
+		json_decref(result);
+		if (!err.code)
+			ctl_error_set(&err, CTL_ERR_SERVER, -ret, "%s: %s",
+				      req->method, strerror(-ret));
+		return ctl_response_error(req->id, &err);
+	}
+	return ctl_response_result(req->id, result);
+}
+
+char *ctl_handle_line(struct ctl_context *ctx, const char *line, size_t len,
+		      size_t *out_len)
+{
+	struct ctl_request req = { 0 };
+	struct ctl_error err = { 0 };
+	json_t *id = NULL, *resp;
+	char *text;
+
+	if (ctl_request_decode(line, len, &req, &err, &id)) {
+		resp = ctl_response_error(id, &err);
+		json_decref(id);
+	} else {
+		resp = ctl_dispatch(ctx, &req);
+		if (!req.id) {		/* a notification: run, no reply */
+			json_decref(resp);
+			ctl_request_free(&req);
+			return NULL;
+		}
+		ctl_request_free(&req);
+	}
+	if (!resp)
+		return NULL;
+	text = ctl_dump_line(resp, out_len);
+	json_decref(resp);
+	return text;
+}

@@ -1,0 +1,234 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - tapswd: options, the libuv loop, signals, orderly teardown.
+ *
+ * tapswd runs in the foreground and logs to stderr (systemd style).  It
+ * opens the ports given with -p, serves the control socket, and runs the
+ * FDB's ageing sweep on a timer.  SIGTERM/SIGINT stop it: ports are closed
+ * (persistent TAPs stay), the socket is removed.  die() is used only here,
+ * before the loop runs; afterwards a failing port or client is closed and
+ * the daemon goes on.
+ */
+#include "tapsw/tapsw.h"
+
+#include <getopt.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <grp.h>
+#include <uv.h>
+
+#include "tapsw/ctl.h"
+#include "tapsw/fdb.h"
+#include "tapsw/log.h"
+#include "tapsw/netlink.h"
+#include "tapsw/port.h"
+#include "tapsw/switch.h"
+#include "tapsw/tap.h"
+
+enum {
+	PORTS_ON_CMDLINE_MAX = 256,
+	AGEING_TICK_MS = 1000,		/* FDB sweep period */
+	OPT_AGEING = 0x100,
+	OPT_FDB_MAX,
+	OPT_GROUP,
+};
+
+#define DEFAULT_SOCKET	"/run/tapsw/tapswd.sock"
+
+struct tapswd {
+	uv_loop_t *loop;
+	struct sw sw;
+	struct ctl_server *ctl;
+	uv_timer_t ageing;
+	uv_signal_t sigterm, sigint;
+};
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"Usage: tapswd [OPTIONS]\n"
+"A userspace Ethernet switch for TAP devices.\n"
+"\n"
+"  -s, --socket PATH    control socket (default " DEFAULT_SOCKET ")\n"
+"      --group GROUP    group that may use the control socket (mode 0660)\n"
+"  -p, --port NAME      attach TAP NAME, creating it persistent if missing\n"
+"                       (repeatable)\n"
+"      --ageing SECONDS FDB ageing time (default 300; 0: no learning, hub)\n"
+"      --fdb-max N      FDB size cap (default %d)\n"
+"  -v, --verbose        more log (repeat for debug)\n"
+"  -h, --help           this help\n"
+"  -V, --version        print the version\n", FDB_DEFAULT_MAX);
+}
+
+static unsigned long parse_num(const char *opt, const char *s,
+			       unsigned long max)
+{
+	unsigned long v;
+	char *end;
+
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || end == s || *end || v > max || s[0] == '-')
+		die("%s: invalid value '%s' (0 to %lu)", opt, s, max);
+	return v;
+}
+
+static void on_signal(uv_signal_t *h, int signum)
+{
+	struct tapswd *d = h->data;
+
+	info("%s received, shutting down", strsignal(signum));
+	uv_stop(d->loop);
+}
+
+static void on_ageing(uv_timer_t *t)
+{
+	struct tapswd *d = t->data;
+	uint64_t ageing = fdb_get_ageing(d->sw.fdb);
+	unsigned int slots = fdb_capacity(d->sw.fdb);
+	unsigned int passes;
+
+	/* sweep the whole table about four times per ageing period */
+	if (ageing) {
+		passes = (unsigned int)MAX(ageing / (4 * AGEING_TICK_MS), 1);
+		fdb_age(d->sw.fdb, uv_now(d->loop), slots / passes + 1);
+	}
+}
+
+static void close_walk_cb(uv_handle_t *h, void *arg)
+{
+	if (!uv_is_closing(h))
+		uv_close(h, NULL);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "group", required_argument, NULL, OPT_GROUP },
+		{ "port", required_argument, NULL, 'p' },
+		{ "ageing", required_argument, NULL, OPT_AGEING },
+		{ "fdb-max", required_argument, NULL, OPT_FDB_MAX },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct ctl_server_config ctl_cfg = {
+		.path = DEFAULT_SOCKET,
+		.group = -1,
+	};
+	struct sw_config sw_cfg = {
+		.fdb_max = FDB_DEFAULT_MAX,
+		.ageing_ms = FDB_DEFAULT_AGEING_MS,
+	};
+	const char *ports[PORTS_ON_CMDLINE_MAX];
+	unsigned int n_ports = 0, i;
+	enum log_level level = LOG_LVL_INFO;
+	static struct tapswd d;
+	char why[256];
+	int opt, ret;
+
+	log_init("tapswd", level);
+	signal(SIGPIPE, SIG_IGN);	/* a control client that went away */
+	while ((opt = getopt_long(argc, argv, "s:p:vhV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			ctl_cfg.path = optarg;
+			break;
+		case 'p':
+			if (n_ports == PORTS_ON_CMDLINE_MAX)
+				die("too many -p options (max %d)",
+				    PORTS_ON_CMDLINE_MAX);
+			ports[n_ports++] = optarg;
+			break;
+		case OPT_GROUP: {
+			struct group *gr = getgrnam(optarg);
+
+			ctl_cfg.group = gr ? (long)gr->gr_gid :
+				(long)parse_num("--group", optarg, 0x7fffffff);
+			break;
+		}
+		case OPT_AGEING:
+			sw_cfg.ageing_ms = 1000ULL *
+				parse_num("--ageing", optarg, 1000000000UL);
+			break;
+		case OPT_FDB_MAX:
+			sw_cfg.fdb_max = (uint32_t)parse_num("--fdb-max",
+							     optarg, 1 << 24);
+			if (!sw_cfg.fdb_max)
+				die("--fdb-max: must be at least 1");
+			break;
+		case 'v':
+			if (level < LOG_LVL_DEBUG)
+				level++;
+			break;
+		case 'h':
+			usage(stdout);
+			return EXIT_SUCCESS;
+		case 'V':
+			printf("tapswd %s\n", PACKAGE_VERSION);
+			return EXIT_SUCCESS;
+		default:
+			usage(stderr);
+			return 2;
+		}
+	}
+	if (optind < argc)
+		die("unexpected argument '%s' (see tapswd --help)", argv[optind]);
+	log_set_level(level);
+
+	d.loop = uv_default_loop();
+	ret = sw_init(&d.sw, &sw_cfg);
+	if (ret)
+		die("cannot create the FDB (%u entries): %s", sw_cfg.fdb_max,
+		    strerror(-ret));
+	d.sw.loop = d.loop;
+	d.sw.nl = nl_open();
+	if (!d.sw.nl)
+		die("cannot open rtnetlink: %s", strerror(errno));
+
+	ret = ctl_server_start(d.loop, &d.sw, &ctl_cfg, &d.ctl, why,
+			       sizeof(why));
+	if (ret)
+		die("control socket: %s", why);
+
+	for (i = 0; i < n_ports; i++) {
+		struct tap_config cfg = {
+			.name = ports[i], .owner = -1, .group = -1,
+		};
+		struct port *port;
+
+		ret = tap_port_open(&d.sw, &cfg, &port, why, sizeof(why));
+		if (ret) {
+			ctl_server_stop(d.ctl);
+			uv_run(d.loop, UV_RUN_NOWAIT);
+			die("port %s: %s", ports[i], why);
+		}
+	}
+
+	uv_timer_init(d.loop, &d.ageing);
+	d.ageing.data = &d;
+	uv_timer_start(&d.ageing, on_ageing, AGEING_TICK_MS, AGEING_TICK_MS);
+	uv_signal_init(d.loop, &d.sigterm);
+	uv_signal_init(d.loop, &d.sigint);
+	d.sigterm.data = d.sigint.data = &d;
+	uv_signal_start(&d.sigterm, on_signal, SIGTERM);
+	uv_signal_start(&d.sigint, on_signal, SIGINT);
+
+	info("tapswd %s: %u port%s, control socket %s", PACKAGE_VERSION,
+	     d.sw.n_ports, d.sw.n_ports == 1 ? "" : "s", ctl_cfg.path);
+	uv_run(d.loop, UV_RUN_DEFAULT);
+
+	/* orderly teardown: ports (persistent TAPs stay), socket, handles */
+	ctl_server_stop(d.ctl);
+	sw_fini(&d.sw);
+	uv_walk(d.loop, close_walk_cb, NULL);
+	uv_run(d.loop, UV_RUN_DEFAULT);
+	uv_loop_close(d.loop);
+	nl_close(d.sw.nl);
+	info("stopped");
+	return EXIT_SUCCESS;
+}

@@ -1,0 +1,316 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tap.c - TAP port backend: /dev/net/tun, TUNSETIFF, a uv_poll_t, and a
+ * read loop drained until EAGAIN.
+ *
+ * Attaching: TUNSETIFF with IFF_TUN_EXCL first, so we know whether the
+ * device is ours (created now, made persistent, remembered in
+ * port->created) or somebody else's (attached without EXCL; never deleted by
+ * tapsw).  A second attach to a single-queue TAP fails with EBUSY: the TAP
+ * is held by another process (a running tapswd, or QEMU).
+ *
+ * The fd outlives any move of the netdev: `ip link set NAME netns NS`
+ * leaves our queue attached, so the port keeps forwarding and counting.
+ * Deleting the device makes the fd report POLLERR and every read/write fail
+ * with EBADFD; libuv then calls us with UV_EBADF and stops the handle, and
+ * the port is marked down (port_fail()), once, without a busy loop.
+ *
+ * Reading: each wake-up reads at most TAP_RX_BUDGET frames, so one busy
+ * port cannot starve the others (libuv calls every ready port once per
+ * loop iteration).  One static buffer holds the frame being forwarded: the
+ * read buffer is the write buffer, and nothing is allocated per frame.
+ */
+#include "tapsw/tapsw.h"
+
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+#include <linux/if_tun.h>
+#include <uv.h>
+
+#include "tapsw/log.h"
+#include "tapsw/netlink.h"
+#include "tapsw/port.h"
+#include "tapsw/switch.h"
+#include "tapsw/tap.h"
+
+enum {
+	TAP_RX_BUDGET = 64,		/* frames per wake-up per port */
+	TAP_BUF_SIZE = 65536 + 256,	/* > largest frame: MTU 65535 + headers */
+	TAP_TXQLEN = 10000,		/* tun tail-drops when its queue is full */
+	TAP_MTU_DEFAULT = 1500,
+};
+
+struct tap_port {
+	struct port port;
+	int fd;
+	uv_poll_t poll;
+};
+
+static uint8_t tap_buf[TAP_BUF_SIZE];
+
+static struct tap_port *to_tap(struct port *port)
+{
+	return (struct tap_port *)port;
+}
+
+static int tap_send(struct port *port, const void *frame, size_t len)
+{
+	struct tap_port *tp = to_tap(port);
+	ssize_t n;
+
+	do
+		n = write(tp->fd, frame, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	return 0;
+}
+
+static void tap_free_cb(uv_handle_t *h)
+{
+	struct tap_port *tp = h->data;
+
+	close(tp->fd);
+	free(tp);
+}
+
+static void tap_close(struct port *port, bool destroy)
+{
+	struct tap_port *tp = to_tap(port);
+
+	if (destroy && ioctl(tp->fd, TUNSETPERSIST, 0) < 0)
+		warn_perror(errno, "port %s: cannot clear persist flag", port->name);
+	/* the fd is closed once libuv has let go of the handle */
+	uv_close((uv_handle_t *)&tp->poll, tap_free_cb);
+}
+
+static int tap_set_mtu(struct port *port, unsigned int mtu);
+
+static const struct port_ops tap_ops = {
+	.kind = PORT_KIND_TAP,
+	.send = tap_send,
+	.set_mtu = tap_set_mtu,
+	.close = tap_close,
+};
+
+static void tap_on_readable(uv_poll_t *h, int status, int events)
+{
+	struct tap_port *tp = h->data;
+	struct port *port = &tp->port;
+	struct sw *sw = port->sw;
+	unsigned int i;
+	ssize_t n;
+
+	if (status < 0) {
+		uv_poll_stop(h);
+		port_fail(port, status, "TAP device gone");
+		return;
+	}
+
+	sw->now_ms = uv_now(h->loop);
+	for (i = 0; i < TAP_RX_BUDGET; i++) {
+		n = read(tp->fd, tap_buf, sizeof(tap_buf));
+		if (n < 0) {
+			if (errno == EAGAIN)
+				return;
+			if (errno == EINTR)
+				continue;
+			if (errno == EBADFD || errno == EBADF) {
+				uv_poll_stop(h);
+				port_fail(port, -errno, "TAP device gone");
+				return;
+			}
+			port_count_drop(port, DROP_RX_ERROR);
+			return;
+		}
+		if (unlikely((size_t)n >= sizeof(tap_buf))) {
+			port_count_drop(port, DROP_RX_ERROR);
+			continue;
+		}
+		switch_input(sw, port, tap_buf, (size_t)n);
+	}
+}
+
+/* attach to @name; *created tells whether the device was made now */
+static int tap_attach(int fd, const char *name, bool *created)
+{
+	struct ifreq ifr = {
+		.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL,
+	};
+
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+	if (ioctl(fd, TUNSETIFF, &ifr) == 0) {
+		*created = true;
+		return 0;
+	}
+	if (errno != EBUSY)
+		return -errno;
+
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	if (ioctl(fd, TUNSETIFF, &ifr) == 0) {
+		*created = false;
+		return 0;
+	}
+	return -errno;
+}
+
+static const char *tap_attach_why(int ret)
+{
+	switch (ret) {
+	case -EBUSY:
+		return "TAP is already attached to another process (another tapswd, or QEMU)";
+	case -EINVAL:
+		return "exists and is not a single-queue TAP device";
+	case -EPERM:
+		return "not permitted (needs CAP_NET_ADMIN, or to be the TAP's owner)";
+	case -ENOENT:
+	case -ENODEV:
+		return "cannot open /dev/net/tun (is the tun module loaded?)";
+	default:
+		return "cannot attach";
+	}
+}
+
+int tap_port_open(struct sw *sw, const struct tap_config *cfg,
+		  struct port **portp, char *why, size_t whylen)
+{
+	struct nl_link link = { 0 };
+	struct tap_port *tp;
+	bool created = false;
+	int ret;
+
+	if (!cfg->name[0] || strlen(cfg->name) >= IF_NAMESIZE) {
+		snprintf(why, whylen, "invalid TAP name (1 to %d characters)",
+			 IF_NAMESIZE - 1);
+		return -EINVAL;
+	}
+
+	tp = calloc(1, sizeof(*tp));
+	if (!tp) {
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
+	tp->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (tp->fd < 0) {
+		ret = -errno;
+		snprintf(why, whylen, "%s: %s", tap_attach_why(-ENOENT),
+			 strerror(-ret));
+		goto err_free;
+	}
+
+	ret = tap_attach(tp->fd, cfg->name, &created);
+	if (ret) {
+		snprintf(why, whylen, "%s", tap_attach_why(ret));
+		goto err_close;
+	}
+	if (created && ioctl(tp->fd, TUNSETPERSIST, 1) < 0) {
+		ret = -errno;
+		snprintf(why, whylen, "cannot make the TAP persistent: %s",
+			 strerror(-ret));
+		goto err_close;
+	}
+	if (cfg->owner >= 0 && ioctl(tp->fd, TUNSETOWNER, cfg->owner) < 0) {
+		ret = -errno;
+		snprintf(why, whylen, "cannot set owner %ld: %s", cfg->owner,
+			 strerror(-ret));
+		goto err_destroy;
+	}
+	if (cfg->group >= 0 && ioctl(tp->fd, TUNSETGROUP, cfg->group) < 0) {
+		ret = -errno;
+		snprintf(why, whylen, "cannot set group %ld: %s", cfg->group,
+			 strerror(-ret));
+		goto err_destroy;
+	}
+
+	snprintf(tp->port.name, sizeof(tp->port.name), "%s", cfg->name);
+	tp->port.sw = sw;
+	tp->port.ops = &tap_ops;
+	tp->port.created = created;
+	tp->port.mtu = TAP_MTU_DEFAULT;
+
+	if (sw->nl && nl_link_get(sw->nl, cfg->name, &link) == 0) {
+		tp->port.ifindex = link.ifindex;
+		tp->port.mtu = link.mtu;
+		if (created) {
+			/* tun never pushes back: a long queue instead of drops */
+			nl_link_set_txqlen(sw->nl, link.ifindex, TAP_TXQLEN);
+			nl_link_set_up(sw->nl, link.ifindex, true);
+		}
+	}
+	if (cfg->mtu) {
+		ret = tap_set_mtu(&tp->port, cfg->mtu);
+		if (ret) {
+			snprintf(why, whylen, "cannot set MTU %u: %s", cfg->mtu,
+				 sw->nl && *nl_strerror(sw->nl) ?
+				 nl_strerror(sw->nl) : strerror(-ret));
+			goto err_destroy;
+		}
+	}
+
+	ret = port_attach(sw, &tp->port);
+	if (ret) {
+		snprintf(why, whylen, ret == -EEXIST ? "port exists" :
+			 "too many ports");
+		goto err_destroy;
+	}
+	ret = uv_poll_init(sw->loop, &tp->poll, tp->fd);
+	if (ret) {
+		snprintf(why, whylen, "cannot poll: %s", uv_strerror(ret));
+		port_detach(sw, &tp->port);
+		goto err_destroy;
+	}
+	tp->poll.data = tp;
+	ret = uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);
+	if (ret) {
+		snprintf(why, whylen, "cannot poll: %s", uv_strerror(ret));
+		port_detach(sw, &tp->port);
+		tap_close(&tp->port, created);
+		return ret;
+	}
+
+	info("port %s: %s TAP, ifindex %d, mtu %u", cfg->name,
+	     created ? "created" : "attached to", tp->port.ifindex,
+	     tp->port.mtu);
+	*portp = &tp->port;
+	return 0;
+
+err_destroy:
+	if (created)
+		ioctl(tp->fd, TUNSETPERSIST, 0);
+err_close:
+	close(tp->fd);
+err_free:
+	free(tp);
+	return ret;
+}
+
+/*
+ * tap_set_mtu() - set the device's MTU while it is in tapswd's namespace
+ * (once moved, only the host that owns it can), and the port's egress limit.
+ */
+static int tap_set_mtu(struct port *port, unsigned int mtu)
+{
+	struct sw *sw = port->sw;
+	struct tap_port *tp = to_tap(port);
+	struct nl_link link;
+	struct ifreq ifr = { 0 };
+	int ret;
+
+	if (mtu < 68 || mtu > 65535)
+		return -ERANGE;
+
+	/* the device's name now, and whether it is still in our namespace */
+	if (ioctl(tp->fd, TUNGETIFF, &ifr) == 0 && sw->nl &&
+	    nl_link_get(sw->nl, ifr.ifr_name, &link) == 0 &&
+	    (!port->ifindex || link.ifindex == port->ifindex)) {
+		ret = nl_link_set_mtu(sw->nl, link.ifindex, mtu);
+		if (ret)
+			return ret;
+	}
+	port->mtu = mtu;
+	return 0;
+}
