@@ -39,7 +39,7 @@ enum drop_reason ether_classify(const uint8_t *frame, size_t len,
 	if (type == ETHER_TYPE_8021Q || type == ETHER_TYPE_8021AD) {
 		if (len < ETHER_HDR_LEN + ETHER_VLAN_HLEN)
 			return DROP_VLAN_TRUNCATED;
-		info->vid = get_be16(frame + ETHER_HDR_LEN - 2) & 0x0fff;
+		info->vid = get_be16(frame + ETHER_HDR_LEN) & 0x0fff;
 		info->tagged = true;
 		info->hdr_len += ETHER_VLAN_HLEN;
 		type = get_be16(frame + ETHER_HDR_LEN + 2);
