@@ -44,6 +44,14 @@ int nl_link_set_mtu(struct nl *nl, int ifindex, unsigned int mtu);
 int nl_link_set_txqlen(struct nl *nl, int ifindex, unsigned int txqlen);
 /* nl_link_set_netns() - move @ifindex into the namespace open at @netns_fd */
 int nl_link_set_netns(struct nl *nl, int ifindex, int netns_fd);
+/*
+ * nl_link_add() - create link @name of type @kind ("dummy", "veth": a veth
+ * gets a peer named by the kernel) with no further options.  -EEXIST if the
+ * name is taken, -EOPNOTSUPP if the kind's module is not there.
+ */
+int nl_link_add(struct nl *nl, const char *name, const char *kind);
+/* nl_link_del() - delete link @ifindex (for a veth, both ends) */
+int nl_link_del(struct nl *nl, int ifindex);
 
 /* link events */
 enum nl_event_type {
@@ -58,6 +66,14 @@ struct nl_event {
 				 * (IFLA_NEW_NETNSID present) */
 };
 
+/*
+ * Called once per link message.  A NEWLINK comes for every change, not only
+ * the interesting ones (each of up, carrier, MTU, rename, and some for
+ * nothing visible), so compare with what you knew.  The link fields are
+ * those the message carried; a malformed attribute reads as absent (zero).
+ * A link deleted while up gives NEWLINK (down) then DELLINK; a link moved
+ * out gives DELLINK with @moved set, and its ifindex here is gone for good.
+ */
 typedef void (*nl_event_cb_t)(const struct nl_event *ev, void *arg);
 
 struct nl_monitor;
