@@ -1,0 +1,49 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# 00-smoke: three hosts, each in its own namespace on a tapsw TAP port, ping
+# every pair over IPv4 and IPv6; `tapswctl -j port list` shows the three
+# ports with frames counted both ways.
+
+. "${TESTLIB:-$(dirname "$0")/lib.sh}"
+need_basics
+
+start_switch
+add_host h1 1
+add_host h2 2
+add_host h3 3 eth0		# one renamed inside its namespace
+
+hosts=(h1 h2 h3)
+for a in "${hosts[@]}"; do
+	for b in "${hosts[@]}"; do
+		[[ $a == "$b" ]] && continue
+		ping_ok "$a" "$b" 4
+		ping_ok "$a" "$b" 6
+		log "$a -> $b: IPv4 and IPv6 ok"
+	done
+done
+
+# a negative control: an address nobody has does not answer
+ping_fails h1 10.0.0.99 || fail "10.0.0.99 answered: something else is on the segment"
+
+ports=$(ctl -j port list)
+n=$(jq 'length' <<<"$ports")
+[[ $n -eq 3 ]] || fail "port list has $n ports, expected 3: $ports"
+for h in "${hosts[@]}"; do
+	p=${HOST_PORT[$h]}
+	jq -e --arg p "$p" 'any(.[]; .name == $p and .kind == "tap" and .state == "up"
+		and .rx_packets > 0 and .tx_packets > 0
+		and .rx_bytes >= 42 * .rx_packets and .tx_bytes >= 42 * .tx_packets)' \
+		<<<"$ports" >/dev/null ||
+		fail "port $p: not up with rx/tx counted: $(jq -c --arg p "$p" '.[] | select(.name == $p)' <<<"$ports")"
+done
+log "port list: $(jq -c '[.[] | {name, state, rx_packets, tx_packets}]' <<<"$ports")"
+
+# the text table names every port too
+table=$(ctl port list)
+for h in "${hosts[@]}"; do
+	grep -qw "${HOST_PORT[$h]}" <<<"$table" || fail "'tapswctl port list' does not show ${HOST_PORT[$h]}: $table"
+done
+
+tapswd_alive || fail "tapswd died"
+stop_switch
+pass

@@ -1,0 +1,168 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# 30-ctl: abuse of the control socket never stops forwarding. While h1 pings
+# h2 continuously: 1000 garbage lines get 1000 JSON-RPC error replies;
+# lines over 64 KiB get an EMSGSIZE error and the connection is closed; a
+# 10 MB line, invalid UTF-8, an unknown method, 300 clients at once and a
+# client that never reads its replies are all survived. Every reply is valid
+# JSON-RPC 2.0; the daemon is alive and the ping lost nothing at the end.
+
+. "${TESTLIB:-$(dirname "$0")/lib.sh}"
+need_basics socat head tr fold
+
+start_switch
+add_host h1 1
+add_host h2 2
+ping_ok h1 h2
+
+spawn "$TMPD/ping.out" ip netns exec "${HOST_NS[h1]}" ping -n -i 0.2 10.0.0.2
+PING_PID=$SPAWNED
+
+# raw FILE: send FILE's bytes on one connection; the replies go to FILE.out.
+# Returns socat's status (the daemon may close on us mid-write).
+raw() {
+	timeout 60 socat -t 20 - "UNIX-CONNECT:$SOCK" <"$1" >"$1.out" 2>"$1.err"
+}
+
+# check_replies FILE N: FILE holds exactly N lines, each a valid JSON-RPC 2.0
+# error object (code, one-line message, data.errno).
+check_replies() {
+	local f=$1 want=$2 lines n
+	lines=$(wc -l <"$f")
+	n=$(jq -s 'length' <"$f" 2>/dev/null) || fail "replies in $f are not valid JSON: $(head -c 300 "$f")"
+	[[ $lines -eq $want && $n -eq $want ]] ||
+		fail "$f: $lines lines / $n JSON replies, expected $want: $(head -c 300 "$f")"
+	jq -s -e 'all(.[]; .jsonrpc == "2.0" and has("id") and (has("result") | not)
+		and (.error.code | type) == "number"
+		and (.error.message | type) == "string" and (.error.message | test("\n") | not)
+		and (.error.data.errno | type) == "string")' <"$f" >/dev/null ||
+		fail "$f: not all replies are JSON-RPC error objects: $(jq -c -s '[.[] | select(.error.data.errno | type != "string")][0]' <"$f")"
+}
+
+# --- 1000 garbage lines on one connection
+G="$TMPD/garbage"
+{
+	head -c 400000 /dev/urandom | LC_ALL=C tr -d '\n' | LC_ALL=C fold -b -w 200 |
+		head -n 990 | LC_ALL=C sed 's/^/#/'
+	printf '%s\n' '{' '}' '[]' '{}' 'null' '42' '"str"' \
+		'{"jsonrpc":"1.0","id":1,"method":"switch.show"}' \
+		'{"jsonrpc":"2.0","id":2,"method":17}' \
+		'{"jsonrpc":"2.0","id":3,"method":"switch.show","params":[1,2]}'
+} >"$G"
+[[ $(wc -l <"$G") -eq 1000 ]] || hard_error "garbage generator made $(wc -l <"$G") lines"
+raw "$G" || true
+check_replies "$G.out" 1000
+n=$(jq -s '[.[] | select(.error.code == -32700 and .error.data.errno == "EBADMSG" and .id == null)] | length' <"$G.out")
+((n >= 990)) || fail "only $n of the 990 non-JSON lines got -32700/EBADMSG with id null"
+jq -s -e '.[999].id == 3 and .[999].error.code == -32602' <"$G.out" >/dev/null ||
+	fail "array params: expected -32602 for id 3, got $(tail -n 1 "$G.out")"
+jq -s -e '.[998].id == 2 and .[998].error.code == -32600' <"$G.out" >/dev/null ||
+	fail "numeric method: expected -32600 for id 2, got $(sed -n 999p "$G.out")"
+tapswd_alive || fail "tapswd died on garbage"
+log "1000 garbage lines: 1000 error replies"
+
+# --- overlong lines: an EMSGSIZE error, then the connection is closed (the
+# valid request after the long line is not answered)
+valid='{"jsonrpc":"2.0","id":77,"method":"switch.show"}'
+L1="$TMPD/long1"
+{ head -c 70000 /dev/zero | tr '\0' 'a'; printf '\n%s\n' "$valid"; } >"$L1"
+L2="$TMPD/long2"
+{ printf '{"jsonrpc":"2.0","id":5,"method":"'; head -c 100000 /dev/zero | tr '\0' 'm'
+  printf '"}\n%s\n' "$valid"; } >"$L2"
+for f in "$L1" "$L2"; do
+	raw "$f" || true
+	check_replies "$f.out" 1
+	jq -e '.error.code == -32600 and .error.data.errno == "EMSGSIZE"' <"$f.out" >/dev/null ||
+		fail "overlong line: expected -32600/EMSGSIZE, got $(cat "$f.out")"
+done
+log "overlong lines: EMSGSIZE and closed"
+
+# a 10 MB line without a newline: the daemon must cut us off, not buffer it
+L3="$TMPD/long3"
+head -c 10000000 /dev/zero | tr '\0' 'x' >"$L3"
+t0=$(date +%s)
+raw "$L3" || true
+(($(date +%s) - t0 < 50)) || fail "a 10 MB line kept the connection for $(($(date +%s) - t0)) s"
+if [[ -s $L3.out ]]; then
+	check_replies "$L3.out" 1
+fi
+tapswd_alive || fail "tapswd died on a 10 MB line"
+
+# --- invalid UTF-8 inside a JSON string; an unknown method
+U="$TMPD/utf8"
+printf '{"jsonrpc":"2.0","id":8,"method":"switch.show\xff\xfe"}\n{"jsonrpc":"2.0","id":9,"method":"no.such.method"}\n' >"$U"
+raw "$U" || true
+check_replies "$U.out" 2
+jq -s -e '.[0].error.code == -32700 or .[0].error.code == -32600 or .[0].error.code == -32601' <"$U.out" >/dev/null ||
+	fail "invalid UTF-8: unexpected reply $(head -n 1 "$U.out")"
+jq -s -e '.[1].id == 9 and .[1].error.code == -32601 and .[1].error.data.errno == "EOPNOTSUPP"' <"$U.out" >/dev/null ||
+	fail "unknown method: expected id 9, -32601, EOPNOTSUPP; got $(tail -n 1 "$U.out")"
+
+# the same through tapswctl: non-zero, one line on stderr
+rc=0
+err=$(ctl -j call no.such.method 2>&1 >/dev/null) || rc=$?
+((rc != 0)) || fail "tapswctl call no.such.method succeeded"
+[[ -n $err && $(wc -l <<<"$err") -eq 1 ]] || fail "tapswctl call no.such.method: stderr '$err'"
+log "unknown method via tapswctl: rc $rc, '$err'"
+
+# a good request still gets a good reply (and the id back)
+G2="$TMPD/good"
+printf '%s\n' '{"jsonrpc":"2.0","id":"abc","method":"port.list"}' >"$G2"
+raw "$G2" || fail "socat failed on a good request"
+jq -e '.jsonrpc == "2.0" and .id == "abc" and (.result.ports | length) == 2' <"$G2.out" >/dev/null ||
+	fail "port.list reply: $(cat "$G2.out")"
+
+# --- many clients at once: each gets an answer or a clean refusal
+declare -a cpids=()
+for ((i = 0; i < 300; i++)); do
+	printf '{"jsonrpc":"2.0","id":%d,"method":"switch.show"}\n' "$i" >"$TMPD/many$i"
+done
+for ((i = 0; i < 300; i++)); do
+	timeout 60 socat -t 20 - "UNIX-CONNECT:$SOCK" <"$TMPD/many$i" >"$TMPD/many$i.out" 2>/dev/null &
+	cpids+=($!)
+	REG_PIDS+=($!)
+done
+for p in "${cpids[@]}"; do wait "$p" || true; done
+ok=0
+for ((i = 0; i < 300; i++)); do
+	f="$TMPD/many$i.out"
+	[[ -s $f ]] || continue
+	jq -e --argjson i "$i" '.jsonrpc == "2.0" and ((.id == $i and (.result | type) == "object")
+		or (.error.code | type) == "number")' <"$f" >/dev/null || fail "client $i got $(cat "$f")"
+	jq -e 'has("result")' <"$f" >/dev/null && ok=$((ok + 1))
+done
+((ok >= 200)) || fail "only $ok of 300 concurrent clients were answered"
+log "300 concurrent clients: $ok answered"
+
+# --- a client that sends and never reads: it is cut off (1 MiB of unread
+# replies), the others are served meanwhile
+S="$TMPD/slow"
+for ((i = 0; i < 20000; i++)); do
+	printf '{"jsonrpc":"2.0","id":%d,"method":"port.list"}\n' "$i"
+done >"$S"
+spawn "$S.err" socat -u "OPEN:$S,ignoreeof" "UNIX-CONNECT:$SOCK"
+slow_pid=$SPAWNED
+ctl show >/dev/null || fail "tapswctl show failed while a client does not read"
+proc_gone() { ! kill -0 "$1" 2>/dev/null || [[ $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) == Z ]]; }
+wait_until 30 proc_gone "$slow_pid" ||
+	fail "a client that never reads was not disconnected within 30 s"
+stop_pid "$slow_pid"
+log "client that never reads: disconnected"
+
+# --- after all that: forwarding never stopped, daemon fine
+ping_ok h1 h2
+ping_ok h2 h1
+ctl show >/dev/null || fail "tapswctl show fails after the abuse"
+tapswd_alive || fail "tapswd died"
+sleep 0.5
+kill -INT "$PING_PID"
+stop_pid "$PING_PID"
+summary=$(grep -E 'packets transmitted' "$TMPD/ping.out") || fail "no ping summary: $(tail -n 3 "$TMPD/ping.out")"
+tx=$(awk '{print $1}' <<<"$summary")
+rx=$(awk '{print $4}' <<<"$summary")
+rtt_max=$(awk -F'/' '/^rtt/ {print int($6)}' "$TMPD/ping.out")
+log "background ping: $summary; rtt max ${rtt_max} ms"
+((tx >= 10)) || fail "background ping sent only $tx echoes"
+((tx - rx <= 2)) || fail "background ping lost $((tx - rx)) of $tx during the abuse"
+((rtt_max < 2000)) || fail "forwarding stalled: an echo took ${rtt_max} ms"
+pass
