@@ -1,0 +1,1026 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * tapswctl.c - the command line client of tapswd's control socket.
+ *
+ *	tapswctl [-s SOCK] [-j] [-p] OBJECT [COMMAND] [ARGS]
+ *
+ * One command is one JSON-RPC request: the words are turned into params,
+ * sent as one line over a blocking AF_UNIX stream socket, and the one reply
+ * line is printed: as text for people, or with -j as the daemon's JSON for
+ * scripts (lists as bare arrays).  The daemon validates everything that
+ * has meaning (MACs, names, ranges): this file only checks that numbers are
+ * numbers.  Commands live in one table (object, command, usage, argument
+ * counts, handler), as OVS unixctl and vde-2's comlist; the help text and
+ * the usage errors come from it.  Objects and commands may be abbreviated
+ * to any unambiguous prefix ("tapswctl p l" is "port list").
+ *
+ * Exit status: 0 on success, 1 when tapswd or the connection failed, 2 on
+ * a usage error; every failure prints one line "tapswctl: ..." on stderr.
+ */
+#include "tapsw/tapsw.h"
+
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include "tapsw/ctl_proto.h"
+
+#define DEFAULT_SOCKET	"/run/tapsw/tapswd.sock"
+
+enum {
+	EXIT_DAEMON = 1,		/* tapswd said no, or is unreachable */
+	EXIT_USAGE = 2,
+	REPLY_MAX = 64 * 1024 * 1024,	/* longest reply line accepted */
+	IO_TIMEOUT_S = 60,		/* a reply that long overdue is lost */
+	CELL_MAX = 64,			/* table cell, bytes with the NUL */
+	KEY_WIDTH = 18,			/* "key:" column of key: value lines */
+};
+
+struct cli {
+	const char *socket;
+	bool json;
+	bool pretty;
+};
+
+/* --- arguments */
+
+enum arg_type {
+	ARG_STRING,			/* sent as a string */
+	ARG_UINT,			/* decimal, sent as an integer */
+	ARG_ID,				/* user/group: all digits -> integer */
+	ARG_FLAG,			/* no value: sent as true */
+};
+
+/* a keyword argument: "mtu 9000", "--mtu 9000", "--mtu=9000", "static" */
+struct arg_kw {
+	const char *word;
+	const char *key;		/* params member */
+	enum arg_type type;
+	bool required;
+};
+
+struct cmd;
+typedef int (*cmd_run_t)(const struct cli *cli, const struct cmd *cmd,
+			 int argc, char **argv);
+typedef void (*cmd_print_t)(const json_t *result);
+
+struct cmd {
+	const char *object;
+	const char *name;		/* NULL: the object is the command */
+	const char *args;		/* usage after "object name" */
+	const char *help;
+	int min_args, max_args;		/* words after the command */
+	cmd_run_t run;
+	const char *method;
+	const char *pos[2];		/* params keys of the leading words */
+	const struct arg_kw *kw;	/* then keywords, NULL-terminated */
+	cmd_print_t print;		/* text output; NULL prints nothing */
+	const char *list_key;		/* -j prints only this member */
+	bool is_default;		/* run when the object comes alone */
+};
+
+__attribute__((format(printf, 1, 0)))
+static void vfail(const char *fmt, va_list ap)
+{
+	fputs("tapswctl: ", stderr);
+	vfprintf(stderr, fmt, ap);
+	fputc('\n', stderr);
+}
+
+__attribute__((format(printf, 2, 3)))
+static int fail(int status, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vfail(fmt, ap);
+	va_end(ap);
+	return status;
+}
+
+static void cmd_title(const struct cmd *cmd, char *buf, size_t size)
+{
+	snprintf(buf, size, "%s%s%s", cmd->object, cmd->name ? " " : "",
+		 cmd->name ? cmd->name : "");
+}
+
+static int usage_error(const struct cmd *cmd)
+{
+	char title[64];
+
+	cmd_title(cmd, title, sizeof(title));
+	return fail(EXIT_USAGE, "%s: usage: %s%s%s", title, title,
+		    cmd->args[0] ? " " : "", cmd->args);
+}
+
+__attribute__((format(printf, 2, 3)))
+static int arg_error(const struct cmd *cmd, const char *fmt, ...)
+{
+	char title[64], msg[256];
+	va_list ap;
+
+	cmd_title(cmd, title, sizeof(title));
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	return fail(EXIT_USAGE, "%s: %s", title, msg);
+}
+
+/* parse_uint() - all decimal digits, no sign or space, at most @max */
+static int parse_uint(const char *s, unsigned long max, unsigned long *out)
+{
+	unsigned long v;
+	char *end;
+
+	if (*s < '0' || *s > '9')
+		return -EINVAL;
+	errno = 0;
+	v = strtoul(s, &end, 10);
+	if (errno || *end || v > max)
+		return -EINVAL;
+	*out = v;
+	return 0;
+}
+
+static int param_set(const struct cmd *cmd, json_t *params,
+		     const struct arg_kw *kw, const char *word,
+		     const char *value)
+{
+	unsigned long v;
+	json_t *j;
+
+	if (json_object_get(params, kw->key))
+		return arg_error(cmd, "'%s' given twice", word);
+	switch (kw->type) {
+	case ARG_FLAG:
+		j = json_true();
+		break;
+	case ARG_UINT:
+		if (parse_uint(value, INT32_MAX, &v))
+			return arg_error(cmd, "invalid %s '%s': not a number",
+					 word, value);
+		j = json_integer((json_int_t)v);
+		break;
+	case ARG_ID:		/* a number is an id, anything else a name */
+		if (!parse_uint(value, UINT32_MAX, &v))
+			j = json_integer((json_int_t)v);
+		else
+			j = json_string(value);
+		break;
+	case ARG_STRING:
+	default:
+		j = json_string(value);
+		break;
+	}
+	if (!j)			/* json_string() takes UTF-8 only */
+		return arg_error(cmd, "invalid %s '%s': not UTF-8", word,
+				 value);
+	if (json_object_set_new(params, kw->key, j))
+		return fail(EXIT_DAEMON, "out of memory");
+	return 0;
+}
+
+/*
+ * args_parse() - the leading words (cmd->pos), then keywords in any order.
+ * Returns 0 or an exit status, the error printed.
+ */
+static int args_parse(const struct cmd *cmd, int argc, char **argv,
+		      json_t *params)
+{
+	static const struct arg_kw pos_kw = { .type = ARG_STRING };
+	const struct arg_kw *kw;
+	struct arg_kw k;
+	const char *word, *value, *eq;
+	int i = 0, p, ret;
+	size_t wlen;
+
+	for (p = 0; p < (int)ARRAY_SIZE(cmd->pos) && cmd->pos[p]; p++) {
+		if (i >= argc)
+			return usage_error(cmd);
+		k = pos_kw;
+		k.key = cmd->pos[p];
+		ret = param_set(cmd, params, &k, cmd->pos[p], argv[i++]);
+		if (ret)
+			return ret;
+	}
+	while (i < argc) {
+		word = argv[i++];
+		value = NULL;
+		if (!strncmp(word, "--", 2)) {
+			word += 2;
+			eq = strchr(word, '=');
+			if (eq)
+				value = eq + 1;
+		}
+		wlen = value ? (size_t)(value - 1 - word) : strlen(word);
+		for (kw = cmd->kw; kw && kw->word; kw++)
+			if (strlen(kw->word) == wlen &&
+			    !strncmp(kw->word, word, wlen))
+				break;
+		if ((!kw || !kw->word) && argv[i - 1][0] == '-' &&
+		    argv[i - 1][1] != '-')
+			return arg_error(cmd, "unknown option '%s'",
+					 argv[i - 1]);
+		if (!kw || !kw->word)
+			return usage_error(cmd);
+		if (kw->type == ARG_FLAG && value)
+			return arg_error(cmd, "'%s' takes no value", kw->word);
+		if (kw->type != ARG_FLAG && !value) {
+			if (i >= argc)
+				return arg_error(cmd, "'%s' needs a value",
+						 kw->word);
+			value = argv[i++];
+		}
+		ret = param_set(cmd, params, kw, kw->word, value);
+		if (ret)
+			return ret;
+	}
+	for (kw = cmd->kw; kw && kw->word; kw++)
+		if (kw->required && !json_object_get(params, kw->key))
+			return usage_error(cmd);
+	return 0;
+}
+
+/* --- the daemon */
+
+static int sock_connect(const char *path, int *fdp)
+{
+	struct sockaddr_un sa = { .sun_family = AF_UNIX };
+	struct timeval tv = { .tv_sec = IO_TIMEOUT_S };
+	int fd, ret;
+
+	if (strlen(path) >= sizeof(sa.sun_path))
+		return -ENAMETOOLONG;
+	memcpy(sa.sun_path, path, strlen(path) + 1);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)) ||
+	    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)) ||
+	    connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
+		ret = -errno;
+		close(fd);
+		return ret;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+static int sock_send(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = send(fd, buf, len, MSG_NOSIGNAL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* sock_recv_line() - read until one whole line is in @lb; 0 or -errno */
+static int sock_recv_line(int fd, struct ctl_linebuf *lb, char **line,
+			  size_t *len)
+{
+	char buf[64 * 1024];
+	ssize_t n, l;
+	int ret;
+
+	for (;;) {
+		l = ctl_linebuf_next(lb, line);
+		if (l >= 0) {
+			*len = (size_t)l;
+			return 0;
+		}
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return errno == EAGAIN ? -ETIMEDOUT : -errno;
+		if (n == 0)
+			return -ECONNRESET;
+		ret = ctl_linebuf_append(lb, buf, (size_t)n);
+		if (ret)
+			return ret;
+	}
+}
+
+/*
+ * cli_call() - one request, one reply.  Steals @params (NULL: none).
+ * Returns 0 with *@result (new reference), or an exit status with the error
+ * printed.
+ */
+static int cli_call(const struct cli *cli, const char *method, json_t *params,
+		    json_t **result)
+{
+	struct ctl_linebuf lb;
+	struct ctl_error err;
+	json_t *req;
+	char *text, *line;
+	size_t len;
+	int fd = -1, ret;
+
+	*result = NULL;
+	req = ctl_request_encode(1, method, params);
+	text = req ? ctl_dump_line(req, &len) : NULL;
+	json_decref(req);
+	if (!text)
+		return fail(EXIT_DAEMON, "out of memory");
+
+	ret = sock_connect(cli->socket, &fd);
+	if (ret) {
+		free(text);
+		return fail(EXIT_DAEMON, "cannot connect to %s: %s%s",
+			    cli->socket, strerror(-ret),
+			    ret == -ENOENT || ret == -ECONNREFUSED ?
+			    " (is tapswd running?)" : "");
+	}
+	ret = sock_send(fd, text, len);
+	free(text);
+	if (ret) {
+		close(fd);
+		return fail(EXIT_DAEMON, "%s: send: %s", cli->socket,
+			    strerror(-ret));
+	}
+
+	ret = ctl_linebuf_init(&lb, REPLY_MAX);
+	if (!ret)
+		ret = sock_recv_line(fd, &lb, &line, &len);
+	close(fd);
+	if (ret) {
+		ctl_linebuf_free(&lb);
+		if (ret == -ECONNRESET)
+			return fail(EXIT_DAEMON, "%s: %s", cli->socket,
+				    "tapswd closed the connection, no reply");
+		if (ret == -ETIMEDOUT)
+			return fail(EXIT_DAEMON, "%s: no reply in %d s",
+				    cli->socket, IO_TIMEOUT_S);
+		if (ret == -EMSGSIZE)
+			return fail(EXIT_DAEMON, "%s: reply longer than %d MiB",
+				    cli->socket, REPLY_MAX >> 20);
+		return fail(EXIT_DAEMON, "%s: %s", cli->socket,
+			    strerror(-ret));
+	}
+	ret = ctl_response_decode(line, len, result, &err);
+	ctl_linebuf_free(&lb);
+	if (ret)
+		return fail(EXIT_DAEMON, "%s", err.message);
+	return 0;
+}
+
+/* --- output */
+
+static void json_print(const struct cli *cli, const json_t *j)
+{
+	size_t flags = JSON_ENCODE_ANY |
+		       (cli->pretty ? JSON_INDENT(2) : JSON_COMPACT);
+
+	json_dumpf(j, stdout, flags);
+	putchar('\n');
+}
+
+/* value_format() - @v as text for people; "-" when missing */
+static void value_format(const json_t *v, char *buf, size_t size)
+{
+	char *s;
+
+	switch (v ? json_typeof(v) : JSON_NULL) {
+	case JSON_STRING:
+		snprintf(buf, size, "%s", json_string_value(v));
+		break;
+	case JSON_INTEGER:
+		snprintf(buf, size, "%" JSON_INTEGER_FORMAT,
+			 json_integer_value(v));
+		break;
+	case JSON_REAL:
+		snprintf(buf, size, "%g", json_real_value(v));
+		break;
+	case JSON_TRUE:
+		snprintf(buf, size, "yes");
+		break;
+	case JSON_FALSE:
+		snprintf(buf, size, "no");
+		break;
+	case JSON_OBJECT:
+	case JSON_ARRAY:
+		s = json_dumps(v, JSON_COMPACT);
+		snprintf(buf, size, "%s", s ? s : "-");
+		free(s);
+		break;
+	case JSON_NULL:
+	default:
+		snprintf(buf, size, "-");
+		break;
+	}
+	/* one line per key, whatever the daemon sent */
+	for (s = buf; *s; s++)
+		if ((unsigned char)*s < 0x20)
+			*s = ' ';
+}
+
+static void kv_print(int indent, const char *key, const char *value)
+{
+	char k[64];
+
+	snprintf(k, sizeof(k), "%s:", key);
+	if (!*value)			/* a section: no trailing blanks */
+		printf("%*s%s\n", indent, "", k);
+	else
+		printf("%*s%-*s %s\n", indent, "", KEY_WIDTH - indent, k,
+		       value);
+}
+
+static void kv_print_json(int indent, const char *key, const json_t *v)
+{
+	char buf[1024];
+
+	value_format(v, buf, sizeof(buf));
+	kv_print(indent, key, buf);
+}
+
+static bool key_in(const char *key, const char *const *keys)
+{
+	for (; *keys; keys++)
+		if (!strcmp(key, *keys))
+			return true;
+	return false;
+}
+
+/* the members of @o that are not in @known, in the daemon's order */
+static void kv_print_rest(int indent, const json_t *o,
+			  const char *const *known)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)o, key, v)
+		if (!key_in(key, known))
+			kv_print_json(indent, key, v);
+}
+
+/* all members of @o; objects inside become indented sections */
+static void kv_print_all(int indent, const json_t *o)
+{
+	const char *key;
+	json_t *v;
+
+	json_object_foreach((json_t *)o, key, v) {
+		if (json_is_object(v)) {
+			kv_print(indent, key, "");
+			kv_print_all(indent + 2, v);
+		} else {
+			kv_print_json(indent, key, v);
+		}
+	}
+}
+
+/* tables */
+
+enum col_fmt {
+	COL_STR,
+	COL_NUM,			/* right-aligned */
+	COL_FLAGS,			/* "static": static, else learned */
+	COL_AGE,			/* seconds, "-" for static entries */
+};
+
+struct column {
+	const char *title;
+	const char *key;
+	enum col_fmt fmt;
+};
+
+static void cell_format(const json_t *item, const struct column *col,
+			char *buf)
+{
+	const json_t *v = json_object_get(item, col->key);
+
+	switch (col->fmt) {
+	case COL_FLAGS:
+		snprintf(buf, CELL_MAX, "%s", !v ? "-" :
+			 json_is_true(v) ? "static" : "learned");
+		break;
+	case COL_AGE:
+		if (json_is_true(json_object_get(item, "static")) ||
+		    !json_is_integer(v))
+			snprintf(buf, CELL_MAX, "-");
+		else
+			snprintf(buf, CELL_MAX, "%" JSON_INTEGER_FORMAT "s",
+				 json_integer_value(v));
+		break;
+	case COL_STR:
+	case COL_NUM:
+	default:
+		value_format(v, buf, CELL_MAX);
+		break;
+	}
+}
+
+/* table_print() - one row per object of @rows; widths fit the content */
+static void table_print(const json_t *rows, const struct column *cols,
+			unsigned int ncols)
+{
+	size_t nrows = json_array_size(rows), r;
+	int width[16] = { 0 };
+	char (*cells)[CELL_MAX];
+	unsigned int c;
+
+	if (ncols > ARRAY_SIZE(width))
+		return;
+	cells = calloc((nrows + 1) * ncols, CELL_MAX);
+	if (!cells) {
+		fail(EXIT_DAEMON, "out of memory");
+		return;
+	}
+	for (c = 0; c < ncols; c++)
+		snprintf(cells[c], CELL_MAX, "%s", cols[c].title);
+	for (r = 0; r < nrows; r++)
+		for (c = 0; c < ncols; c++)
+			cell_format(json_array_get(rows, r), &cols[c],
+				    cells[(r + 1) * ncols + c]);
+	for (r = 0; r <= nrows; r++)
+		for (c = 0; c < ncols; c++)
+			width[c] = MAX(width[c],
+				       (int)strlen(cells[r * ncols + c]));
+	for (r = 0; r <= nrows; r++) {
+		for (c = 0; c < ncols; c++) {
+			const char *s = cells[r * ncols + c];
+			bool last = c + 1 == ncols;
+
+			if (cols[c].fmt == COL_NUM)
+				printf("%*s", width[c], s);
+			else
+				printf("%-*s", last ? 0 : width[c], s);
+			printf(last ? "\n" : "  ");
+		}
+	}
+	free(cells);
+}
+
+static const struct column port_cols[] = {
+	{ "NAME", "name", COL_STR },
+	{ "KIND", "kind", COL_STR },
+	{ "STATE", "state", COL_STR },
+	{ "MTU", "mtu", COL_NUM },
+	{ "RX_PKTS", "rx_packets", COL_NUM },
+	{ "RX_BYTES", "rx_bytes", COL_NUM },
+	{ "TX_PKTS", "tx_packets", COL_NUM },
+	{ "TX_BYTES", "tx_bytes", COL_NUM },
+	{ "DROPS", "drops", COL_NUM },
+	{ "FDB", "fdb_entries", COL_NUM },
+};
+
+static const struct column port_stats_cols[] = {
+	{ "PORT", "name", COL_STR },
+	{ "RX_PKTS", "rx_packets", COL_NUM },
+	{ "RX_BYTES", "rx_bytes", COL_NUM },
+	{ "TX_PKTS", "tx_packets", COL_NUM },
+	{ "TX_BYTES", "tx_bytes", COL_NUM },
+	{ "DROPS", "drops", COL_NUM },
+	{ "FILTERED", "filtered", COL_NUM },
+	{ "FLOODED", "flooded", COL_NUM },
+};
+
+static const struct column fdb_cols[] = {
+	{ "MAC", "mac", COL_STR },
+	{ "VLAN", "vlan", COL_NUM },
+	{ "PORT", "port", COL_STR },
+	{ "FLAGS", "static", COL_FLAGS },
+	{ "AGE", "age", COL_AGE },
+};
+
+static void print_port_list(const json_t *result)
+{
+	table_print(json_object_get(result, "ports"), port_cols,
+		    ARRAY_SIZE(port_cols));
+}
+
+static void print_port(const json_t *port)
+{
+	static const char *const order[] = {
+		"name", "kind", "index", "state", "error", "mtu", "created",
+		"ifindex", "fdb_entries", "rx_packets", "rx_bytes",
+		"tx_packets", "tx_bytes", "drops", "drop_reasons", NULL,
+	};
+	const char *const *key;
+	const json_t *v;
+
+	for (key = order; *key; key++) {
+		v = json_object_get(port, *key);
+		if (!strcmp(*key, "error")) {
+			if (v)		/* only when down */
+				kv_print_json(0, *key, v);
+		} else if (!strcmp(*key, "drop_reasons")) {
+			if (json_is_object(v))
+				kv_print_all(2, v);
+		} else {
+			kv_print_json(0, *key, v);
+		}
+	}
+	kv_print_rest(0, port, order);
+}
+
+static void print_fdb(const json_t *result)
+{
+	table_print(json_object_get(result, "entries"), fdb_cols,
+		    ARRAY_SIZE(fdb_cols));
+}
+
+static void print_flush(const json_t *result)
+{
+	const json_t *n = json_object_get(result, "flushed");
+
+	if (json_is_integer(n))
+		printf("flushed %" JSON_INTEGER_FORMAT " entr%s\n",
+		       json_integer_value(n),
+		       json_integer_value(n) == 1 ? "y" : "ies");
+}
+
+static void print_stats(const json_t *result)
+{
+	static const char *const sections[] = { "switch", "fdb", NULL };
+	static const char *const known[] = { "switch", "fdb", "ports", NULL };
+	const char *const *s;
+	const json_t *v;
+
+	for (s = sections; *s; s++) {
+		v = json_object_get(result, *s);
+		kv_print(0, *s, json_is_object(v) ? "" : "-");
+		if (json_is_object(v))
+			kv_print_all(2, v);
+	}
+	/* anything newer than this tapswctl, before the port table */
+	kv_print_rest(0, result, known);
+	putchar('\n');
+	table_print(json_object_get(result, "ports"), port_stats_cols,
+		    ARRAY_SIZE(port_stats_cols));
+}
+
+static void print_switch(const json_t *result)
+{
+	static const char *const order[] = {
+		"version", "pid", "socket", "uptime", "ageing", "fdb_max",
+		"ports", "fdb", NULL,
+	};
+	const char *const *key;
+	const json_t *v;
+	char buf[64];
+
+	for (key = order; *key; key++) {
+		v = json_object_get(result, *key);
+		if (json_is_object(v)) {
+			kv_print(0, *key, "");
+			kv_print_all(2, v);
+		} else if ((!strcmp(*key, "uptime") ||
+			    !strcmp(*key, "ageing")) && json_is_integer(v)) {
+			snprintf(buf, sizeof(buf), "%" JSON_INTEGER_FORMAT "s",
+				 json_integer_value(v));
+			kv_print(0, *key, buf);
+		} else {
+			kv_print_json(0, *key, v);
+		}
+	}
+	kv_print_rest(0, result, order);
+}
+
+/* --- commands */
+
+/* cmd_generic() - words to params, call, print */
+static int cmd_generic(const struct cli *cli, const struct cmd *cmd,
+		       int argc, char **argv)
+{
+	json_t *params = json_object(), *result, *out;
+	int ret;
+
+	if (!params)
+		return fail(EXIT_DAEMON, "out of memory");
+	ret = args_parse(cmd, argc, argv, params);
+	if (ret) {
+		json_decref(params);
+		return ret;
+	}
+	ret = cli_call(cli, cmd->method, params, &result);
+	if (ret)
+		return ret;
+	if (cli->json) {
+		out = cmd->list_key ? json_object_get(result, cmd->list_key) :
+		      NULL;
+		json_print(cli, out ? out : result);
+	} else if (cmd->print) {
+		cmd->print(result);
+	}
+	json_decref(result);
+	return 0;
+}
+
+/* "port show" without a name is "port list" */
+static int cmd_port_show(const struct cli *cli, const struct cmd *cmd,
+			 int argc, char **argv)
+{
+	struct cmd list = *cmd;
+
+	if (argc)
+		return cmd_generic(cli, cmd, argc, argv);
+	list.method = "port.list";
+	list.pos[0] = NULL;
+	list.print = print_port_list;
+	list.list_key = "ports";
+	return cmd_generic(cli, &list, argc, argv);
+}
+
+static int cmd_call(const struct cli *cli, const struct cmd *cmd,
+		    int argc, char **argv)
+{
+	json_t *params = NULL, *result;
+	json_error_t jerr;
+	int ret;
+
+	if (argc > 1) {
+		params = json_loads(argv[1], JSON_REJECT_DUPLICATES, &jerr);
+		if (!params)
+			return arg_error(cmd, "params: %s", jerr.text);
+		if (!json_is_object(params)) {
+			json_decref(params);
+			return arg_error(cmd, "params must be a JSON object");
+		}
+	}
+	ret = cli_call(cli, argv[0], params, &result);
+	if (ret)
+		return ret;
+	json_print(cli, result);
+	json_decref(result);
+	return 0;
+}
+
+static const struct arg_kw kw_port_add[] = {
+	{ "mtu", "mtu", ARG_UINT, false },
+	{ "owner", "owner", ARG_ID, false },
+	{ "group", "group", ARG_ID, false },
+	{ .word = NULL },
+};
+static const struct arg_kw kw_port_del[] = {
+	{ "destroy", "destroy", ARG_FLAG, false },
+	{ .word = NULL },
+};
+static const struct arg_kw kw_port_set[] = {
+	{ "mtu", "mtu", ARG_UINT, true },
+	{ .word = NULL },
+};
+static const struct arg_kw kw_fdb_show[] = {
+	{ "port", "port", ARG_STRING, false },
+	{ "vlan", "vlan", ARG_UINT, false },
+	{ .word = NULL },
+};
+static const struct arg_kw kw_fdb_add[] = {
+	{ "port", "port", ARG_STRING, true },
+	{ "vlan", "vlan", ARG_UINT, false },
+	{ .word = NULL },
+};
+static const struct arg_kw kw_fdb_del[] = {
+	{ "vlan", "vlan", ARG_UINT, false },
+	{ .word = NULL },
+};
+static const struct arg_kw kw_fdb_flush[] = {
+	{ "port", "port", ARG_STRING, false },
+	{ "static", "static", ARG_FLAG, false },
+	{ .word = NULL },
+};
+static const struct arg_kw kw_port_name[] = {
+	{ "port", "port", ARG_STRING, false },
+	{ .word = NULL },
+};
+
+static const struct cmd cmds[] = {
+	{ "port", "add", "NAME [mtu N] [owner USER] [group GROUP]",
+	  "attach TAP NAME, creating it (persistent) if needed",
+	  1, 7, cmd_generic, "port.add", { "name" }, kw_port_add,
+	  NULL, NULL, false },
+	{ "port", "del", "NAME [destroy]",
+	  "detach a port; destroy also deletes its TAP",
+	  1, 2, cmd_generic, "port.del", { "name" }, kw_port_del,
+	  NULL, NULL, false },
+	{ "port", "list", "", "the ports with their counters",
+	  0, 0, cmd_generic, "port.list", { NULL }, NULL,
+	  print_port_list, "ports", true },
+	{ "port", "show", "[NAME]", "one port in detail (all: port list)",
+	  0, 1, cmd_port_show, "port.show", { "name" }, NULL,
+	  print_port, NULL, false },
+	{ "port", "set", "NAME mtu N", "change a port's MTU",
+	  1, 3, cmd_generic, "port.set", { "name" }, kw_port_set,
+	  NULL, NULL, false },
+	{ "fdb", "show", "[port NAME] [vlan VID]", "the MAC table",
+	  0, 4, cmd_generic, "fdb.show", { NULL }, kw_fdb_show,
+	  print_fdb, "entries", true },
+	{ "fdb", "add", "MAC port NAME [vlan VID]",
+	  "a static entry: never ages, never moves",
+	  1, 5, cmd_generic, "fdb.add", { "mac" }, kw_fdb_add,
+	  NULL, NULL, false },
+	{ "fdb", "del", "MAC [vlan VID]", "remove an entry",
+	  1, 3, cmd_generic, "fdb.del", { "mac" }, kw_fdb_del,
+	  NULL, NULL, false },
+	{ "fdb", "flush", "[port NAME] [static]",
+	  "remove learned entries (with static: static ones too)",
+	  0, 3, cmd_generic, "fdb.flush", { NULL }, kw_fdb_flush,
+	  print_flush, NULL, false },
+	{ "stats", "show", "", "switch, FDB and port counters",
+	  0, 0, cmd_generic, "stats.show", { NULL }, NULL,
+	  print_stats, NULL, true },
+	{ "stats", "clear", "[port NAME]", "zero the counters",
+	  0, 2, cmd_generic, "stats.clear", { NULL }, kw_port_name,
+	  NULL, NULL, false },
+	{ "show", NULL, "", "the switch: version, uptime, settings, FDB",
+	  0, 0, cmd_generic, "switch.show", { NULL }, NULL,
+	  print_switch, NULL, true },
+	{ "call", NULL, "METHOD [JSON-PARAMS]",
+	  "any JSON-RPC method; prints the result as JSON",
+	  1, 2, cmd_call, NULL, { NULL }, NULL, NULL, NULL, true },
+};
+
+static void help(FILE *f)
+{
+	char title[64];
+	unsigned int i;
+
+	fprintf(f,
+"Usage: tapswctl [-s SOCK] [-j] [-p] OBJECT [COMMAND] [ARGS]\n"
+"Control a running tapswd.\n"
+"\n"
+"  -s, --socket SOCK  control socket (default: $TAPSW_SOCKET, else\n"
+"                     " DEFAULT_SOCKET ")\n"
+"  -j, --json         JSON output for scripts (lists as arrays)\n"
+"  -p, --pretty       indented JSON (implies -j)\n"
+"  -h, --help         this help\n"
+"  -V, --version      print the version\n"
+"\n"
+"Commands (keywords may also be written --mtu N or --mtu=N):\n");
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		cmd_title(&cmds[i], title, sizeof(title));
+		fprintf(f, "  %s%s%s\n      %s\n", title,
+			cmds[i].args[0] ? " " : "", cmds[i].args,
+			cmds[i].help);
+	}
+	fprintf(f,
+"\n"
+"Objects and commands may be abbreviated; an object alone runs its\n"
+"list or show command.  Exit status: 0 ok, 1 tapswd error, 2 usage.\n");
+}
+
+/*
+ * cmd_find() - the command for @object [@name], matching prefixes.  An
+ * exact match wins; a prefix must be unambiguous.  *@used is how many of
+ * the two words named it.  Returns NULL with the error printed.
+ */
+static const struct cmd *cmd_find(const char *object, const char *name,
+				  int *used)
+{
+	const char *obj = NULL, *cand;
+	const struct cmd *found = NULL;
+	unsigned int i, n = 0;
+
+	/* the object (the table is grouped by object) */
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		cand = cmds[i].object;
+		if (i && !strcmp(cand, cmds[i - 1].object))
+			continue;
+		if (!strcmp(cand, object)) {
+			obj = cand;
+			n = 1;
+			break;
+		}
+		if (*object && !strncmp(cand, object, strlen(object))) {
+			obj = cand;
+			n++;
+		}
+	}
+	if (!obj) {
+		fail(EXIT_USAGE, "unknown object '%s' (try tapswctl -h)",
+		     object);
+		return NULL;
+	}
+	if (n > 1) {
+		fail(EXIT_USAGE, "ambiguous object '%s' (try tapswctl -h)",
+		     object);
+		return NULL;
+	}
+
+	/* the command: none, the default, or by name */
+	*used = 1;
+	n = 0;
+	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
+		if (strcmp(cmds[i].object, obj))
+			continue;
+		if (!cmds[i].name || (!name && cmds[i].is_default))
+			return &cmds[i];
+		if (!name)
+			continue;
+		if (!strcmp(cmds[i].name, name)) {
+			*used = 2;
+			return &cmds[i];
+		}
+		if (*name && !strncmp(cmds[i].name, name, strlen(name))) {
+			found = &cmds[i];
+			n++;
+		}
+	}
+	if (n == 1) {
+		*used = 2;
+		return found;
+	}
+	{
+		char list[256] = "";
+
+		for (i = 0; i < ARRAY_SIZE(cmds); i++)
+			if (!strcmp(cmds[i].object, obj) && cmds[i].name &&
+			    strlen(list) + strlen(cmds[i].name) + 2 <
+			    sizeof(list)) {
+				strcat(list, " ");
+				strcat(list, cmds[i].name);
+			}
+		fail(EXIT_USAGE, "%s: %s command%s%s%s (one of:%s)", obj,
+		     n ? "ambiguous" : name ? "unknown" : "missing",
+		     name ? " '" : "", name ? name : "", name ? "'" : "",
+		     list);
+	}
+	return NULL;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "socket", required_argument, NULL, 's' },
+		{ "json", no_argument, NULL, 'j' },
+		{ "pretty", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli = { .socket = getenv("TAPSW_SOCKET") };
+	const struct cmd *cmd;
+	int opt, used = 0, n, ret;
+
+	if (!cli.socket || !*cli.socket)
+		cli.socket = DEFAULT_SOCKET;
+	opterr = 0;
+	/* '+': stop at OBJECT, so that "--mtu" belongs to the command */
+	while ((opt = getopt_long(argc, argv, "+s:jphV", opts, NULL)) != -1) {
+		switch (opt) {
+		case 's':
+			cli.socket = optarg;
+			break;
+		case 'j':
+			cli.json = true;
+			break;
+		case 'p':
+			cli.json = cli.pretty = true;
+			break;
+		case 'h':
+			help(stdout);
+			return fflush(stdout) ? EXIT_DAEMON : 0;
+		case 'V':
+			printf("tapswctl (%s) %s\n", PACKAGE_NAME,
+			       PACKAGE_VERSION);
+			return fflush(stdout) ? EXIT_DAEMON : 0;
+		default:
+			if (optopt == 's')
+				return fail(EXIT_USAGE,
+					    "-s needs a socket path");
+			if (optopt)
+				return fail(EXIT_USAGE,
+					    "unknown option '-%c'%s", optopt,
+					    " (try tapswctl -h)");
+			return fail(EXIT_USAGE, "unknown option '%s'%s",
+				    argv[optind - 1], " (try tapswctl -h)");
+		}
+	}
+	argc -= optind;
+	argv += optind;
+	if (argc == 0) {
+		help(stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[0], "help")) {
+		help(stdout);
+		return fflush(stdout) ? EXIT_DAEMON : 0;
+	}
+
+	cmd = cmd_find(argv[0], argc > 1 ? argv[1] : NULL, &used);
+	if (!cmd)
+		return EXIT_USAGE;
+	n = argc - used;
+	if (n < cmd->min_args || n > cmd->max_args)
+		return usage_error(cmd);
+	ret = cmd->run(&cli, cmd, n, argv + used);
+	if (fflush(stdout) && !ret)
+		ret = fail(EXIT_DAEMON, "write error on standard output");
+	return ret;
+}
