@@ -377,7 +377,7 @@ capture_start() {
 	local host=$1 filter=$2 f
 	f="$TMPD/cap-$host-$RANDOM"
 	spawn "$f.err" ip netns exec "${HOST_NS[$host]}" \
-		tcpdump -i "${HOST_IF[$host]}" -nn -U -w "$f.pcap" "$filter"
+		tcpdump -i "${HOST_IF[$host]}" --immediate-mode -nn -U -w "$f.pcap" "$filter"
 	CAP_PID=$SPAWNED CAP_FILE="$f.pcap"
 	wait_until 10 grep -q "listening on" "$f.err" ||
 		fail "tcpdump on $host did not start: $(cat "$f.err")"
@@ -386,7 +386,7 @@ capture_start() {
 # capture_stop PID FILE: stop tcpdump, print the decoded packets.
 capture_stop() {
 	local pid=$1 file=$2
-	sleep 0.3		# let in-flight frames land
+	sleep 0.5		# let in-flight frames land
 	kill -INT "$pid" 2>/dev/null || true
 	stop_pid "$pid"
 	tcpdump -nn -r "$file" 2>/dev/null || true
