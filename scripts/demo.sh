@@ -124,7 +124,8 @@ for h in "${HOSTS[@]}"; do
 	ns="$T-$h" tap="tswd$$$h"
 	ip netns add "$ns"; made_ns+=("$ns")
 	ip -n "$ns" link set lo up
-	run "$TAPSWCTL" -s "$SOCK" port add "$tap" >/dev/null
+	printf '   $ tapswctl port add %s\n' "$tap"
+	ctl port add "$tap" >/dev/null
 	run ip -n "$SW" link set "$tap" netns "$ns"
 	ip -n "$ns" link set "$tap" name eth0
 	ip -n "$ns" addr add "10.0.0.$i/24" dev eth0
@@ -157,8 +158,12 @@ say "tapswctl port list"
 ctl port list | sed 's/^/   /'
 say "tapswctl fdb show"
 ctl fdb show | sed 's/^/   /'
-note "(host MACs: $(for h in "${HOSTS[@]}"; do printf '%s %s  ' "$h" \
-	"$(ip -n "$T-$h" -o link show eth0 | awk '{for (k = 1; k < NF; k++) if ($k == "link/ether") print $(k + 1)}')"; done))"
+macs=()
+for h in "${HOSTS[@]}"; do
+	macs+=("$h $(ip -n "$T-$h" -o link show eth0 | awk '{for (k = 1; k < NF; k++) if ($k == "link/ether") print $(k + 1)}')")
+done
+list=$(IFS=,; echo "${macs[*]}")
+note "(the hosts' MACs: ${list//,/, })"
 
 ((fails == 0)) || die "$fails pings failed"
 say "all 12 pings answered"
