@@ -45,8 +45,11 @@ if ((${#missing[@]})); then
 fi
 
 # --------------------------------------------------------------- 2. build --
-# An in-tree build if the tree is configured in place, else build/.
-if [[ -f $top/config.status ]]; then
+# The build directory we are run from (`make demo`), else an in-tree build
+# if the tree is configured in place, else build/.
+if [[ -f $PWD/Makefile && -x $PWD/src/tapswd && -x $PWD/src/tapswctl ]]; then
+	bld=$PWD
+elif [[ -f $top/config.status ]]; then
 	bld=$top
 else
 	bld=$top/build
