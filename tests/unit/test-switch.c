@@ -157,9 +157,10 @@ int main(void)
 	rec_clear();
 	len = frame(buf, 60, 0xff, 0x0a, -1);
 	switch_input(&sw, p[1], buf, len);
+	rec_clear();
 	len = frame(buf, 60, 0x0a, 0x0c, -1);
 	switch_input(&sw, p[2], buf, len);
-	ok(rec_sent[1] == 2 && rec_sent[0] == 0, "after a move, unicast follows the MAC");
+	ok(sent_is(0, 1, 0), "after a move, unicast follows the MAC");
 
 	/* egress errors */
 	rec_clear();
