@@ -40,6 +40,8 @@ struct ctl_client {
 	struct ctl_server *srv;
 	struct ctl_linebuf in;
 	struct ctl_client *next;
+	unsigned int pending;		/* replies queued, not yet written */
+	bool eof;			/* the client is done sending */
 	bool closing;
 	unsigned int id;
 };
@@ -95,7 +97,10 @@ static void client_write_cb(uv_write_t *req, int status)
 	struct ctl_write *w = (struct ctl_write *)req;
 	struct ctl_client *c = req->handle->data;
 
-	if ((status < 0 || w->close_after) && status != UV_ECANCELED)
+	c->pending--;
+	/* a client that half-closed still gets every reply before we close */
+	if ((status < 0 || w->close_after || (c->eof && !c->pending)) &&
+	    status != UV_ECANCELED)
 		client_close(c);
 	free(w->text);
 	free(w);
@@ -136,7 +141,9 @@ static void client_send(struct ctl_client *c, char *text, size_t len,
 		free(text);
 		free(w);
 		client_close(c);
+		return;
 	}
+	c->pending++;
 }
 
 static void client_send_error(struct ctl_client *c, int code, int errnum,
@@ -175,10 +182,15 @@ static void client_read_cb(uv_stream_t *stream, ssize_t nread,
 
 	if (nread == 0)
 		return;
+	if (nread == UV_EOF) {
+		c->eof = true;
+		uv_read_stop(stream);
+		if (!c->pending)
+			client_close(c);
+		return;
+	}
 	if (nread < 0) {
-		if (nread != UV_EOF)
-			debug("control client %u: %s", c->id,
-			      uv_strerror((int)nread));
+		debug("control client %u: %s", c->id, uv_strerror((int)nread));
 		client_close(c);
 		return;
 	}
