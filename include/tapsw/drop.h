@@ -21,6 +21,8 @@ enum drop_reason {
 	DROP_SRC_ZERO,		/* all-zero source MAC */
 	DROP_LINK_LOCAL,	/* 01:80:c2:00:00:00-0f, never forwarded */
 	DROP_RX_ERROR,		/* read failed or frame too large to read */
+	DROP_VNET_BAD_GSO,	/* vnet header: GSO fields do not fit frame */
+	DROP_VNET_BAD_CSUM,	/* vnet header: csum_start/offset do not fit */
 	/* egress */
 	DROP_OVERSIZE,		/* above the egress port's MTU */
 	DROP_PORT_DOWN,		/* egress port down (TAP down: EIO; or gone) */
@@ -38,6 +40,8 @@ static inline const char *drop_reason_name(enum drop_reason r)
 		[DROP_SRC_ZERO] = "src_zero",
 		[DROP_LINK_LOCAL] = "link_local",
 		[DROP_RX_ERROR] = "rx_error",
+		[DROP_VNET_BAD_GSO] = "vnet_bad_gso",
+		[DROP_VNET_BAD_CSUM] = "vnet_bad_csum",
 		[DROP_OVERSIZE] = "oversize",
 		[DROP_PORT_DOWN] = "port_down",
 		[DROP_TX_ERROR] = "tx_error",

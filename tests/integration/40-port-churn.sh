@@ -54,8 +54,7 @@ host_addr_up h2
 ping_ok h1 h2
 t_back=$(now)
 sleep 2
-kill -INT "$PING_PID"
-stop_pid "$PING_PID"
+stop_int "$PING_PID"
 
 # replies: some before the del, none inside the gap, some after the re-add
 read -r before gap after < <(awk -v d="$t_gap" -v a="$t_add" -v b="$t_back" '

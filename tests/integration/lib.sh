@@ -1,4 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
+# shellcheck shell=bash
 # tests/integration/lib.sh -- helpers for tapsw's integration tests (bash).
 #
 # A test script does:
@@ -53,7 +54,12 @@ TAPSWCTL=${TAPSWCTL:-$(_find_bin tapswctl)}
 
 # ------------------------------------------------------------- output --
 
-log()  { printf '# %s\n' "$*"; }
+_t_start=$(date +%s%N)
+# log MESSAGE: a progress line, with the seconds since the test started
+log() {
+	local ms=$((($(date +%s%N) - _t_start) / 1000000))
+	printf '# [%d.%03ds] %s\n' $((ms / 1000)) $((ms % 1000)) "$*"
+}
 pass() { log "$TEST_NAME: all checks passed"; exit 0; }
 
 skip() {
@@ -146,6 +152,19 @@ stop_pid() {
 		fi
 	fi
 	wait "$pid" 2>/dev/null || true
+}
+
+# stop_int PID: SIGINT (ping prints its summary, tcpdump flushes), wait up
+# to 5 s for it to exit, then stop_pid.
+stop_int() {
+	local pid=$1 i
+	kill -INT "$pid" 2>/dev/null || true
+	for ((i = 0; i < 50; i++)); do
+		kill -0 "$pid" 2>/dev/null || break
+		[[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) == Z ]] && break
+		sleep 0.1
+	done
+	stop_pid "$pid"
 }
 
 # spawn LOGFILE CMD...: start CMD in the background, registered for cleanup.
@@ -391,7 +410,6 @@ capture_start() {
 capture_stop() {
 	local pid=$1 file=$2
 	sleep 0.5		# let in-flight frames land
-	kill -INT "$pid" 2>/dev/null || true
-	stop_pid "$pid"
+	stop_int "$pid"
 	tcpdump -nn -r "$file" 2>/dev/null || true
 }
