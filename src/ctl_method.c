@@ -361,7 +361,7 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 static int m_port_del(struct ctl_context *ctx, json_t *params,
 		      json_t **result, struct ctl_error *err)
 {
-	struct port *port;
+	struct port *port = NULL;
 	bool destroy = false;
 	int ret;
 
@@ -389,7 +389,7 @@ static int m_port_list(struct ctl_context *ctx, json_t *params,
 static int m_port_show(struct ctl_context *ctx, json_t *params,
 		       json_t **result, struct ctl_error *err)
 {
-	struct port *port;
+	struct port *port = NULL;
 	int ret = param_port(ctx, params, "name", true, &port, err);
 
 	if (ret < 0)
@@ -401,7 +401,7 @@ static int m_port_show(struct ctl_context *ctx, json_t *params,
 static int m_port_set(struct ctl_context *ctx, json_t *params,
 		      json_t **result, struct ctl_error *err)
 {
-	struct port *port;
+	struct port *port = NULL;
 	uint64_t mtu;
 	int ret;
 
@@ -482,7 +482,7 @@ static int m_fdb_add(struct ctl_context *ctx, json_t *params,
 {
 	uint8_t mac[ETHER_ADDR_LEN];
 	struct fdb_entry e = { 0 };
-	struct port *port;
+	struct port *port = NULL;
 	uint16_t vid;
 	int ret;
 
