@@ -203,20 +203,27 @@ static int param_vlan(json_t *params, uint16_t *vid, struct ctl_error *err)
 static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 {
 	json_t *reasons = json_object();
+	json_t *offloads = json_array();
 	json_t *o;
-	unsigned int r;
+	unsigned int r, bit;
 
 	for (r = DROP_NONE + 1; r < DROP_REASON_MAX; r++)
 		json_object_set_new(reasons, drop_reason_name(r),
 				    json_integer((json_int_t)port->stats.drop[r]));
-	o = json_pack("{s:s, s:s, s:I, s:s, s:I, s:b, s:I, s:I, s:I, s:I, s:I, "
-		      "s:I, s:I, s:I, s:I, s:o}",
+	for (bit = 1; bit && bit <= port->offloads; bit <<= 1)
+		if ((port->offloads & bit) && port_offload_name(bit))
+			json_array_append_new(offloads,
+					      json_string(port_offload_name(bit)));
+	o = json_pack("{s:s, s:s, s:I, s:s, s:I, s:b, s:b, s:o, s:I, s:I, s:I, "
+		      "s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
 		      "name", port->name,
 		      "kind", port_kind_name(port->ops->kind),
 		      "index", (json_int_t)port->index,
 		      "state", port_state_name(port->state),
 		      "mtu", (json_int_t)port->mtu,
 		      "created", port->created,
+		      "vnet_hdr", port->vnet,
+		      "offloads", offloads,
 		      "ifindex", (json_int_t)port->ifindex,
 		      "fdb_entries",
 		      (json_int_t)fdb_port_entries(ctx->sw->fdb, port->index),
@@ -227,6 +234,8 @@ static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 		      "drops", (json_int_t)port_drops(port),
 		      "filtered", (json_int_t)port->stats.filtered,
 		      "flooded", (json_int_t)port->stats.flooded,
+		      "tx_segmented", (json_int_t)port->stats.tx_segmented,
+		      "tx_csum_done", (json_int_t)port->stats.tx_csum_done,
 		      "drop_reasons", reasons);
 	if (o && port->state != PORT_STATE_UP)
 		json_object_set_new(o, "error", json_string(port->error));
@@ -299,6 +308,7 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 	struct tap_config cfg = { .owner = -1, .group = -1 };
 	const char *kind = "tap";
 	struct port *port, *old;
+	bool offload = true;
 	char why[200] = "";
 	uint64_t mtu = 0;
 	int ret;
@@ -307,9 +317,11 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 	    (ret = param_string(params, "kind", false, &kind, err)) < 0 ||
 	    (ret = param_uint(params, "mtu", 65535, &mtu, err)) < 0 ||
 	    (ret = param_id(params, "owner", true, &cfg.owner, err)) < 0 ||
-	    (ret = param_id(params, "group", false, &cfg.group, err)) < 0)
+	    (ret = param_id(params, "group", false, &cfg.group, err)) < 0 ||
+	    (ret = param_bool(params, "offload", &offload, err)) < 0)
 		return ret;
 	cfg.mtu = (unsigned int)mtu;
+	cfg.no_offload = !offload;
 
 	if (port_kind_parse(kind) != PORT_KIND_TAP) {
 		ctl_error_set(err, CTL_ERR_SERVER, EOPNOTSUPP,
@@ -349,7 +361,7 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 static int m_port_del(struct ctl_context *ctx, json_t *params,
 		      json_t **result, struct ctl_error *err)
 {
-	struct port *port;
+	struct port *port = NULL;
 	bool destroy = false;
 	int ret;
 
@@ -377,7 +389,7 @@ static int m_port_list(struct ctl_context *ctx, json_t *params,
 static int m_port_show(struct ctl_context *ctx, json_t *params,
 		       json_t **result, struct ctl_error *err)
 {
-	struct port *port;
+	struct port *port = NULL;
 	int ret = param_port(ctx, params, "name", true, &port, err);
 
 	if (ret < 0)
@@ -389,7 +401,7 @@ static int m_port_show(struct ctl_context *ctx, json_t *params,
 static int m_port_set(struct ctl_context *ctx, json_t *params,
 		      json_t **result, struct ctl_error *err)
 {
-	struct port *port;
+	struct port *port = NULL;
 	uint64_t mtu;
 	int ret;
 
@@ -470,7 +482,7 @@ static int m_fdb_add(struct ctl_context *ctx, json_t *params,
 {
 	uint8_t mac[ETHER_ADDR_LEN];
 	struct fdb_entry e = { 0 };
-	struct port *port;
+	struct port *port = NULL;
 	uint16_t vid;
 	int ret;
 
@@ -592,7 +604,8 @@ static int m_stats_clear(struct ctl_context *ctx, json_t *params,
 
 static const struct ctl_method methods[] = {
 	{ "switch.show", m_switch_show, NO_PARAMS },
-	{ "port.add", m_port_add, PARAMS("name", "kind", "mtu", "owner", "group") },
+	{ "port.add", m_port_add, PARAMS("name", "kind", "mtu", "owner", "group",
+					     "offload") },
 	{ "port.del", m_port_del, PARAMS("name", "destroy") },
 	{ "port.list", m_port_list, NO_PARAMS },
 	{ "port.show", m_port_show, PARAMS("name") },

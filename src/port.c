@@ -13,11 +13,14 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
+#include "tapsw/vnet.h"
 
 static const char *const kind_names[PORT_KIND_MAX] = {
 	[PORT_KIND_TAP] = "tap",
@@ -111,25 +114,31 @@ uint64_t port_drops(const struct port *port)
 	return sum;
 }
 
-void port_output(struct port *port, const uint8_t *frame, size_t len,
-		 size_t hdr_len)
+const char *port_offload_name(unsigned int bit)
 {
-	int ret;
-
-	if (unlikely(port->state != PORT_STATE_UP)) {
-		port_count_drop(port, DROP_PORT_DOWN);
-		return;
+	switch (bit) {
+	case TUN_F_CSUM:
+		return "csum";
+	case TUN_F_TSO4:
+		return "tso4";
+	case TUN_F_TSO6:
+		return "tso6";
+	case TUN_F_TSO_ECN:
+		return "tso_ecn";
+	case TUN_F_UFO:
+		return "ufo";
+	default:
+		return NULL;
 	}
-	if (unlikely(len > port->mtu + hdr_len)) {
-		port_count_drop(port, DROP_OVERSIZE);
-		return;
-	}
+}
 
-	ret = port->ops->send(port, frame, len);
+/* count the result of one send on @port */
+static int port_sent(struct port *port, int ret, size_t len)
+{
 	if (likely(!ret)) {
 		port->stats.tx_packets++;
 		port->stats.tx_bytes += len;
-		return;
+		return 0;
 	}
 
 	switch (ret) {
@@ -146,4 +155,63 @@ void port_output(struct port *port, const uint8_t *frame, size_t len,
 		port_count_drop(port, DROP_TX_ERROR);
 		break;
 	}
+	return ret;
+}
+
+/* one segment of a GSO frame, to a port without vnet headers */
+static int port_emit_segment(const uint8_t *seg, size_t len, void *arg)
+{
+	struct port *port = arg;
+
+	return port_sent(port, port->ops->send(port, seg, len), len);
+}
+
+/* scratch for software segmentation: one segment at a time */
+static uint8_t port_seg_buf[VNET_HDR_LEN + 65536 + 64];
+
+void port_output(struct port *port, struct pkt *pkt, size_t hdr_len,
+		 size_t wire_len)
+{
+	struct virtio_net_hdr *vh = (struct virtio_net_hdr *)pkt->vnet;
+	int ret;
+
+	if (unlikely(port->state != PORT_STATE_UP)) {
+		port_count_drop(port, DROP_PORT_DOWN);
+		return;
+	}
+	if (unlikely(wire_len > port->mtu + hdr_len)) {
+		port_count_drop(port, DROP_OVERSIZE);
+		return;
+	}
+
+	/* the fast path: the header travels with the frame, one write */
+	if (likely(port->vnet)) {
+		port_sent(port, port->ops->send(port, pkt->vnet,
+						VNET_HDR_LEN + pkt->len),
+			  pkt->len);
+		return;
+	}
+
+	if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
+		port->stats.tx_segmented++;
+		ret = vnet_segment(vh, pkt->eth, pkt->len, port_seg_buf,
+				   sizeof(port_seg_buf), port_emit_segment,
+				   port);
+		if (ret == -EINVAL)
+			port_count_drop(port, DROP_TX_ERROR);
+		return;
+	}
+	if (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) {
+		/*
+		 * Finish it in place and say so in the header, so ports
+		 * after this one in a flood get a complete checksum too.
+		 */
+		if (vnet_csum_finish(vh, pkt->eth, pkt->len)) {
+			port_count_drop(port, DROP_TX_ERROR);
+			return;
+		}
+		vh->flags = VIRTIO_NET_HDR_F_DATA_VALID;
+		port->stats.tx_csum_done++;
+	}
+	port_sent(port, port->ops->send(port, pkt->eth, pkt->len), pkt->len);
 }

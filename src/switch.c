@@ -17,17 +17,21 @@
  * switch_decide() makes no system call and allocates nothing: it reads the
  * frame and updates the FDB in memory.  switch_input() hands the frame to
  * port_output() for each egress port; a flooded frame is the same buffer
- * written to each port, never copied.
+ * written to each port, never copied.  A GSO frame (up to 64 KiB, from a
+ * port with TSO) crosses as one frame; its size against an egress MTU is
+ * the size of the segments it stands for.
  */
 #include "tapsw/tapsw.h"
 
 #include <string.h>
+#include <linux/virtio_net.h>
 
 #include "tapsw/ether.h"
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
+#include "tapsw/vnet.h"
 
 int sw_init(struct sw *sw, const struct sw_config *cfg)
 {
@@ -57,19 +61,26 @@ void sw_fini(struct sw *sw)
 	sw->fdb = NULL;
 }
 
-void switch_decide(struct sw *sw, struct port *in, const uint8_t *frame,
-		   size_t len, struct sw_decision *d)
+void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
+		   struct sw_decision *d)
 {
+	const struct virtio_net_hdr *vh =
+		(const struct virtio_net_hdr *)pkt->vnet;
 	struct ether_info eth;
 	int out;
 
-	d->reason = ether_classify(frame, len, &eth);
+	d->reason = ether_classify(pkt->eth, pkt->len, &eth);
+	if (likely(d->reason == DROP_NONE) && in->vnet &&
+	    (vh->flags || vh->gso_type))
+		d->reason = vnet_hdr_check(vh, pkt->eth, pkt->len);
 	if (unlikely(d->reason != DROP_NONE)) {
 		d->action = SW_DROP;
 		return;
 	}
 	d->vid = eth.vid;
 	d->hdr_len = eth.hdr_len;
+	d->wire_len = vh->gso_type == VIRTIO_NET_HDR_GSO_NONE ? pkt->len :
+		      vnet_frame_seg_len(vh, pkt->eth, pkt->len);
 	d->out = NULL;
 
 	fdb_learn(sw->fdb, eth.src, eth.vid, in->index, sw->now_ms, NULL);
@@ -91,17 +102,16 @@ void switch_decide(struct sw *sw, struct port *in, const uint8_t *frame,
 	d->out = sw->ports[out];
 }
 
-void switch_input(struct sw *sw, struct port *in, const uint8_t *frame,
-		  size_t len)
+void switch_input(struct sw *sw, struct port *in, struct pkt *pkt)
 {
 	struct sw_decision d;
 	unsigned int i;
 
 	in->stats.rx_packets++;
-	in->stats.rx_bytes += len;
+	in->stats.rx_bytes += pkt->len;
 	sw->stats.rx_packets++;
 
-	switch_decide(sw, in, frame, len, &d);
+	switch_decide(sw, in, pkt, &d);
 	switch (d.action) {
 	case SW_DROP:
 		port_count_drop(in, d.reason);
@@ -113,7 +123,7 @@ void switch_input(struct sw *sw, struct port *in, const uint8_t *frame,
 		break;
 	case SW_UNICAST:
 		sw->stats.unicast++;
-		port_output(d.out, frame, len, d.hdr_len);
+		port_output(d.out, pkt, d.hdr_len, d.wire_len);
 		break;
 	case SW_FLOOD:
 		in->stats.flooded++;
@@ -123,7 +133,7 @@ void switch_input(struct sw *sw, struct port *in, const uint8_t *frame,
 
 			if (out == in || out->state != PORT_STATE_UP)
 				continue;
-			port_output(out, frame, len, d.hdr_len);
+			port_output(out, pkt, d.hdr_len, d.wire_len);
 		}
 		break;
 	}

@@ -15,10 +15,24 @@
  * with EBADFD; libuv then calls us with UV_EBADF and stops the handle, and
  * the port is marked down (port_fail()), once, without a busy loop.
  *
+ * Offloads: by default the TAP is opened with IFF_VNET_HDR, a 12-byte
+ * virtio-net header (TUNSETVNETHDRSZ) and TUNSETOFFLOAD(CSUM|TSO4|TSO6|
+ * TSO_ECN), falling back step by step to fewer offloads if the kernel
+ * refuses.  The namespace's stack then hands us 64 KiB TCP superframes with
+ * partial checksums, and the header goes along to the egress port: one read
+ * and one write move up to 64 KiB.  Writing never depends on TUNSETOFFLOAD
+ * (it says what we accept when reading): any vnet TAP takes any valid GSO
+ * frame.  UDP segmentation offload (USO) is left off: measured here it cost
+ * 15 % of TCP throughput.  With no_offload the TAP carries plain frames, as
+ * vde_switch's do, and the switch finishes checksums and segments for it.
+ *
  * Reading: each wake-up reads at most TAP_RX_BUDGET frames, so one busy
  * port cannot starve the others (libuv calls every ready port once per
  * loop iteration).  One static buffer holds the frame being forwarded: the
- * read buffer is the write buffer, and nothing is allocated per frame.
+ * read buffer is the write buffer, and nothing is allocated per frame.  A
+ * port without vnet headers reads VNET_HDR_LEN bytes into the buffer and
+ * gets an all-zero header there, so every frame looks the same to the
+ * switch.
  */
 #include "tapsw/tapsw.h"
 
@@ -36,6 +50,7 @@
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
 #include "tapsw/tap.h"
+#include "tapsw/vnet.h"
 
 enum {
 	TAP_RX_BUDGET = 64,		/* frames per wake-up per port */
@@ -50,20 +65,29 @@ struct tap_port {
 	uv_poll_t poll;
 };
 
-static uint8_t tap_buf[TAP_BUF_SIZE];
+/* [virtio-net header][Ethernet frame up to 64 KiB] */
+static uint8_t tap_buf[VNET_HDR_LEN + TAP_BUF_SIZE];
+
+/* the offloads asked for, best first; the first the kernel takes wins */
+static const unsigned int tap_offload_chain[] = {
+	TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 | TUN_F_TSO_ECN,
+	TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6,
+	TUN_F_CSUM,
+	0,
+};
 
 static struct tap_port *to_tap(struct port *port)
 {
 	return (struct tap_port *)port;
 }
 
-static int tap_send(struct port *port, const void *frame, size_t len)
+static int tap_send(struct port *port, const void *buf, size_t len)
 {
 	struct tap_port *tp = to_tap(port);
 	ssize_t n;
 
 	do
-		n = write(tp->fd, frame, len);
+		n = write(tp->fd, buf, len);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
@@ -102,6 +126,7 @@ static void tap_on_readable(uv_poll_t *h, int status, int events)
 	struct tap_port *tp = h->data;
 	struct port *port = &tp->port;
 	struct sw *sw = port->sw;
+	struct pkt pkt;
 	unsigned int i;
 	ssize_t n;
 
@@ -112,8 +137,13 @@ static void tap_on_readable(uv_poll_t *h, int status, int events)
 	}
 
 	sw->now_ms = uv_now(h->loop);
+	pkt.vnet = tap_buf;
+	pkt.eth = tap_buf + VNET_HDR_LEN;
 	for (i = 0; i < TAP_RX_BUDGET; i++) {
-		n = read(tp->fd, tap_buf, sizeof(tap_buf));
+		if (port->vnet)
+			n = read(tp->fd, tap_buf, sizeof(tap_buf));
+		else
+			n = read(tp->fd, pkt.eth, sizeof(tap_buf) - VNET_HDR_LEN);
 		if (n < 0) {
 			if (errno == EAGAIN)
 				return;
@@ -127,19 +157,49 @@ static void tap_on_readable(uv_poll_t *h, int status, int events)
 			port_count_drop(port, DROP_RX_ERROR);
 			return;
 		}
-		if (unlikely((size_t)n >= sizeof(tap_buf))) {
-			port_count_drop(port, DROP_RX_ERROR);
-			continue;
+		if (port->vnet) {
+			/* a read that fills the buffer may be truncated */
+			if (unlikely(n < VNET_HDR_LEN ||
+				     (size_t)n >= sizeof(tap_buf))) {
+				port_count_drop(port, DROP_RX_ERROR);
+				continue;
+			}
+			n -= VNET_HDR_LEN;
+		} else {
+			if (unlikely((size_t)n >= sizeof(tap_buf) - VNET_HDR_LEN)) {
+				port_count_drop(port, DROP_RX_ERROR);
+				continue;
+			}
+			memset(tap_buf, 0, VNET_HDR_LEN);
 		}
-		switch_input(sw, port, tap_buf, (size_t)n);
+		pkt.len = (size_t)n;
+		switch_input(sw, port, &pkt);
 	}
 }
 
-/* attach to @name; *created tells whether the device was made now */
-static int tap_attach(int fd, const char *name, bool *created)
+/* ask for vnet headers and the best offloads the kernel takes */
+static int tap_set_offloads(int fd, unsigned int *offloads)
 {
+	int hdr_len = VNET_HDR_LEN;
+	unsigned int i;
+
+	if (ioctl(fd, TUNSETVNETHDRSZ, &hdr_len) < 0)
+		return -errno;
+	for (i = 0; i < ARRAY_SIZE(tap_offload_chain); i++) {
+		if (ioctl(fd, TUNSETOFFLOAD, tap_offload_chain[i]) == 0) {
+			*offloads = tap_offload_chain[i];
+			return 0;
+		}
+	}
+	return -errno;
+}
+
+/* attach to @name; *created tells whether the device was made now */
+static int tap_attach(int fd, const char *name, bool vnet, bool *created)
+{
+	short flags = IFF_TAP | IFF_NO_PI | (vnet ? IFF_VNET_HDR : 0);
 	struct ifreq ifr = {
-		.ifr_flags = IFF_TAP | IFF_NO_PI | IFF_TUN_EXCL,
+		.ifr_flags = flags | IFF_TUN_EXCL,
 	};
 
 	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
@@ -150,7 +210,7 @@ static int tap_attach(int fd, const char *name, bool *created)
 	if (errno != EBUSY)
 		return -errno;
 
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	ifr.ifr_flags = flags;
 	if (ioctl(fd, TUNSETIFF, &ifr) == 0) {
 		*created = false;
 		return 0;
@@ -202,10 +262,19 @@ int tap_port_open(struct sw *sw, const struct tap_config *cfg,
 		goto err_free;
 	}
 
-	ret = tap_attach(tp->fd, cfg->name, &created);
+	ret = tap_attach(tp->fd, cfg->name, !cfg->no_offload, &created);
 	if (ret) {
 		snprintf(why, whylen, "%s", tap_attach_why(ret));
 		goto err_close;
+	}
+	if (!cfg->no_offload) {
+		ret = tap_set_offloads(tp->fd, &tp->port.offloads);
+		if (ret) {
+			snprintf(why, whylen, "cannot set up vnet headers: %s",
+				 strerror(-ret));
+			goto err_destroy;
+		}
+		tp->port.vnet = true;
 	}
 	if (created && ioctl(tp->fd, TUNSETPERSIST, 1) < 0) {
 		ret = -errno;
@@ -272,9 +341,9 @@ int tap_port_open(struct sw *sw, const struct tap_config *cfg,
 		return ret;
 	}
 
-	info("port %s: %s TAP, ifindex %d, mtu %u", cfg->name,
+	info("port %s: %s TAP, ifindex %d, mtu %u, %s", cfg->name,
 	     created ? "created" : "attached to", tp->port.ifindex,
-	     tp->port.mtu);
+	     tp->port.mtu, tp->port.vnet ? "vnet header" : "plain frames");
 	*portp = &tp->port;
 	return 0;
 

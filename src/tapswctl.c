@@ -55,6 +55,7 @@ enum arg_type {
 	ARG_UINT,			/* decimal, sent as an integer */
 	ARG_ID,				/* user/group: all digits -> integer */
 	ARG_FLAG,			/* no value: sent as true */
+	ARG_ONOFF,			/* on|off: sent as true/false */
 };
 
 /* a keyword argument: "mtu 9000", "--mtu 9000", "--mtu=9000", "static" */
@@ -166,6 +167,12 @@ static int param_set(const struct cmd *cmd, json_t *params,
 			return arg_error(cmd, "invalid %s '%s': not a number",
 					 word, value);
 		j = json_integer((json_int_t)v);
+		break;
+	case ARG_ONOFF:
+		if (strcmp(value, "on") && strcmp(value, "off"))
+			return arg_error(cmd, "invalid %s '%s': on or off",
+					 word, value);
+		j = json_boolean(!strcmp(value, "on"));
 		break;
 	case ARG_ID:		/* a number is an id, anything else a name */
 		if (!parse_uint(value, UINT32_MAX, &v))
@@ -609,7 +616,7 @@ static void print_port(const json_t *port)
 {
 	static const char *const order[] = {
 		"name", "kind", "index", "state", "error", "mtu", "created",
-		"ifindex", "fdb_entries", "rx_packets", "rx_bytes",
+		"vnet_hdr", "offloads", "ifindex", "fdb_entries", "rx_packets", "rx_bytes",
 		"tx_packets", "tx_bytes", "drops", "drop_reasons", NULL,
 	};
 	const char *const *key;
@@ -766,6 +773,7 @@ static const struct arg_kw kw_port_add[] = {
 	{ "mtu", "mtu", ARG_UINT, false },
 	{ "owner", "owner", ARG_ID, false },
 	{ "group", "group", ARG_ID, false },
+	{ "offload", "offload", ARG_ONOFF, false },
 	{ .word = NULL },
 };
 static const struct arg_kw kw_port_del[] = {
@@ -801,9 +809,10 @@ static const struct arg_kw kw_port_name[] = {
 };
 
 static const struct cmd cmds[] = {
-	{ "port", "add", "NAME [mtu N] [owner USER] [group GROUP]",
+	{ "port", "add",
+	  "NAME [mtu N] [owner USER] [group GROUP] [offload on|off]",
 	  "attach TAP NAME, creating it (persistent) if needed",
-	  1, 7, cmd_generic, "port.add", { "name" }, kw_port_add,
+	  1, 9, cmd_generic, "port.add", { "name" }, kw_port_add,
 	  NULL, NULL, false },
 	{ "port", "del", "NAME [destroy]",
 	  "detach a port; destroy also deletes its TAP",

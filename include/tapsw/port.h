@@ -38,13 +38,34 @@ struct port_stats {
 	uint64_t tx_bytes;
 	uint64_t filtered;	/* destination behind the ingress port */
 	uint64_t flooded;	/* frames from this port that were flooded */
+	uint64_t tx_segmented;	/* GSO frames segmented in software for it */
+	uint64_t tx_csum_done;	/* partial checksums finished in software */
 	uint64_t drop[DROP_REASON_MAX];
+};
+
+/*
+ * A frame on its way through the switch.  Every frame carries a virtio-net
+ * header (VNET_HDR_LEN bytes, just before the Ethernet header in the same
+ * buffer): the one read from a port with vnet headers, or an all-zero one
+ * ("plain frame, checksum complete") written by the backend for ports
+ * without.  The header travels with the frame untouched to every port that
+ * takes vnet headers; port_output() finishes checksums and segments GSO
+ * frames for ports that do not.
+ */
+struct pkt {
+	uint8_t *vnet;		/* == eth - VNET_HDR_LEN */
+	uint8_t *eth;		/* the Ethernet frame */
+	size_t len;		/* its length */
 };
 
 struct port_ops {
 	enum port_kind kind;
-	/* send one frame; 0 or a negative errno (-EIO: down, -EBADFD: gone) */
-	int (*send)(struct port *port, const void *frame, size_t len);
+	/*
+	 * send one frame: @len bytes at @buf, starting with the virtio-net
+	 * header when port->vnet; 0 or a negative errno (-EIO: down, -EBADFD:
+	 * gone)
+	 */
+	int (*send)(struct port *port, const void *buf, size_t len);
 	/* set the MTU (the device's too, where it can); 0 or a negative errno */
 	int (*set_mtu)(struct port *port, unsigned int mtu);
 	/* release the backend; @destroy also deletes what it created; frees @port */
@@ -59,6 +80,8 @@ struct port {
 	unsigned int mtu;		/* largest payload sent to this port */
 	int ifindex;			/* when added, in tapswd's netns */
 	bool created;			/* tapsw created the device */
+	bool vnet;			/* frames carry a virtio-net header */
+	unsigned int offloads;		/* TUN_F_* the kernel may hand us */
 	enum port_state state;
 	char error[96];			/* why it is down */
 	struct port_stats stats;
@@ -90,9 +113,16 @@ struct port *port_find(const struct sw *sw, const char *name);
  */
 void port_fail(struct port *port, int errnum, const char *why);
 
-/* port_output() - send one frame out of @port, enforcing its MTU. */
-void port_output(struct port *port, const uint8_t *frame, size_t len,
-		 size_t hdr_len);
+/*
+ * port_output() - send @pkt out of @port.  @wire_len is the largest frame it
+ * puts on the wire (after segmentation, for a GSO frame), checked against
+ * the port's MTU + @hdr_len (the Ethernet header, with its VLAN tag).
+ */
+void port_output(struct port *port, struct pkt *pkt, size_t hdr_len,
+		 size_t wire_len);
+
+/* port_offload_name() - "csum", "tso4", ... for one TUN_F_* bit, or NULL */
+const char *port_offload_name(unsigned int bit);
 
 static inline void port_count_drop(struct port *port, enum drop_reason r)
 {

@@ -3,7 +3,8 @@
  * switch.h - the switch: its ports, its FDB and the forwarding decision.
  *
  * switch_decide() is the whole 802.1D forwarding rule for one frame, with
- * no system call: classify it, learn its source, look up its destination.
+ * no system call: check its virtio-net header, classify it, learn its
+ * source, look up its destination.
  * switch_input() carries the decision out through port_output().
  */
 #ifndef TAPSW_SWITCH_H
@@ -57,16 +58,16 @@ struct sw_decision {
 	enum drop_reason reason;
 	struct port *out;
 	uint16_t vid;
-	size_t hdr_len;
+	size_t hdr_len;		/* Ethernet header, with its VLAN tag */
+	size_t wire_len;	/* largest frame on the wire once segmented */
 };
 
 int sw_init(struct sw *sw, const struct sw_config *cfg);
 /* sw_fini() - closes every port (leaving persistent devices), frees the FDB */
 void sw_fini(struct sw *sw);
 
-void switch_decide(struct sw *sw, struct port *in, const uint8_t *frame,
-		   size_t len, struct sw_decision *d);
-void switch_input(struct sw *sw, struct port *in, const uint8_t *frame,
-		  size_t len);
+void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
+		   struct sw_decision *d);
+void switch_input(struct sw *sw, struct port *in, struct pkt *pkt);
 
 #endif /* TAPSW_SWITCH_H */

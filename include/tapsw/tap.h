@@ -16,6 +16,7 @@ struct tap_config {
 	unsigned int mtu;	/* 0: keep the device's MTU */
 	long owner;		/* uid for TUNSETOWNER, or -1 */
 	long group;		/* gid for TUNSETGROUP, or -1 */
+	bool no_offload;	/* plain frames: no vnet header, no TSO/csum */
 };
 
 /*

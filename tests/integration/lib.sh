@@ -327,6 +327,7 @@ fdb_lacks() {
 # ------------------------------------------------------------- hosts --
 
 # add_host NAME N [IFNAME]: namespace $T-NAME with a TAP port of the switch,
+# (PORT_OPTS="offload off" add_host ... passes words on to `port add`)
 # named ${T}NAME, moved into it (renamed IFNAME if given), addressed
 # 10.0.0.N/24 and fd00::N/64, up. Set HOST_IPV6=0 to disable IPv6 in it
 # (no ND/MLD chatter: useful when a test needs a quiet link).
@@ -338,7 +339,10 @@ add_host() {
 		in_ns "$ns" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
 			net.ipv6.conf.default.disable_ipv6=1
 	fi
-	ctl port add "$port" >/dev/null || fail "tapswctl port add $port failed"
+	# PORT_OPTS: extra words for `tapswctl port add` (e.g. "offload off")
+	# shellcheck disable=SC2086
+	ctl port add "$port" ${PORT_OPTS:-} >/dev/null ||
+		fail "tapswctl port add $port ${PORT_OPTS:-} failed"
 	wait_until 10 ip -n "$SW_NS" link show "$port" ||
 		fail "TAP $port did not appear in $SW_NS"
 	ip -n "$SW_NS" link set "$port" netns "$ns" ||

@@ -12,6 +12,7 @@
 #include "tapsw/fdb.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
+#include "tapsw/vnet.h"
 #include "tap.h"
 #include "rec-port.h"
 
@@ -42,6 +43,25 @@ static size_t frame(uint8_t *buf, size_t len, uint8_t dst, uint8_t src,
 	return len;
 }
 
+/* frames are built in buf, with room for the virtio-net header before */
+static uint8_t raw[VNET_HDR_LEN + 2000];
+static uint8_t *const buf = raw + VNET_HDR_LEN;
+static struct pkt pkt;
+
+static void pkt_set(size_t len)
+{
+	memset(raw, 0, VNET_HDR_LEN);
+	pkt.vnet = raw;
+	pkt.eth = buf;
+	pkt.len = len;
+}
+
+static void input(struct sw *sw, struct port *in, size_t len)
+{
+	pkt_set(len);
+	switch_input(sw, in, &pkt);
+}
+
 static bool sent_is(unsigned int a, unsigned int b, unsigned int c)
 {
 	return rec_sent[0] == a && rec_sent[1] == b && rec_sent[2] == c;
@@ -56,7 +76,6 @@ int main(void)
 	};
 	static struct sw sw;
 	struct port *p[NPORTS];
-	uint8_t buf[2000];
 	struct sw_decision d;
 	size_t len;
 	unsigned int i;
@@ -75,35 +94,36 @@ int main(void)
 	/* broadcast from A on p0: flooded to p1 and p2, A learned on p0 */
 	rec_clear();
 	len = frame(buf, 60, 0xff, 0x0a, -1);
-	switch_input(&sw, p[0], buf, len);
+	input(&sw, p[0], len);
 	ok(sent_is(0, 1, 1), "broadcast flooded to the other ports only");
 	ok(fdb_lookup(sw.fdb, buf + 6, 0, sw.now_ms) == 0, "source learned on p0");
 
 	/* B on p1 to A: unicast to p0 only */
 	rec_clear();
 	len = frame(buf, 60, 0x0a, 0x0b, -1);
-	switch_input(&sw, p[1], buf, len);
+	input(&sw, p[1], len);
 	ok(sent_is(1, 0, 0), "known unicast goes to one port");
 
 	/* C on p2 to unknown D: flooded */
 	rec_clear();
 	len = frame(buf, 60, 0x0d, 0x0c, -1);
-	switch_input(&sw, p[2], buf, len);
+	input(&sw, p[2], len);
 	ok(sent_is(1, 1, 0), "unknown unicast flooded, not back to ingress");
 
 	/* multicast destination */
 	rec_clear();
 	len = frame(buf, 60, 0x0b, 0x0a, -1);
 	buf[0] = 0x33, buf[1] = 0x33;
-	switch_input(&sw, p[0], buf, len);
+	input(&sw, p[0], len);
 	ok(sent_is(0, 1, 1), "multicast flooded");
 
 	/* A on p0 to B... and to a MAC known on p0 itself: filtered */
 	rec_clear();
 	len = frame(buf, 60, 0x0a, 0x0e, -1);
-	switch_decide(&sw, p[0], buf, len, &d);
+	pkt_set(len);
+	switch_decide(&sw, p[0], &pkt, &d);
 	ok(d.action == SW_FILTER, "destination behind the ingress port: filtered");
-	switch_input(&sw, p[0], buf, len);
+	input(&sw, p[0], len);
 	ok(sent_is(0, 0, 0) && p[0]->stats.filtered == 1,
 	   "filtered frame sent nowhere, counted");
 
@@ -111,18 +131,18 @@ int main(void)
 	rec_clear();
 	len = frame(buf, 60, 0x0a, 0x0f, -1);
 	buf[6] = 0x01;		/* multicast source */
-	switch_input(&sw, p[2], buf, len);
+	input(&sw, p[2], len);
 	ok(sent_is(0, 0, 0) && p[2]->stats.drop[DROP_SRC_MULTICAST] == 1,
 	   "multicast source dropped and counted");
 	ok(fdb_lookup(sw.fdb, buf + 6, 0, sw.now_ms) < 0, "and not learned");
 	memset(buf + 6, 0, 6);
-	switch_input(&sw, p[2], buf, len);
+	input(&sw, p[2], len);
 	ok(p[2]->stats.drop[DROP_SRC_ZERO] == 1, "zero source dropped and counted");
-	switch_input(&sw, p[2], buf, 10);
+	input(&sw, p[2], 10);
 	ok(p[2]->stats.drop[DROP_RUNT] == 1, "runt dropped and counted");
 	len = frame(buf, 60, 0x00, 0x0c, -1);
 	memcpy(buf, "\x01\x80\xc2\x00\x00\x02", 6);
-	switch_input(&sw, p[2], buf, len);
+	input(&sw, p[2], len);
 	ok(sent_is(0, 0, 0) && p[2]->stats.drop[DROP_LINK_LOCAL] == 1,
 	   "link-local destination dropped and counted");
 	ok(port_drops(p[2]) == 4, "p2 drops sum the reasons (%llu)",
@@ -131,45 +151,45 @@ int main(void)
 	/* egress MTU: a 1515-byte untagged frame is over MTU 1500 */
 	rec_clear();
 	len = frame(buf, 1514, 0x0a, 0x0b, -1);
-	switch_input(&sw, p[1], buf, len);
+	input(&sw, p[1], len);
 	ok(sent_is(1, 0, 0), "1514-byte frame fits MTU 1500");
 	len = frame(buf, 1515, 0x0a, 0x0b, -1);
-	switch_input(&sw, p[1], buf, len);
+	input(&sw, p[1], len);
 	ok(sent_is(1, 0, 0) && p[0]->stats.drop[DROP_OVERSIZE] == 1,
 	   "1515-byte frame dropped as oversize on the egress port");
 	len = frame(buf, 1518, 0x0a, 0x0b, 0);
-	switch_input(&sw, p[1], buf, len);
+	input(&sw, p[1], len);
 	ok(rec_sent[0] == 2, "an 1518-byte tagged frame fits MTU 1500 + tag");
 
 	/* VLANs are separate: A on VLAN 5 behind p2 */
 	rec_clear();
 	len = frame(buf, 64, 0xff, 0x0a, 5);
-	switch_input(&sw, p[2], buf, len);
+	input(&sw, p[2], len);
 	ok(fdb_lookup(sw.fdb, buf + 6, 5, sw.now_ms) == 2 &&
 	   fdb_lookup(sw.fdb, buf + 6, 0, sw.now_ms) == 0,
 	   "same MAC learned per VLAN");
 	rec_clear();
 	len = frame(buf, 64, 0x0a, 0x0b, 5);
-	switch_input(&sw, p[1], buf, len);
+	input(&sw, p[1], len);
 	ok(sent_is(0, 0, 1), "VLAN 5 unicast goes to the VLAN 5 entry");
 
 	/* a MAC that moves */
 	rec_clear();
 	len = frame(buf, 60, 0xff, 0x0a, -1);
-	switch_input(&sw, p[1], buf, len);
+	input(&sw, p[1], len);
 	rec_clear();
 	len = frame(buf, 60, 0x0a, 0x0c, -1);
-	switch_input(&sw, p[2], buf, len);
+	input(&sw, p[2], len);
 	ok(sent_is(0, 1, 0), "after a move, unicast follows the MAC");
 
 	/* egress errors */
 	rec_clear();
 	rec_send_result[1] = -EIO;
-	switch_input(&sw, p[2], buf, len);
+	input(&sw, p[2], len);
 	ok(p[1]->stats.drop[DROP_PORT_DOWN] == 1 && p[1]->state == PORT_STATE_UP,
 	   "EIO (TAP down) counted as port_down, port stays");
 	rec_send_result[1] = -EBADFD;
-	switch_input(&sw, p[2], buf, len);
+	input(&sw, p[2], len);
 	ok(p[1]->state == PORT_STATE_DOWN && p[1]->error[0],
 	   "EBADFD (TAP deleted) marks the port down: %s", p[1]->error);
 	ok(fdb_lookup(sw.fdb, buf, 0, sw.now_ms) < 0,
@@ -177,7 +197,7 @@ int main(void)
 	rec_send_result[1] = 0;
 	rec_clear();
 	len = frame(buf, 60, 0xff, 0x0c, -1);
-	switch_input(&sw, p[2], buf, len);
+	input(&sw, p[2], len);
 	ok(sent_is(1, 0, 0), "a down port is skipped by flooding");
 
 	/* detach: entries gone, index reusable */
@@ -192,9 +212,9 @@ int main(void)
 	fdb_flush(sw.fdb, -1, FDB_FLUSH_ALL);
 	rec_clear();
 	len = frame(buf, 60, 0x0b, 0x0a, -1);
-	switch_input(&sw, p[0], buf, len);
+	input(&sw, p[0], len);
 	len = frame(buf, 60, 0x0a, 0x0b, -1);
-	switch_input(&sw, p[1], buf, len);
+	input(&sw, p[1], len);
 	ok(sent_is(1, 1, 2), "ageing 0: a hub, every frame flooded");
 
 	for (i = 0; i < NPORTS; i++)
