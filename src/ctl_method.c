@@ -202,20 +202,38 @@ static int param_vlan(json_t *params, uint16_t *vid, struct ctl_error *err)
 
 static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 {
+	const struct port_stats *st = &port->stats;
+	const struct {
+		const char *key;
+		uint64_t val;
+	} counters[] = {
+		{ "ifindex", (uint64_t)port->ifindex },
+		{ "fdb_entries", fdb_port_entries(ctx->sw->fdb, port->index) },
+		{ "max_macs", fdb_get_port_limit(ctx->sw->fdb, port->index) },
+		{ "rx_packets", st->rx_packets },
+		{ "rx_bytes", st->rx_bytes },
+		{ "tx_packets", st->tx_packets },
+		{ "tx_bytes", st->tx_bytes },
+		{ "drops", port_drops(port) },
+		{ "filtered", st->filtered },
+		{ "flooded", st->flooded },
+		{ "tx_segmented", st->tx_segmented },
+		{ "tx_csum_done", st->tx_csum_done },
+		{ "learn_limited", st->learn_limited },
+	};
 	json_t *reasons = json_object();
 	json_t *offloads = json_array();
+	unsigned int i, bit;
 	json_t *o;
-	unsigned int r, bit;
 
-	for (r = DROP_NONE + 1; r < DROP_REASON_MAX; r++)
-		json_object_set_new(reasons, drop_reason_name(r),
-				    json_integer((json_int_t)port->stats.drop[r]));
+	for (i = DROP_NONE + 1; i < DROP_REASON_MAX; i++)
+		json_object_set_new(reasons, drop_reason_name(i),
+				    json_integer((json_int_t)st->drop[i]));
 	for (bit = 1; bit && bit <= port->offloads; bit <<= 1)
 		if ((port->offloads & bit) && port_offload_name(bit))
 			json_array_append_new(offloads,
 					      json_string(port_offload_name(bit)));
-	o = json_pack("{s:s, s:s, s:I, s:s, s:I, s:b, s:b, s:o, s:I, s:I, s:I, "
-		      "s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:o}",
+	o = json_pack("{s:s, s:s, s:I, s:s, s:I, s:b, s:b, s:o}",
 		      "name", port->name,
 		      "kind", port_kind_name(port->ops->kind),
 		      "index", (json_int_t)port->index,
@@ -223,21 +241,16 @@ static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 		      "mtu", (json_int_t)port->mtu,
 		      "created", port->created,
 		      "vnet_hdr", port->vnet,
-		      "offloads", offloads,
-		      "ifindex", (json_int_t)port->ifindex,
-		      "fdb_entries",
-		      (json_int_t)fdb_port_entries(ctx->sw->fdb, port->index),
-		      "rx_packets", (json_int_t)port->stats.rx_packets,
-		      "rx_bytes", (json_int_t)port->stats.rx_bytes,
-		      "tx_packets", (json_int_t)port->stats.tx_packets,
-		      "tx_bytes", (json_int_t)port->stats.tx_bytes,
-		      "drops", (json_int_t)port_drops(port),
-		      "filtered", (json_int_t)port->stats.filtered,
-		      "flooded", (json_int_t)port->stats.flooded,
-		      "tx_segmented", (json_int_t)port->stats.tx_segmented,
-		      "tx_csum_done", (json_int_t)port->stats.tx_csum_done,
-		      "drop_reasons", reasons);
-	if (o && port->state != PORT_STATE_UP)
+		      "offloads", offloads);
+	if (!o) {
+		json_decref(reasons);
+		return NULL;
+	}
+	for (i = 0; i < ARRAY_SIZE(counters); i++)
+		json_object_set_new(o, counters[i].key,
+				    json_integer((json_int_t)counters[i].val));
+	json_object_set_new(o, "drop_reasons", reasons);
+	if (port->state != PORT_STATE_UP)
 		json_object_set_new(o, "error", json_string(port->error));
 	return o;
 }
@@ -247,7 +260,8 @@ static json_t *fdb_stats_json(const struct fdb *fdb)
 	struct fdb_stats s;
 
 	fdb_get_stats(fdb, &s);
-	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I}",
+	return json_pack("{s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, s:I, "
+			 "s:I}",
 			 "entries", (json_int_t)s.entries,
 			 "static_entries", (json_int_t)s.static_entries,
 			 "learned", (json_int_t)s.learned,
@@ -256,6 +270,7 @@ static json_t *fdb_stats_json(const struct fdb *fdb)
 			 "evicted", (json_int_t)s.evicted,
 			 "refused", (json_int_t)s.refused,
 			 "flushed", (json_int_t)s.flushed,
+			 "limited", (json_int_t)s.limited,
 			 "capacity", (json_int_t)s.capacity,
 			 "max_entries", (json_int_t)s.max_entries,
 			 "memory_bytes", (json_int_t)s.memory_bytes);
@@ -402,21 +417,22 @@ static int m_port_set(struct ctl_context *ctx, json_t *params,
 		      json_t **result, struct ctl_error *err)
 {
 	struct port *port = NULL;
-	uint64_t mtu;
+	uint64_t mtu, max_macs;
+	int has_mtu, has_max;
 	int ret;
 
-	if ((ret = param_port(ctx, params, "name", true, &port, err)) < 0)
+	if ((ret = param_port(ctx, params, "name", true, &port, err)) < 0 ||
+	    (has_mtu = ret = param_uint(params, "mtu", 65535, &mtu, err)) < 0 ||
+	    (has_max = ret = param_uint(params, "max_macs", FDB_PORT_LIMIT_MAX,
+					&max_macs, err)) < 0)
 		return ret;
-	ret = param_uint(params, "mtu", 65535, &mtu, err);
-	if (ret < 0)
-		return ret;
-	if (ret > 0) {
-		if (mtu < 68) {
-			ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
-				      "port %s: MTU must be from 68 to 65535",
-				      port->name);
-			return -EINVAL;
-		}
+	if (has_mtu && mtu < 68) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "port %s: MTU must be from 68 to 65535",
+			      port->name);
+		return -EINVAL;
+	}
+	if (has_mtu) {
 		ret = port->ops->set_mtu(port, (unsigned int)mtu);
 		if (ret) {
 			ctl_error_set(err, CTL_ERR_SERVER, -ret,
@@ -426,6 +442,9 @@ static int m_port_set(struct ctl_context *ctx, json_t *params,
 			return ret;
 		}
 	}
+	if (has_max)
+		fdb_set_port_limit(ctx->sw->fdb, port->index,
+				   (uint32_t)max_macs);
 	*result = port_json(ctx, port);
 	return 0;
 }
@@ -609,7 +628,7 @@ static const struct ctl_method methods[] = {
 	{ "port.del", m_port_del, PARAMS("name", "destroy") },
 	{ "port.list", m_port_list, NO_PARAMS },
 	{ "port.show", m_port_show, PARAMS("name") },
-	{ "port.set", m_port_set, PARAMS("name", "mtu") },
+	{ "port.set", m_port_set, PARAMS("name", "mtu", "max_macs") },
 	{ "fdb.show", m_fdb_show, PARAMS("port", "vlan") },
 	{ "fdb.add", m_fdb_add, PARAMS("mac", "port", "vlan") },
 	{ "fdb.del", m_fdb_del, PARAMS("mac", "vlan") },

@@ -65,6 +65,7 @@ struct fdb {
 	struct fdb_stats stats;		/* event counters only */
 	uint32_t port_learned[FDB_PORT_MAX];	/* expired included */
 	uint32_t port_static[FDB_PORT_MAX];
+	uint32_t port_limit[FDB_PORT_MAX];	/* learned entries allowed, 0: any */
 };
 
 /* --- hashing */
@@ -439,6 +440,25 @@ void fdb_set_ageing(struct fdb *fdb, uint64_t ageing_ms)
 	fdb->ageing_ms = MIN(ageing_ms, FDB_AGEING_MAX_MS);
 }
 
+/* --- per-port limits */
+
+void fdb_set_port_limit(struct fdb *fdb, unsigned int port, uint32_t max)
+{
+	if (port < FDB_PORT_MAX)
+		fdb->port_limit[port] = max;
+}
+
+uint32_t fdb_get_port_limit(const struct fdb *fdb, unsigned int port)
+{
+	return port < FDB_PORT_MAX ? fdb->port_limit[port] : 0;
+}
+
+static inline bool fdb_port_full(const struct fdb *fdb, unsigned int port)
+{
+	return fdb->port_limit[port] &&
+	       fdb->port_learned[port] >= fdb->port_limit[port];
+}
+
 /* --- the forwarding path */
 
 enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t *mac,
@@ -470,6 +490,11 @@ enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t *mac,
 		if (unlikely(!fdb_val_alive(fdb, val, now_ds))) {
 			/* dead but not yet reclaimed: learn it afresh */
 			fdb->stats.aged++;
+			if (val_port(val) != port && fdb_port_full(fdb, port)) {
+				fdb_slot_remove(fdb, (uint32_t)i);
+				fdb->stats.limited++;
+				return FDB_LEARN_LIMITED;
+			}
 			fdb->stats.learned++;
 			fdb_slot_set(fdb, s, fdb_val(port, false, now_ds));
 			return FDB_LEARN_NEW;
@@ -481,11 +506,21 @@ enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t *mac,
 		}
 		if (old_port)
 			*old_port = val_port(val);
+		if (unlikely(fdb_port_full(fdb, port))) {
+			/* stale where it is, not allowed here: forget it */
+			fdb_slot_remove(fdb, (uint32_t)i);
+			fdb->stats.limited++;
+			return FDB_LEARN_LIMITED;
+		}
 		fdb->stats.moves++;
 		fdb_slot_set(fdb, s, fdb_val(port, false, now_ds));
 		return FDB_LEARN_MOVED;
 	}
 
+	if (unlikely(fdb_port_full(fdb, port))) {
+		fdb->stats.limited++;
+		return FDB_LEARN_LIMITED;
+	}
 	if (fdb_insert(fdb, key, fdb_val(port, false, now_ds), now_ds) < 0) {
 		fdb->stats.refused++;
 		return FDB_LEARN_REFUSED;

@@ -82,6 +82,7 @@ void port_detach(struct sw *sw, struct port *port)
 	unsigned int i;
 
 	fdb_flush(sw->fdb, (int)port->index, FDB_FLUSH_ALL);
+	fdb_set_port_limit(sw->fdb, port->index, 0);
 	for (i = 0; i < sw->n_ports; i++) {
 		if (sw->active[i] == port) {
 			memmove(&sw->active[i], &sw->active[i + 1],

@@ -83,7 +83,9 @@ void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
 		      vnet_frame_seg_len(vh, pkt->eth, pkt->len);
 	d->out = NULL;
 
-	fdb_learn(sw->fdb, eth.src, eth.vid, in->index, sw->now_ms, NULL);
+	if (unlikely(fdb_learn(sw->fdb, eth.src, eth.vid, in->index,
+			       sw->now_ms, NULL) == FDB_LEARN_LIMITED))
+		in->stats.learn_limited++;
 
 	if (ether_is_multicast(eth.dst)) {
 		d->action = SW_FLOOD;

@@ -781,7 +781,8 @@ static const struct arg_kw kw_port_del[] = {
 	{ .word = NULL },
 };
 static const struct arg_kw kw_port_set[] = {
-	{ "mtu", "mtu", ARG_UINT, true },
+	{ "mtu", "mtu", ARG_UINT, false },
+	{ "max-macs", "max_macs", ARG_UINT, false },
 	{ .word = NULL },
 };
 static const struct arg_kw kw_fdb_show[] = {
@@ -824,8 +825,9 @@ static const struct cmd cmds[] = {
 	{ "port", "show", "[NAME]", "one port in detail (all: port list)",
 	  0, 1, cmd_port_show, "port.show", { "name" }, NULL,
 	  print_port, NULL, false },
-	{ "port", "set", "NAME mtu N", "change a port's MTU",
-	  1, 3, cmd_generic, "port.set", { "name" }, kw_port_set,
+	{ "port", "set", "NAME [mtu N] [max-macs N]",
+	  "change a port's MTU, or cap the MACs it may hold (0: no cap)",
+	  1, 5, cmd_generic, "port.set", { "name" }, kw_port_set,
 	  NULL, NULL, false },
 	{ "fdb", "show", "[port NAME] [vlan VID]", "the MAC table",
 	  0, 4, cmd_generic, "fdb.show", { NULL }, kw_fdb_show,

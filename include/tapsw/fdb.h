@@ -78,6 +78,7 @@ enum {
 	FDB_PORT_MAX = 4096,		/* port indices are < FDB_PORT_MAX */
 	FDB_DEFAULT_MAX = 65536,
 	FDB_DEFAULT_AGEING_MS = 300 * 1000,
+	FDB_PORT_LIMIT_MAX = 1 << 24,	/* largest max-macs */
 	FDB_ENTRIES_LIMIT = 1 << 24,	/* largest max_entries (512 MiB) */
 };
 
@@ -113,6 +114,7 @@ struct fdb_stats {
 	uint64_t evicted;		/* entries evicted because of the cap */
 	uint64_t refused;		/* not learned: full of static, probe limit, static moved */
 	uint64_t flushed;		/* entries removed by fdb_flush/fdb_del */
+	uint64_t limited;		/* not learned: the port is at its limit */
 	uint64_t capacity;		/* slots in the table */
 	uint64_t max_entries;		/* the cap */
 	uint64_t memory_bytes;		/* bytes held: slots + struct fdb
@@ -125,6 +127,7 @@ enum fdb_learn_result {
 	FDB_LEARN_MOVED,	/* moved from another port */
 	FDB_LEARN_REFUSED,	/* not learned (see stats.refused) */
 	FDB_LEARN_DISABLED,	/* ageing 0: learning is off */
+	FDB_LEARN_LIMITED,	/* not learned: the port is at its max-macs */
 };
 
 /*
@@ -204,6 +207,17 @@ unsigned int fdb_capacity(const struct fdb *fdb);
  */
 int fdb_foreach(const struct fdb *fdb, uint64_t now_ms,
 		int (*cb)(const struct fdb_entry *entry, void *arg), void *arg);
+
+/*
+ * fdb_set_port_limit() - at most @max learned entries on @port (0: no
+ * limit, the default), like a switch's port security "max MACs".  A new
+ * MAC beyond it is not learned (FDB_LEARN_LIMITED, stats.limited); its
+ * frames are still forwarded.  A MAC moving to a port at its limit is
+ * forgotten rather than left pointing at its old port.  Entries already
+ * there stay when the limit is lowered.
+ */
+void fdb_set_port_limit(struct fdb *fdb, unsigned int port, uint32_t max);
+uint32_t fdb_get_port_limit(const struct fdb *fdb, unsigned int port);
 
 /* fdb_port_entries() - live and dead-but-unreclaimed entries of @port. */
 unsigned int fdb_port_entries(const struct fdb *fdb, unsigned int port);

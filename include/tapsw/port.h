@@ -40,6 +40,7 @@ struct port_stats {
 	uint64_t flooded;	/* frames from this port that were flooded */
 	uint64_t tx_segmented;	/* GSO frames segmented in software for it */
 	uint64_t tx_csum_done;	/* partial checksums finished in software */
+	uint64_t learn_limited;	/* sources not learned: port at max-macs */
 	uint64_t drop[DROP_REASON_MAX];
 };
 

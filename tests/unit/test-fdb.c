@@ -15,7 +15,7 @@
 
 enum {
 	AGE = 300 * 1000,
-	NPLANNED = 75,
+	NPLANNED = 79,
 };
 
 /* 02:00:nn:nn:nn:nn, a locally administered unicast address */
@@ -562,6 +562,35 @@ static void test_vlan(void)
 	fdb_free(fdb);
 }
 
+static void test_port_limit(void)
+{
+	struct fdb *fdb = new_fdb(64, AGE);
+	struct fdb_stats st;
+	unsigned int i;
+
+	fdb_set_port_limit(fdb, 1, 3);
+	for (i = 0; i < 5; i++)
+		fdb_learn(fdb, mac_of(100 + i), 0, 1, 1000, NULL);
+	st = stats_of(fdb);
+	ok(fdb_port_entries(fdb, 1) == 3 && st.limited == 2 &&
+	   fdb_learn(fdb, mac_of(200), 0, 1, 1000, NULL) == FDB_LEARN_LIMITED &&
+	   fdb_learn(fdb, mac_of(100), 0, 1, 1000, NULL) == FDB_LEARN_HIT,
+	   "port limit: 3 learned, the rest refused, known ones still hit");
+	ok(fdb_learn(fdb, mac_of(300), 0, 2, 1000, NULL) == FDB_LEARN_NEW &&
+	   fdb_learn(fdb, mac_of(300), 0, 1, 1000, NULL) == FDB_LEARN_LIMITED &&
+	   fdb_lookup(fdb, mac_of(300), 0, 1000) == -ENOENT &&
+	   fdb_port_entries(fdb, 2) == 0,
+	   "port limit: a MAC moving to a full port is forgotten, not left stale");
+	ok(fdb_add_static(fdb, mac_of(400), 0, 1, 1000) == 0 &&
+	   fdb_lookup(fdb, mac_of(400), 0, 1000) == 1,
+	   "port limit: static entries are not limited");
+	fdb_set_port_limit(fdb, 1, 0);
+	ok(fdb_learn(fdb, mac_of(200), 0, 1, 1000, NULL) == FDB_LEARN_NEW &&
+	   fdb_get_port_limit(fdb, 1) == 0,
+	   "port limit: 0 lifts it");
+	fdb_free(fdb);
+}
+
 static void test_hub(void)
 {
 	struct fdb *fdb = new_fdb(16, 0);
@@ -1023,6 +1052,7 @@ int main(void)
 	test_full_static();
 	test_flush_del();
 	test_vlan();
+	test_port_limit();
 	test_hub();
 	test_foreach();
 	test_churn();
