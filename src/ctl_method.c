@@ -22,7 +22,6 @@
 #include "tapsw/fdb.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
-#include "tapsw/tap.h"
 
 struct ctl_method {
 	const char *name;
@@ -252,6 +251,10 @@ static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 	json_object_set_new(o, "drop_reasons", reasons);
 	if (port->state != PORT_STATE_UP)
 		json_object_set_new(o, "error", json_string(port->error));
+	if (port->peer_state != PORT_PEER_NONE)
+		json_object_set_new(o, "peer", json_string(
+			port->peer_state == PORT_PEER_CONNECTED ?
+			port->peer : "waiting"));
 	return o;
 }
 
@@ -317,32 +320,71 @@ static int m_switch_show(struct ctl_context *ctx, json_t *params,
 
 /* --- port.* */
 
+/* a file mode given as "0660" (octal text) or as a number */
+static int param_mode(json_t *params, unsigned int *mode,
+		      struct ctl_error *err)
+{
+	json_t *v = json_object_get(params, "mode");
+	unsigned long m;
+	char *end;
+
+	if (!v)
+		return 0;
+	if (json_is_integer(v) && json_integer_value(v) >= 0 &&
+	    json_integer_value(v) <= 07777) {
+		*mode = (unsigned int)json_integer_value(v);
+		return 1;
+	}
+	if (json_is_string(v)) {
+		errno = 0;
+		m = strtoul(json_string_value(v), &end, 8);
+		if (!errno && *json_string_value(v) && !*end && m <= 07777) {
+			*mode = (unsigned int)m;
+			return 1;
+		}
+	}
+	ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+		      "parameter 'mode' must be an octal file mode like \"0660\"");
+	return -EINVAL;
+}
+
 static int m_port_add(struct ctl_context *ctx, json_t *params,
 		      json_t **result, struct ctl_error *err)
 {
-	struct tap_config cfg = { .owner = -1, .group = -1 };
+	struct port_config cfg = { .owner = -1, .group = -1 };
 	const char *kind = "tap";
 	struct port *port, *old;
 	bool offload = true;
 	char why[200] = "";
 	uint64_t mtu = 0;
-	int ret;
+	int ret, k;
 
 	if ((ret = param_string(params, "name", true, &cfg.name, err)) < 0 ||
 	    (ret = param_string(params, "kind", false, &kind, err)) < 0 ||
 	    (ret = param_uint(params, "mtu", 65535, &mtu, err)) < 0 ||
 	    (ret = param_id(params, "owner", true, &cfg.owner, err)) < 0 ||
 	    (ret = param_id(params, "group", false, &cfg.group, err)) < 0 ||
-	    (ret = param_bool(params, "offload", &offload, err)) < 0)
+	    (ret = param_bool(params, "offload", &offload, err)) < 0 ||
+	    (ret = param_string(params, "path", false, &cfg.path, err)) < 0 ||
+	    (ret = param_mode(params, &cfg.mode, err)) < 0)
 		return ret;
 	cfg.mtu = (unsigned int)mtu;
 	cfg.no_offload = !offload;
 
-	if (port_kind_parse(kind) != PORT_KIND_TAP) {
+	k = port_kind_parse(kind);
+	if (k < 0) {
 		ctl_error_set(err, CTL_ERR_SERVER, EOPNOTSUPP,
 			      "port %.64s: kind '%.32s' is not supported",
 			      cfg.name, kind);
 		return -EOPNOTSUPP;
+	}
+	cfg.kind = (enum port_kind)k;
+	if ((cfg.kind == PORT_KIND_STREAM || cfg.kind == PORT_KIND_DGRAM) !=
+	    (cfg.path != NULL)) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "port %.64s: 'path' goes with kinds stream and "
+			      "dgram, and only with them", cfg.name);
+		return -EINVAL;
 	}
 	if (mtu && mtu < 68) {
 		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
@@ -363,7 +405,7 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 		old->ops->close(old, false);
 	}
 
-	ret = tap_port_open(ctx->sw, &cfg, &port, why, sizeof(why));
+	ret = port_open(ctx->sw, &cfg, &port, why, sizeof(why));
 	if (ret) {
 		ctl_error_set(err, CTL_ERR_SERVER, -ret, "port %.64s: %s",
 			      cfg.name, why);
@@ -624,7 +666,7 @@ static int m_stats_clear(struct ctl_context *ctx, json_t *params,
 static const struct ctl_method methods[] = {
 	{ "switch.show", m_switch_show, NO_PARAMS },
 	{ "port.add", m_port_add, PARAMS("name", "kind", "mtu", "owner", "group",
-					     "offload") },
+					     "offload", "path", "mode") },
 	{ "port.del", m_port_del, PARAMS("name", "destroy") },
 	{ "port.list", m_port_list, NO_PARAMS },
 	{ "port.show", m_port_show, PARAMS("name") },

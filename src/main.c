@@ -25,7 +25,6 @@
 #include "tapsw/netlink.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
-#include "tapsw/tap.h"
 
 enum {
 	PORTS_ON_CMDLINE_MAX = 256,
@@ -196,12 +195,13 @@ int main(int argc, char **argv)
 		die("control socket: %s", why);
 
 	for (i = 0; i < n_ports; i++) {
-		struct tap_config cfg = {
-			.name = ports[i], .owner = -1, .group = -1,
+		struct port_config cfg = {
+			.name = ports[i], .kind = PORT_KIND_TAP,
+			.owner = -1, .group = -1,
 		};
 		struct port *port;
 
-		ret = tap_port_open(&d.sw, &cfg, &port, why, sizeof(why));
+		ret = port_open(&d.sw, &cfg, &port, why, sizeof(why));
 		if (ret) {
 			ctl_server_stop(d.ctl);
 			uv_run(d.loop, UV_RUN_NOWAIT);

@@ -19,12 +19,46 @@
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"
 #include "tapsw/port.h"
+#include "tapsw/packet.h"
+#include "tapsw/qemu.h"
 #include "tapsw/switch.h"
+#include "tapsw/tap.h"
 #include "tapsw/vnet.h"
 
 static const char *const kind_names[PORT_KIND_MAX] = {
 	[PORT_KIND_TAP] = "tap",
+	[PORT_KIND_VM] = "vm",
+	[PORT_KIND_NETDEV] = "netdev",
+	[PORT_KIND_STREAM] = "stream",
+	[PORT_KIND_DGRAM] = "dgram",
 };
+
+/* the backends, by kind */
+static int (*const port_backends[PORT_KIND_MAX])(struct sw *,
+						 const struct port_config *,
+						 struct port **, char *,
+						 size_t) = {
+	[PORT_KIND_TAP] = tap_port_open,
+	[PORT_KIND_VM] = packet_port_open,
+	[PORT_KIND_NETDEV] = packet_port_open,
+	[PORT_KIND_STREAM] = qemu_port_open,
+	[PORT_KIND_DGRAM] = qemu_port_open,
+};
+
+int port_open(struct sw *sw, const struct port_config *cfg,
+	      struct port **portp, char *why, size_t whylen)
+{
+	if ((unsigned int)cfg->kind >= PORT_KIND_MAX) {
+		snprintf(why, whylen, "unknown port kind");
+		return -EINVAL;
+	}
+	return port_backends[cfg->kind](sw, cfg, portp, why, whylen);
+}
+
+void port_flush_learned(struct port *port)
+{
+	fdb_flush(port->sw->fdb, (int)port->index, FDB_FLUSH_LEARNED);
+}
 
 const char *port_kind_name(enum port_kind kind)
 {
@@ -101,7 +135,7 @@ void port_fail(struct port *port, int errnum, const char *why)
 	port->state = PORT_STATE_DOWN;
 	snprintf(port->error, sizeof(port->error), "%s%s%s", why,
 		 errnum ? ": " : "", errnum ? strerror(errnum < 0 ? -errnum : errnum) : "");
-	fdb_flush(port->sw->fdb, (int)port->index, FDB_FLUSH_LEARNED);
+	port_flush_learned(port);
 	warn("port %s: down: %s", port->name, port->error);
 }
 

@@ -235,7 +235,7 @@ static const char *tap_attach_why(int ret)
 	}
 }
 
-int tap_port_open(struct sw *sw, const struct tap_config *cfg,
+int tap_port_open(struct sw *sw, const struct port_config *cfg,
 		  struct port **portp, char *why, size_t whylen)
 {
 	struct nl_link link = { 0 };

@@ -56,6 +56,8 @@ enum arg_type {
 	ARG_ID,				/* user/group: all digits -> integer */
 	ARG_FLAG,			/* no value: sent as true */
 	ARG_ONOFF,			/* on|off: sent as true/false */
+	ARG_KIND,			/* no value: "kind" is the key */
+	ARG_KIND_PATH,			/* "kind" is the key, "path" the value */
 };
 
 /* a keyword argument: "mtu 9000", "--mtu 9000", "--mtu=9000", "static" */
@@ -156,6 +158,15 @@ static int param_set(const struct cmd *cmd, json_t *params,
 	unsigned long v;
 	json_t *j;
 
+	if (kw->type == ARG_KIND || kw->type == ARG_KIND_PATH) {
+		if (json_object_get(params, "kind"))
+			return arg_error(cmd, "one port kind only ('%s')", word);
+		if (kw->type == ARG_KIND_PATH &&
+		    json_object_set_new(params, "path", json_string(value)))
+			return arg_error(cmd, "invalid path '%s'", value);
+		json_object_set_new(params, "kind", json_string(kw->key));
+		return 0;
+	}
 	if (json_object_get(params, kw->key))
 		return arg_error(cmd, "'%s' given twice", word);
 	switch (kw->type) {
@@ -236,9 +247,9 @@ static int args_parse(const struct cmd *cmd, int argc, char **argv,
 					 argv[i - 1]);
 		if (!kw || !kw->word)
 			return usage_error(cmd);
-		if (kw->type == ARG_FLAG && value)
+		if ((kw->type == ARG_FLAG || kw->type == ARG_KIND) && value)
 			return arg_error(cmd, "'%s' takes no value", kw->word);
-		if (kw->type != ARG_FLAG && !value) {
+		if (kw->type != ARG_FLAG && kw->type != ARG_KIND && !value) {
 			if (i >= argc)
 				return arg_error(cmd, "'%s' needs a value",
 						 kw->word);
@@ -774,6 +785,11 @@ static const struct arg_kw kw_port_add[] = {
 	{ "owner", "owner", ARG_ID, false },
 	{ "group", "group", ARG_ID, false },
 	{ "offload", "offload", ARG_ONOFF, false },
+	{ "vm", "vm", ARG_KIND, false },
+	{ "netdev", "netdev", ARG_KIND, false },
+	{ "stream", "stream", ARG_KIND_PATH, false },
+	{ "dgram", "dgram", ARG_KIND_PATH, false },
+	{ "mode", "mode", ARG_STRING, false },
 	{ .word = NULL },
 };
 static const struct arg_kw kw_port_del[] = {
@@ -811,9 +827,11 @@ static const struct arg_kw kw_port_name[] = {
 
 static const struct cmd cmds[] = {
 	{ "port", "add",
-	  "NAME [mtu N] [owner USER] [group GROUP] [offload on|off]",
-	  "attach TAP NAME, creating it (persistent) if needed",
-	  1, 9, cmd_generic, "port.add", { "name" }, kw_port_add,
+	  "NAME [vm | netdev | stream PATH | dgram PATH] [mtu N] "
+	  "[owner USER] [group GROUP] [mode MODE] [offload on|off]",
+	  "add a port: TAP NAME (created persistent if needed), a TAP for a "
+	  "VM, an existing interface, or a QEMU socket",
+	  1, 14, cmd_generic, "port.add", { "name" }, kw_port_add,
 	  NULL, NULL, false },
 	{ "port", "del", "NAME [destroy]",
 	  "detach a port; destroy also deletes its TAP",

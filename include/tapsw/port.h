@@ -22,8 +22,31 @@ struct sw;
 struct port;
 
 enum port_kind {
-	PORT_KIND_TAP = 0,
+	PORT_KIND_TAP = 0,	/* a queue of a persistent TAP (tap.c) */
+	PORT_KIND_VM,		/* AF_PACKET on a TAP made for a VM (packet.c) */
+	PORT_KIND_NETDEV,	/* AF_PACKET on any interface (packet.c) */
+	PORT_KIND_STREAM,	/* QEMU -netdev stream, UNIX socket (qemu.c) */
+	PORT_KIND_DGRAM,	/* QEMU -netdev dgram, UNIX socket (qemu.c) */
 	PORT_KIND_MAX
+};
+
+/* what port_open() is asked for; unused members are zero / -1 */
+struct port_config {
+	const char *name;
+	enum port_kind kind;
+	unsigned int mtu;	/* 0: the device's (or 1500) */
+	long owner;		/* uid (TAP owner, socket owner), or -1 */
+	long group;		/* gid, or -1 */
+	bool no_offload;	/* plain frames: no vnet header, no TSO/csum */
+	const char *path;	/* stream, dgram: the socket's path */
+	unsigned int mode;	/* stream, dgram: socket file mode, 0: 0660 */
+};
+
+/* is somebody on the other end? (socket ports; TAP ports always NONE) */
+enum port_peer_state {
+	PORT_PEER_NONE = 0,	/* not a notion for this kind */
+	PORT_PEER_WAITING,	/* nobody connected yet / any more */
+	PORT_PEER_CONNECTED,	/* see port.peer */
 };
 
 enum port_state {
@@ -85,8 +108,20 @@ struct port {
 	unsigned int offloads;		/* TUN_F_* the kernel may hand us */
 	enum port_state state;
 	char error[96];			/* why it is down */
+	enum port_peer_state peer_state;
+	char peer[128];			/* who is connected, for people */
 	struct port_stats stats;
 };
+
+/*
+ * port_open() - open a port of @cfg->kind with its backend and attach it.
+ * On failure returns a negative errno and writes a one-line reason to @why.
+ */
+int port_open(struct sw *sw, const struct port_config *cfg,
+	      struct port **portp, char *why, size_t whylen);
+
+/* port_flush_learned() - forget the MACs learned on @port (its peer went) */
+void port_flush_learned(struct port *port);
 
 const char *port_kind_name(enum port_kind kind);
 int port_kind_parse(const char *name);	/* enum port_kind or -EINVAL */
