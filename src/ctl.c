@@ -344,6 +344,7 @@ int ctl_server_start(uv_loop_t *loop, struct sw *sw,
 	srv->path = strdup(cfg->path);
 	srv->ctx.sw = sw;
 	srv->ctx.socket_path = srv->path;
+	srv->ctx.state_path = cfg->state_path;
 	srv->ctx.start_ms = uv_now(loop);
 	srv->ctx.now_ms = srv->ctx.start_ms;
 

@@ -20,7 +20,9 @@
 #include "tapsw/ctl_proto.h"
 #include "tapsw/ether.h"
 #include "tapsw/fdb.h"
+#include "tapsw/log.h"
 #include "tapsw/port.h"
+#include "tapsw/state.h"
 #include "tapsw/switch.h"
 
 struct ctl_method {
@@ -28,6 +30,7 @@ struct ctl_method {
 	int (*fn)(struct ctl_context *ctx, json_t *params, json_t **result,
 		  struct ctl_error *err);
 	const char *const *params;	/* accepted param names, NULL-terminated */
+	bool saves;			/* changes what --state keeps */
 };
 
 /* --- params */
@@ -366,6 +369,7 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 	    (ret = param_id(params, "group", false, &cfg.group, err)) < 0 ||
 	    (ret = param_bool(params, "offload", &offload, err)) < 0 ||
 	    (ret = param_string(params, "path", false, &cfg.path, err)) < 0 ||
+	    (ret = param_string(params, "netns", false, &cfg.netns, err)) < 0 ||
 	    (ret = param_mode(params, &cfg.mode, err)) < 0)
 		return ret;
 	cfg.mtu = (unsigned int)mtu;
@@ -664,19 +668,20 @@ static int m_stats_clear(struct ctl_context *ctx, json_t *params,
 #define NO_PARAMS	((const char *const[]){ NULL })
 
 static const struct ctl_method methods[] = {
-	{ "switch.show", m_switch_show, NO_PARAMS },
+	{ "switch.show", m_switch_show, NO_PARAMS, false },
 	{ "port.add", m_port_add, PARAMS("name", "kind", "mtu", "owner", "group",
-					     "offload", "path", "mode") },
-	{ "port.del", m_port_del, PARAMS("name", "destroy") },
-	{ "port.list", m_port_list, NO_PARAMS },
-	{ "port.show", m_port_show, PARAMS("name") },
-	{ "port.set", m_port_set, PARAMS("name", "mtu", "max_macs") },
-	{ "fdb.show", m_fdb_show, PARAMS("port", "vlan") },
-	{ "fdb.add", m_fdb_add, PARAMS("mac", "port", "vlan") },
-	{ "fdb.del", m_fdb_del, PARAMS("mac", "vlan") },
-	{ "fdb.flush", m_fdb_flush, PARAMS("port", "static") },
-	{ "stats.show", m_stats_show, NO_PARAMS },
-	{ "stats.clear", m_stats_clear, PARAMS("port") },
+					     "offload", "path", "mode", "netns"),
+	  true },
+	{ "port.del", m_port_del, PARAMS("name", "destroy"), true },
+	{ "port.list", m_port_list, NO_PARAMS, false },
+	{ "port.show", m_port_show, PARAMS("name"), false },
+	{ "port.set", m_port_set, PARAMS("name", "mtu", "max_macs"), true },
+	{ "fdb.show", m_fdb_show, PARAMS("port", "vlan"), false },
+	{ "fdb.add", m_fdb_add, PARAMS("mac", "port", "vlan"), true },
+	{ "fdb.del", m_fdb_del, PARAMS("mac", "vlan"), true },
+	{ "fdb.flush", m_fdb_flush, PARAMS("port", "static"), true },
+	{ "stats.show", m_stats_show, NO_PARAMS, false },
+	{ "stats.clear", m_stats_clear, PARAMS("port"), false },
 };
 
 const char *const *ctl_method_names(void)
@@ -720,6 +725,12 @@ static json_t *ctl_dispatch(struct ctl_context *ctx,
 			ctl_error_set(&err, CTL_ERR_SERVER, -ret, "%s: %s",
 				      req->method, strerror(-ret));
 		return ctl_response_error(req->id, &err);
+	}
+	if (m->saves && ctx->state_path) {
+		char why[256];
+
+		if (state_save(ctx->sw, ctx->state_path, why, sizeof(why)))
+			log_msg(LOG_LVL_ERR, "state not saved: %s", why);
 	}
 	return ctl_response_result(req->id, result);
 }

@@ -24,6 +24,7 @@
 #include "tapsw/log.h"
 #include "tapsw/netlink.h"
 #include "tapsw/port.h"
+#include "tapsw/state.h"
 #include "tapsw/switch.h"
 
 enum {
@@ -32,6 +33,7 @@ enum {
 	OPT_AGEING = 0x100,
 	OPT_FDB_MAX,
 	OPT_GROUP,
+	OPT_STATE,
 };
 
 #define DEFAULT_SOCKET	"/run/tapsw/tapswd.sock"
@@ -56,6 +58,8 @@ static void usage(FILE *f)
 "                       (repeatable)\n"
 "      --ageing SECONDS FDB ageing time (default 300; 0: no learning, hub)\n"
 "      --fdb-max N      FDB size cap (default %d)\n"
+"      --state FILE     keep ports, their settings and static FDB entries\n"
+"                       in FILE: saved on every change, restored at start\n"
 "  -v, --verbose        more log (repeat for debug)\n"
 "  -h, --help           this help\n"
 "  -V, --version        print the version\n", FDB_DEFAULT_MAX);
@@ -110,6 +114,7 @@ int main(int argc, char **argv)
 		{ "port", required_argument, NULL, 'p' },
 		{ "ageing", required_argument, NULL, OPT_AGEING },
 		{ "fdb-max", required_argument, NULL, OPT_FDB_MAX },
+		{ "state", required_argument, NULL, OPT_STATE },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -150,6 +155,9 @@ int main(int argc, char **argv)
 				(long)parse_num("--group", optarg, 0x7fffffff);
 			break;
 		}
+		case OPT_STATE:
+			ctl_cfg.state_path = optarg;
+			break;
 		case OPT_AGEING:
 			sw_cfg.ageing_ms = 1000ULL *
 				parse_num("--ageing", optarg, 1000000000UL);
@@ -194,6 +202,21 @@ int main(int argc, char **argv)
 	if (ret)
 		die("control socket: %s", why);
 
+	if (ctl_cfg.state_path) {
+		unsigned int failed;
+
+		ret = state_restore(&d.sw, ctl_cfg.state_path, &failed, why,
+				    sizeof(why));
+		if (ret) {
+			ctl_server_stop(d.ctl);
+			uv_run(d.loop, UV_RUN_NOWAIT);
+			die("--state: %s", why);
+		}
+		if (failed)
+			warn("state: %u port%s could not be restored", failed,
+			     failed == 1 ? "" : "s");
+	}
+
 	for (i = 0; i < n_ports; i++) {
 		struct port_config cfg = {
 			.name = ports[i], .kind = PORT_KIND_TAP,
@@ -201,12 +224,20 @@ int main(int argc, char **argv)
 		};
 		struct port *port;
 
+		if (port_find(&d.sw, ports[i]))
+			continue;	/* restored from --state already */
 		ret = port_open(&d.sw, &cfg, &port, why, sizeof(why));
 		if (ret) {
 			ctl_server_stop(d.ctl);
 			uv_run(d.loop, UV_RUN_NOWAIT);
 			die("port %s: %s", ports[i], why);
 		}
+	}
+
+	if (ctl_cfg.state_path) {
+		ret = state_save(&d.sw, ctl_cfg.state_path, why, sizeof(why));
+		if (ret)
+			die("--state: %s", why);
 	}
 
 	uv_timer_init(d.loop, &d.ageing);

@@ -48,11 +48,25 @@ static int (*const port_backends[PORT_KIND_MAX])(struct sw *,
 int port_open(struct sw *sw, const struct port_config *cfg,
 	      struct port **portp, char *why, size_t whylen)
 {
+	struct port_settings *set;
+	int ret;
+
 	if ((unsigned int)cfg->kind >= PORT_KIND_MAX) {
 		snprintf(why, whylen, "unknown port kind");
 		return -EINVAL;
 	}
-	return port_backends[cfg->kind](sw, cfg, portp, why, whylen);
+	ret = port_backends[cfg->kind](sw, cfg, portp, why, whylen);
+	if (ret)
+		return ret;
+	set = &(*portp)->settings;
+	set->owner = cfg->owner;
+	set->group = cfg->group;
+	set->no_offload = cfg->no_offload;
+	set->mode = cfg->mode;
+	snprintf(set->path, sizeof(set->path), "%s", cfg->path ? cfg->path : "");
+	snprintf(set->netns, sizeof(set->netns), "%s",
+		 cfg->netns ? cfg->netns : "");
+	return 0;
 }
 
 void port_flush_learned(struct port *port)

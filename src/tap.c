@@ -41,12 +41,14 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <unistd.h>
 #include <linux/if_tun.h>
 #include <uv.h>
 
 #include "tapsw/log.h"
 #include "tapsw/netlink.h"
+#include "tapsw/netns.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
 #include "tapsw/tap.h"
@@ -113,11 +115,13 @@ static void tap_close(struct port *port, bool destroy)
 }
 
 static int tap_set_mtu(struct port *port, unsigned int mtu);
+static int tap_locate(struct port *port, char *ns, size_t nslen);
 
 static const struct port_ops tap_ops = {
 	.kind = PORT_KIND_TAP,
 	.send = tap_send,
 	.set_mtu = tap_set_mtu,
+	.locate = tap_locate,
 	.close = tap_close,
 };
 
@@ -235,10 +239,76 @@ static const char *tap_attach_why(int ret)
 	}
 }
 
+/*
+ * tap_open_tun() - open /dev/net/tun in namespace @ns ("" for ours): a TAP
+ * is then found by name in that namespace.  Reads the TAP's MTU there into
+ * *@mtu when it exists (else leaves TAP_MTU_DEFAULT).  Returns the fd or a
+ * negative errno.
+ */
+static int tap_open_tun(const char *ns, const char *name, unsigned int *mtu)
+{
+	struct ifreq ifr = { 0 };
+	int fd, sock, back = -1, ret;
+
+	*mtu = TAP_MTU_DEFAULT;
+	if (ns[0]) {
+		ret = netns_enter(ns, &back);
+		if (ret)
+			return ret;
+	}
+	fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	ret = fd < 0 ? -errno : fd;
+	sock = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (sock >= 0) {
+		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
+		if (ioctl(sock, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
+			*mtu = (unsigned int)ifr.ifr_mtu;
+		close(sock);
+	}
+	if (netns_leave(back) < 0) {
+		/* cannot get back home: nothing else would work either */
+		if (fd >= 0)
+			close(fd);
+		return -EIO;
+	}
+	return ret;
+}
+
+/* tap_move() - move interface @ifindex (in our namespace) into @ns */
+static int tap_move(struct sw *sw, int ifindex, const char *ns)
+{
+	char path[sizeof(NETNS_RUN_DIR) + NETNS_NAME_MAX + 1];
+	int fd, ret;
+
+	if (!sw->nl)
+		return -ENOTCONN;
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", ns);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	ret = nl_link_set_netns(sw->nl, ifindex, fd);
+	close(fd);
+	return ret;
+}
+
+/* tap_locate() - the named netns the TAP's netdev is in now ("": ours) */
+static int tap_locate(struct port *port, char *ns, size_t nslen)
+{
+	int nsfd, ret;
+
+	nsfd = ioctl(to_tap(port)->fd, TUNGETDEVNETNS);
+	if (nsfd < 0)
+		return -errno;
+	ret = netns_name_of(nsfd, ns, nslen);
+	close(nsfd);
+	return ret;
+}
+
 int tap_port_open(struct sw *sw, const struct port_config *cfg,
 		  struct port **portp, char *why, size_t whylen)
 {
 	struct nl_link link = { 0 };
+	char where[NETNS_NAME_MAX];
 	struct tap_port *tp;
 	bool created = false;
 	int ret;
@@ -254,11 +324,14 @@ int tap_port_open(struct sw *sw, const struct port_config *cfg,
 		snprintf(why, whylen, "out of memory");
 		return -ENOMEM;
 	}
-	tp->fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	/* where is it?  here, in its --netns, or moved to any named netns */
+	if (netns_find_link(cfg->name, cfg->netns, where, sizeof(where)))
+		where[0] = '\0';	/* nowhere: it is created here */
+	tp->fd = tap_open_tun(where, cfg->name, &tp->port.mtu);
 	if (tp->fd < 0) {
-		ret = -errno;
-		snprintf(why, whylen, "%s: %s", tap_attach_why(-ENOENT),
-			 strerror(-ret));
+		ret = tp->fd;
+		snprintf(why, whylen, "%s%s: %s", where[0] ? "in netns " : "",
+			 where, strerror(-ret));
 		goto err_free;
 	}
 
@@ -299,9 +372,8 @@ int tap_port_open(struct sw *sw, const struct port_config *cfg,
 	tp->port.sw = sw;
 	tp->port.ops = &tap_ops;
 	tp->port.created = created;
-	tp->port.mtu = TAP_MTU_DEFAULT;
 
-	if (sw->nl && nl_link_get(sw->nl, cfg->name, &link) == 0) {
+	if (!where[0] && sw->nl && nl_link_get(sw->nl, cfg->name, &link) == 0) {
 		tp->port.ifindex = link.ifindex;
 		tp->port.mtu = link.mtu;
 		if (created) {
@@ -318,6 +390,17 @@ int tap_port_open(struct sw *sw, const struct port_config *cfg,
 				 nl_strerror(sw->nl) : strerror(-ret));
 			goto err_destroy;
 		}
+	}
+
+	if (!where[0] && cfg->netns && cfg->netns[0] && link.ifindex) {
+		ret = tap_move(sw, link.ifindex, cfg->netns);
+		if (ret) {
+			snprintf(why, whylen, "cannot move it to netns %s: %s",
+				 cfg->netns, nl_strerror(sw->nl)[0] ?
+				 nl_strerror(sw->nl) : strerror(-ret));
+			goto err_destroy;
+		}
+		snprintf(where, sizeof(where), "%s", cfg->netns);
 	}
 
 	ret = port_attach(sw, &tp->port);
@@ -341,9 +424,10 @@ int tap_port_open(struct sw *sw, const struct port_config *cfg,
 		return ret;
 	}
 
-	info("port %s: %s TAP, ifindex %d, mtu %u, %s", cfg->name,
-	     created ? "created" : "attached to", tp->port.ifindex,
-	     tp->port.mtu, tp->port.vnet ? "vnet header" : "plain frames");
+	info("port %s: %s TAP%s%s, mtu %u, %s", cfg->name,
+	     created ? "created" : "attached to", where[0] ? " in netns " : "",
+	     where, tp->port.mtu,
+	     tp->port.vnet ? "vnet header" : "plain frames");
 	*portp = &tp->port;
 	return 0;
 

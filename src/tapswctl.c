@@ -790,6 +790,7 @@ static const struct arg_kw kw_port_add[] = {
 	{ "stream", "stream", ARG_KIND_PATH, false },
 	{ "dgram", "dgram", ARG_KIND_PATH, false },
 	{ "mode", "mode", ARG_STRING, false },
+	{ "netns", "netns", ARG_STRING, false },
 	{ .word = NULL },
 };
 static const struct arg_kw kw_port_del[] = {
@@ -828,10 +829,11 @@ static const struct arg_kw kw_port_name[] = {
 static const struct cmd cmds[] = {
 	{ "port", "add",
 	  "NAME [vm | netdev | stream PATH | dgram PATH] [mtu N] "
-	  "[owner USER] [group GROUP] [mode MODE] [offload on|off]",
+	  "[owner USER] [group GROUP] [mode MODE] [offload on|off] "
+	  "[netns NS]",
 	  "add a port: TAP NAME (created persistent if needed), a TAP for a "
 	  "VM, an existing interface, or a QEMU socket",
-	  1, 14, cmd_generic, "port.add", { "name" }, kw_port_add,
+	  1, 16, cmd_generic, "port.add", { "name" }, kw_port_add,
 	  NULL, NULL, false },
 	{ "port", "del", "NAME [destroy]",
 	  "detach a port; destroy also deletes its TAP",

@@ -17,6 +17,7 @@ struct ctl_server;
 struct ctl_server_config {
 	const char *path;
 	long group;		/* chown the socket to this gid, or -1 */
+	const char *state_path;	/* --state FILE, or NULL */
 };
 
 /*

@@ -22,6 +22,7 @@ struct ctl_context {
 	const char *socket_path;
 	uint64_t start_ms;	/* the loop clock at start-up, for uptime */
 	uint64_t now_ms;	/* the loop clock now: set before each request */
+	const char *state_path;	/* --state FILE, saved after each change */
 };
 
 /*

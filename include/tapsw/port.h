@@ -40,6 +40,17 @@ struct port_config {
 	bool no_offload;	/* plain frames: no vnet header, no TSO/csum */
 	const char *path;	/* stream, dgram: the socket's path */
 	unsigned int mode;	/* stream, dgram: socket file mode, 0: 0660 */
+	const char *netns;	/* tap: put the TAP in this named netns */
+};
+
+/* how a port was asked for, kept to save and restore it (--state) */
+struct port_settings {
+	long owner;
+	long group;
+	bool no_offload;
+	unsigned int mode;
+	char path[108];
+	char netns[64];
 };
 
 /* is somebody on the other end? (socket ports; TAP ports always NONE) */
@@ -92,6 +103,8 @@ struct port_ops {
 	int (*send)(struct port *port, const void *buf, size_t len);
 	/* set the MTU (the device's too, where it can); 0 or a negative errno */
 	int (*set_mtu)(struct port *port, unsigned int mtu);
+	/* optional: the named netns its netdev is in now ("" for ours) */
+	int (*locate)(struct port *port, char *ns, size_t nslen);
 	/* release the backend; @destroy also deletes what it created; frees @port */
 	void (*close)(struct port *port, bool destroy);
 };
@@ -110,6 +123,7 @@ struct port {
 	char error[96];			/* why it is down */
 	enum port_peer_state peer_state;
 	char peer[128];			/* who is connected, for people */
+	struct port_settings settings;
 	struct port_stats stats;
 };
 

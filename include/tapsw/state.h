@@ -1,0 +1,34 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * state.h - the switch's configuration on disk (tapswd --state FILE):
+ * ports and their settings, per-port MAC limits and static FDB entries.
+ *
+ * Saved after every change, atomically: a temporary file in the same
+ * directory, fsync, rename, fsync of the directory.  A crash at any point
+ * leaves the old file or the new one, never half of one.  Restored at
+ * start-up; a file that cannot be read or parsed is an error that stops
+ * tapswd, never a silently empty switch.
+ */
+#ifndef TAPSW_STATE_H
+#define TAPSW_STATE_H
+
+#include "tapsw.h"
+
+struct sw;
+
+enum { STATE_VERSION = 1 };
+
+/* state_save() - write @sw's configuration to @path.  0 or -errno + @why. */
+int state_save(struct sw *sw, const char *path, char *why, size_t whylen);
+
+/*
+ * state_restore() - read @path and apply it to @sw: open its ports, set
+ * their limits, add the static entries.  A missing file is an empty state.
+ * Returns 0, or a negative errno with @why when the file cannot be read or
+ * is not a tapsw state file.  A port that cannot be opened now is logged
+ * and left out (it is gone from the next save); *@failed counts them.
+ */
+int state_restore(struct sw *sw, const char *path, unsigned int *failed,
+		  char *why, size_t whylen);
+
+#endif /* TAPSW_STATE_H */

@@ -1,0 +1,148 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * netns.c - named network namespaces: enter one, find the one holding an
+ * interface, name the one an fd refers to.
+ *
+ * Names are the files `ip netns add` bind-mounts under /run/netns; two
+ * namespace handles are the same namespace when their (st_dev, st_ino)
+ * match.  Every function returns to the caller's namespace before it
+ * returns, whatever happens.
+ */
+#include "tapsw/tapsw.h"
+
+#include <dirent.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <sched.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "tapsw/netns.h"
+
+static bool netns_valid_name(const char *name)
+{
+	return name[0] && name[0] != '.' && !strchr(name, '/') &&
+	       strlen(name) < NETNS_NAME_MAX;
+}
+
+int netns_enter(const char *name, int *back)
+{
+	char path[sizeof(NETNS_RUN_DIR) + NETNS_NAME_MAX + 1];
+	int fd, ret;
+
+	if (!netns_valid_name(name))
+		return -EINVAL;
+	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name);
+	*back = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	if (*back < 0)
+		return -errno;
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ret = -errno;
+		goto err_back;
+	}
+	if (setns(fd, CLONE_NEWNET) < 0) {
+		ret = -errno;
+		close(fd);
+		goto err_back;
+	}
+	close(fd);
+	return 0;
+
+err_back:
+	close(*back);
+	*back = -1;
+	return ret;
+}
+
+int netns_leave(int back)
+{
+	int ret = 0;
+
+	if (back < 0)
+		return 0;
+	if (setns(back, CLONE_NEWNET) < 0)
+		ret = -errno;
+	close(back);
+	return ret;
+}
+
+/* does namespace @name have an interface @ifname? */
+static bool netns_has_link(const char *name, const char *ifname)
+{
+	bool found;
+	int back;
+
+	if (netns_enter(name, &back))
+		return false;
+	found = if_nametoindex(ifname) != 0;
+	netns_leave(back);
+	return found;
+}
+
+int netns_find_link(const char *ifname, const char *hint, char *ns,
+		    size_t nslen)
+{
+	struct dirent *de;
+	DIR *dir;
+	int ret = -ENODEV;
+
+	ns[0] = '\0';
+	if (if_nametoindex(ifname))
+		return 0;
+	if (hint && hint[0] && netns_has_link(hint, ifname)) {
+		snprintf(ns, nslen, "%s", hint);
+		return 0;
+	}
+	dir = opendir(NETNS_RUN_DIR);
+	if (!dir)
+		return -ENODEV;
+	while ((de = readdir(dir))) {
+		if (!netns_valid_name(de->d_name))
+			continue;
+		if (netns_has_link(de->d_name, ifname)) {
+			snprintf(ns, nslen, "%s", de->d_name);
+			ret = 0;
+			break;
+		}
+	}
+	closedir(dir);
+	return ret;
+}
+
+static bool same_file(const struct stat *a, const struct stat *b)
+{
+	return a->st_dev == b->st_dev && a->st_ino == b->st_ino;
+}
+
+int netns_name_of(int nsfd, char *ns, size_t nslen)
+{
+	char path[sizeof(NETNS_RUN_DIR) + NETNS_NAME_MAX + 1];
+	struct stat want, st;
+	struct dirent *de;
+	DIR *dir;
+	int ret = -ENOENT;
+
+	ns[0] = '\0';
+	if (fstat(nsfd, &want) < 0)
+		return -errno;
+	if (stat("/proc/self/ns/net", &st) == 0 && same_file(&st, &want))
+		return 0;
+	dir = opendir(NETNS_RUN_DIR);
+	if (!dir)
+		return -ENOENT;
+	while ((de = readdir(dir))) {
+		if (!netns_valid_name(de->d_name))
+			continue;
+		snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", de->d_name);
+		if (stat(path, &st) == 0 && same_file(&st, &want)) {
+			snprintf(ns, nslen, "%s", de->d_name);
+			ret = 0;
+			break;
+		}
+	}
+	closedir(dir);
+	return ret;
+}
