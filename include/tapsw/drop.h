@@ -23,6 +23,8 @@ enum drop_reason {
 	DROP_RX_ERROR,		/* read failed or frame too large to read */
 	DROP_VNET_BAD_GSO,	/* vnet header: GSO fields do not fit frame */
 	DROP_VNET_BAD_CSUM,	/* vnet header: csum_start/offset do not fit */
+	DROP_PEER_REFUSED,	/* a connection, not a frame: a second client
+				 * on a taken stream port, refused */
 	/* egress */
 	DROP_OVERSIZE,		/* above the egress port's MTU */
 	DROP_PORT_DOWN,		/* egress port down (TAP down: EIO; or gone) */
@@ -42,6 +44,7 @@ static inline const char *drop_reason_name(enum drop_reason r)
 		[DROP_RX_ERROR] = "rx_error",
 		[DROP_VNET_BAD_GSO] = "vnet_bad_gso",
 		[DROP_VNET_BAD_CSUM] = "vnet_bad_csum",
+		[DROP_PEER_REFUSED] = "peer_refused",
 		[DROP_OVERSIZE] = "oversize",
 		[DROP_PORT_DOWN] = "port_down",
 		[DROP_TX_ERROR] = "tx_error",
