@@ -21,6 +21,7 @@
 
 #include "tapsw/ctl.h"
 #include "tapsw/fdb.h"
+#include "tapsw/linkwatch.h"
 #include "tapsw/log.h"
 #include "tapsw/netlink.h"
 #include "tapsw/port.h"
@@ -42,6 +43,7 @@ struct tapswd {
 	uv_loop_t *loop;
 	struct sw sw;
 	struct ctl_server *ctl;
+	struct linkwatch *linkwatch;
 	uv_timer_t ageing;
 	uv_signal_t sigterm, sigint;
 };
@@ -240,6 +242,11 @@ int main(int argc, char **argv)
 			die("--state: %s", why);
 	}
 
+	ret = linkwatch_start(d.loop, &d.sw, &d.linkwatch);
+	if (ret)
+		warn_perror(ret, "no rtnetlink link events (ports rely on "
+			    "their fds to notice a deleted device)");
+
 	uv_timer_init(d.loop, &d.ageing);
 	d.ageing.data = &d;
 	uv_timer_start(&d.ageing, on_ageing, AGEING_TICK_MS, AGEING_TICK_MS);
@@ -255,6 +262,8 @@ int main(int argc, char **argv)
 
 	/* orderly teardown: ports (persistent TAPs stay), socket, handles */
 	ctl_server_stop(d.ctl);
+	if (d.linkwatch)
+		linkwatch_stop(d.linkwatch);
 	sw_fini(&d.sw);
 	uv_walk(d.loop, close_walk_cb, NULL);
 	uv_run(d.loop, UV_RUN_DEFAULT);
