@@ -612,6 +612,18 @@ int packet_port_open(struct sw *sw, const struct port_config *cfg,
 		goto err_destroy;
 	}
 
+	if (created)
+		packet_quiet_host(cfg->name);	/* before up: no IPv6 address */
+	/* up before bound: a socket bound to a down interface says ENETDOWN */
+	if (cfg->kind == PORT_KIND_VM && !link.up) {
+		ret = nl_link_set_up(sw->nl, link.ifindex, true);
+		if (ret) {
+			snprintf(why, whylen, "cannot bring it up: %s",
+				 strerror(-ret));
+			goto err_destroy;
+		}
+	}
+
 	ret = packet_socket(cfg, link.ifindex, why, whylen);
 	if (ret < 0)
 		goto err_destroy;
@@ -634,24 +646,14 @@ int packet_port_open(struct sw *sw, const struct port_config *cfg,
 				    TUN_F_TSO_ECN;
 	}
 
-	if (created) {
-		packet_quiet_host(cfg->name);
-		/* tun never pushes back: a long queue instead of drops */
+	/* tun never pushes back: a long queue instead of drops */
+	if (created)
 		nl_link_set_txqlen(sw->nl, link.ifindex, PACKET_TXQLEN);
-	}
 	if (cfg->mtu) {
 		ret = packet_set_mtu(&pp->port, cfg->mtu);
 		if (ret) {
 			snprintf(why, whylen, "cannot set MTU %u: %s", cfg->mtu,
 				 *nl_strerror(sw->nl) ? nl_strerror(sw->nl) :
-				 strerror(-ret));
-			goto err_destroy;
-		}
-	}
-	if (cfg->kind == PORT_KIND_VM && !link.up) {
-		ret = nl_link_set_up(sw->nl, link.ifindex, true);
-		if (ret) {
-			snprintf(why, whylen, "cannot bring it up: %s",
 				 strerror(-ret));
 			goto err_destroy;
 		}

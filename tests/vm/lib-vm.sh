@@ -49,6 +49,11 @@
 #   vm_console NAME	the path of the VM's serial console log.
 #   vm_stop NAME	stops the VM's QEMU (by PID).
 #   vm_boot_secs NAME	the guest's uptime when its init reached the steps.
+#   vm_restart_switch [SIGNAL]
+#			stops tapswd (SIGTERM, or SIGNAL: e.g. KILL for a crash)
+#			and starts a new one in the same namespace, on the same
+#			control socket, with the arguments start_switch had; the
+#			ports must be added again.
 #   vm_host_tcp HOST PEER [SECS]
 #			the namespace-host half of the tcp step (HOST as made by
 #			lib.sh's add_host), run in the foreground: serves a
@@ -68,7 +73,7 @@
 #			ports and compares: PEER must run tcp (or vm_host_tcp) too.
 #			Data moves both ways; waits until PEER has fetched its own.
 #   stage:NAME		prints "TSW-STAGE: NAME" (for vm_wait_line)
-#   token:TOKEN		fetches from PEER:5003 until it reads TOKEN (60 s)
+#   token:TOKEN[:SECS]	fetches from PEER:5003 until it reads TOKEN (60 s)
 #   sleep:SECS		sleeps
 # The result line is "TSW-RESULT: PASS" or "TSW-RESULT: FAIL <why>"; then
 # the VM powers off.  A test may add steps: set VM_INIT_EXTRA to a file of
@@ -267,7 +272,7 @@ fetch_token() {
 }
 step_token() {
 	rm -f /tmp/token
-	retry 60 fetch_token "$1" || { echo "token '$1' not seen from $PEER:5003"; return 1; }
+	retry "${2:-60}" fetch_token "$1" || { echo "token '$1' not seen from $PEER:5003"; return 1; }
 	echo "token '$1' received"
 }
 
@@ -332,7 +337,7 @@ vm_start() {
 		-nodefaults -display none -monitor none -no-reboot \
 		-serial "file:${VM_LOG[$name]}" \
 		-kernel "$VM_KERNEL" -initrd "$VM_INITRD" \
-		-append "console=ttyS0 panic=-1 quiet tsw.ip=$ip tsw.peer=$peer tsw.mtu=${VM_MTU:-} tsw.steps=$steps" \
+		-append "console=ttyS0 panic=-1 quiet no_timer_check tsw.ip=$ip tsw.peer=$peer tsw.mtu=${VM_MTU:-} tsw.steps=$steps" \
 		-netdev "$netdev,id=n0" \
 		-device "virtio-net-pci,netdev=n0,mac=$mac" \
 		${VM_QEMU_ARGS:-}
@@ -445,4 +450,35 @@ vm_host_token() {
 	printf '%s' "$token" >"$f"
 	spawn "$f.log" ip netns exec "$ns" "$VM_BUSYBOX" nc -l -p 5003 -e "$VM_BUSYBOX" cat "$f"
 	VM_TOKEN_PID=$SPAWNED
+}
+
+# vm_restart_switch [SIGNAL]: a new tapswd in $SW_NS on the same socket
+vm_restart_switch() {
+	local sig=${1:-TERM} i
+	if [[ $sig == TERM ]]; then
+		stop_switch
+	else
+		kill "-$sig" "$TAPSWD_PID"
+		wait "$TAPSWD_PID" 2>/dev/null || true
+		TAPSWD_PID=
+	fi
+	TAPSWD_LOG=$TMPD/tapswd-restart-$((++_vm_restarts)).log
+	spawn "$TAPSWD_LOG" ip netns exec "$SW_NS" "$TAPSWD" -v -s "$SOCK" "${_vm_switch_args[@]}"
+	TAPSWD_PID=$SPAWNED
+	for ((i = 0; i < 200; i++)); do
+		ctl show >/dev/null 2>&1 && break
+		tapswd_alive || fail "the new tapswd exited at start"
+		sleep 0.1
+	done
+	ctl show >/dev/null 2>&1 || fail "the new tapswd did not answer within 20 s"
+	log "tapswd restarted (SIG$sig): pid $TAPSWD_PID"
+}
+
+# remember start_switch's arguments for vm_restart_switch
+declare -a _vm_switch_args=()
+_vm_restarts=0
+eval "_lib_$(declare -f start_switch)"
+start_switch() {
+	_vm_switch_args=("$@")
+	_lib_start_switch "$@"
 }
