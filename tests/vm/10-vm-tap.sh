@@ -23,6 +23,9 @@ ctl port add "${T}c" --vm >/dev/null
 [[ $(port_field "${T}a" created) == true ]] || fail "${T}a: not created by tapsw?"
 ip -n "$SW_NS" -d link show "${T}b" | grep -Eq 'user (65534|nobody)' ||
 	fail "${T}b: TAP owner not set: $(ip -n "$SW_NS" -d link show "${T}b")"
+# a created VM TAP is a switch port: the host's IPv6 stays off it
+[[ $(in_ns "$SW_NS" cat "/proc/sys/net/ipv6/conf/${T}a/disable_ipv6") == 1 ]] ||
+	fail "${T}a: IPv6 not disabled on the created TAP"
 add_host h 1
 
 vm_start a "$(netdev_tap "${T}a")" 52:54:00:5e:00:0a 10.0.0.10 10.0.0.11 ping tcp
