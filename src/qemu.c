@@ -84,6 +84,7 @@ enum {
 	QEMU_RX_BUF = 256 * 1024,	/* stream: > QEMU_LEN_SIZE + a frame */
 	QEMU_TXQ_MAX = 512 * 1024,	/* stream: bytes queued for a slow VM */
 	QEMU_SOCKBUF = 4 * 1024 * 1024,	/* dgram: asked for, capped by the kernel */
+	QEMU_STREAM_SOCKBUF = 1024 * 1024,	/* stream: in flight to the VM */
 	QEMU_ACCEPT_BUDGET = 16,	/* connections taken per wake-up */
 	QEMU_BACKLOG = 8,
 	QEMU_MTU_DEFAULT = 1500,
@@ -164,6 +165,19 @@ static void qemu_peer_gone(struct qemu_port *qp, int errnum, const char *why)
 }
 
 /* ------------------------------------------------------------ stream -- */
+
+/*
+ * Raise a socket's buffers to @size as far as we may: the FORCE variants
+ * need CAP_NET_ADMIN, the plain ones are capped at net.core.[rw]mem_max.
+ */
+static void qemu_raise_bufs(int fd, int size)
+{
+	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
+		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+}
+
 
 static void qemu_conn_free_cb(uv_handle_t *h)
 {
@@ -433,6 +447,7 @@ static int qemu_conn_new(struct qemu_port *qp, int fd,
 		goto err_free;
 	c->fd = fd;
 	c->qp = qp;
+	qemu_raise_bufs(fd, QEMU_STREAM_SOCKBUF);
 	ret = uv_poll_init(sw->loop, &c->poll, fd);
 	if (ret)
 		goto err_free_ret;
@@ -722,12 +737,25 @@ static int qemu_probe(const struct sockaddr_un *sa)
  * Make @sa's path free for bind(): remove a stale socket there; refuse a
  * live one or anything that is not a socket.
  */
-static int qemu_claim_path(const char *name, const struct sockaddr_un *sa,
-			   char *why, size_t whylen)
+static int qemu_claim_path(struct sw *sw, const char *name,
+			   const struct sockaddr_un *sa, char *why,
+			   size_t whylen)
 {
 	struct stat st;
+	unsigned int i;
 	int ret;
 
+	/* ours already: say which port has it (and do not probe ourselves) */
+	for (i = 0; i < sw->n_ports; i++) {
+		struct port *p = sw->active[i];
+
+		if ((p->ops == &qemu_stream_ops || p->ops == &qemu_dgram_ops) &&
+		    !strcmp(to_qemu(p)->path, sa->sun_path)) {
+			snprintf(why, whylen, "%s is in use by port %s",
+				 sa->sun_path, p->name);
+			return -EADDRINUSE;
+		}
+	}
 	if (lstat(sa->sun_path, &st) < 0) {
 		if (errno == ENOENT)
 			return 0;
@@ -759,17 +787,6 @@ static int qemu_claim_path(const char *name, const struct sockaddr_un *sa,
 	}
 	info("port %s: removed stale socket %s", name, sa->sun_path);
 	return 0;
-}
-
-/* raise a dgram socket's buffers as far as we may (FORCE needs CAP_NET_ADMIN) */
-static void qemu_dgram_bufs(int fd)
-{
-	int size = QEMU_SOCKBUF;
-
-	if (setsockopt(fd, SOL_SOCKET, SO_SNDBUFFORCE, &size, sizeof(size)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
-	if (setsockopt(fd, SOL_SOCKET, SO_RCVBUFFORCE, &size, sizeof(size)) < 0)
-		setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
 }
 
 int qemu_port_open(struct sw *sw, const struct port_config *cfg,
@@ -821,7 +838,7 @@ int qemu_port_open(struct sw *sw, const struct port_config *cfg,
 		goto err_free;
 	}
 
-	ret = qemu_claim_path(cfg->name, &sa, why, whylen);
+	ret = qemu_claim_path(sw, cfg->name, &sa, why, whylen);
 	if (ret)
 		goto err_close;
 	if (bind(qp->fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0) {
@@ -858,7 +875,7 @@ int qemu_port_open(struct sw *sw, const struct port_config *cfg,
 			goto err_unlink;
 		}
 	} else {
-		qemu_dgram_bufs(qp->fd);
+		qemu_raise_bufs(qp->fd, QEMU_SOCKBUF);
 	}
 
 	snprintf(qp->port.name, sizeof(qp->port.name), "%s", cfg->name);
