@@ -43,7 +43,7 @@ fdb_has 52:54:00:5e:00:0a "${T}a" || fail "VM a's MAC is not learned on ${T}a"
 
 # restart tapswd under VM c
 vm_wait_line c '^TSW-STAGE: before' 60 || fail "VM c did not reach its restart stage"
-vm_restart_switch TERM
+vm_restart_switch "${VM_RESTART_SIG:-TERM}"	# KILL: a crash
 ctl port add "${T}c" --vm >/dev/null
 [[ $(port_field "${T}c" created) == false ]] || fail "${T}c: the new tapswd says it created the TAP"
 ctl port add "${T}h" netns "$T-h" >/dev/null || fail "cannot re-add h's TAP port"
