@@ -577,6 +577,11 @@ int packet_port_open(struct sw *sw, const struct port_config *cfg,
 			 IF_NAMESIZE - 1);
 		return -EINVAL;
 	}
+	if (cfg->netns && cfg->netns[0]) {
+		/* the socket sees tapswd's namespace only */
+		snprintf(why, whylen, "netns goes with tap ports only");
+		return -EINVAL;
+	}
 	if (!sw->nl) {
 		snprintf(why, whylen, "no rtnetlink socket");
 		return -ENOTSUP;
