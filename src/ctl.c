@@ -6,8 +6,8 @@
  * Every client is bounded so none can hurt the switch or the others:
  *  - a request line longer than CTL_LINE_MAX gets an EMSGSIZE error and the
  *    client is closed once the reply is written;
- *  - replies a client does not read pile up in libuv's write queue; past
- *    CTL_CLIENT_OUTQ_MAX the client is dropped;
+ *  - replies a client does not read pile up in libuv's write queue; once
+ *    more than CTL_CLIENT_OUTQ_MAX are waiting, the client is dropped;
  *  - at most CTL_CLIENTS_MAX clients at once; more are accepted and closed
  *    at once (libuv itself keeps a spare fd for EMFILE).
  * Nothing here sees a frame: the switch is reached only through the
@@ -117,7 +117,9 @@ static void client_send(struct ctl_client *c, char *text, size_t len,
 		free(text);
 		return;
 	}
-	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) + len >
+	/* unread replies beyond the bound: the client is not reading (one
+	 * reply of any size is fine: fdb show of a big table is legitimate) */
+	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) >
 	    CTL_CLIENT_OUTQ_MAX) {
 		c->srv->dropped++;
 		if (log_ratelimit(&c->srv->rl, uv_now(c->pipe.loop)))
