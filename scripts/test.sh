@@ -41,7 +41,8 @@ broken() {
 # ------------------------------------------------------------- packages --
 PKGS=(build-essential autoconf automake libtool pkg-config
       libuv1-dev libmnl-dev libjansson-dev
-      iproute2 iputils-ping procps jq tcpdump socat iperf3)
+      iproute2 iputils-ping procps jq tcpdump socat iperf3
+      qemu-system-x86 busybox-static cpio)
 if [[ -z ${NO_INSTALL:-} ]]; then
 	missing=()
 	for p in "${PKGS[@]}"; do
