@@ -1,0 +1,247 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0-or-later
+"""gen-corpus.py - write the seed corpora of the two fuzzers.
+
+corpus-ctl/: request lines as clients send them (one file is one client's
+byte stream: a line, a batch of lines, an overlong line, garbage).
+corpus-frame/: inputs of fuzz-frame.c: a 12-byte virtio-net header
+(flags, gso_type, hdr_len, gso_size, csum_start, csum_offset, then the
+num_buffers field, which fuzz-frame.c reads as: byte 10 the ingress port
+0-3, byte 11 the set-up), then the Ethernet frame.  GSO seeds carry a
+correct partial (pseudo-header) checksum, as a TAP hands them over.
+
+Run from anywhere: python3 tests/fuzz/gen-corpus.py (rewrites both
+directories; the output is deterministic and committed)."""
+
+import os
+import shutil
+import struct
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+
+# --------------------------------------------------------------- control
+
+def rpc(method, params=None, id_=1):
+    s = '{"jsonrpc":"2.0","id":%s,"method":"%s"' % (id_, method)
+    if params is not None:
+        s += ',"params":%s' % params
+    return s + '}\n'
+
+CTL = {
+    'switch-show': rpc('switch.show'),
+    'port-list': rpc('port.list', id_=2),
+    'port-show': rpc('port.show', '{"name":"tap0"}'),
+    'port-add': rpc('port.add', '{"name":"tap9","kind":"tap","mtu":9000,'
+                    '"owner":"root","group":0,"offload":false}'),
+    'port-add-del': rpc('port.add', '{"name":"tap5"}') +
+                    rpc('port.del', '{"name":"tap5","destroy":true}', 2) +
+                    rpc('port.show', '{"name":"tap5"}', 3),
+    'port-set': rpc('port.set', '{"name":"tap1","mtu":1280,"max_macs":2}'),
+    'port-del': rpc('port.del', '{"name":"vm-2"}') +
+                rpc('fdb.show', '{"port":"vm-2"}', 2),
+    'fdb-show': rpc('fdb.show', '{"port":"tap1","vlan":0}'),
+    'fdb-add': rpc('fdb.add', '{"mac":"52:54:00:aa:bb:cc","port":"tap1",'
+                   '"vlan":10}') + rpc('fdb.show', None, '"s"'),
+    'fdb-del': rpc('fdb.del', '{"mac":"02:00:00:00:00:01"}'),
+    'fdb-flush': rpc('fdb.flush', '{"port":"tap0","static":true}'),
+    'stats-show': rpc('stats.show'),
+    'stats-clear': rpc('stats.clear', '{"port":"vm-2"}') +
+                   rpc('stats.clear', None, 2),
+    'notification': '{"jsonrpc":"2.0","method":"fdb.flush"}\n',
+    'batch': ''.join(rpc(m, None, i) for i, m in enumerate(
+        ['switch.show', 'port.list', 'fdb.show', 'stats.show',
+         'fdb.flush', 'stats.clear'])),
+    'crlf-partial': rpc('port.list').replace('\n', '\r\n') +
+                    '{"jsonrpc":"2.0","id":3,"meth',
+    'errors': rpc('no.such') +
+              '{"jsonrpc":"2.0","id":null,"method":"port.show",'
+              '"params":[1]}\n' +
+              '{"jsonrpc":"1.0","id":1,"method":"port.list"}\n' +
+              '{"jsonrpc":"2.0","id":1,"id":2,"method":"port.list"}\n' +
+              rpc('port.show', '{"name":"tap0","bogus":1}') +
+              rpc('fdb.add', '{"mac":"01:00:5e:00:00:01","port":"tap0"}') +
+              rpc('port.set', '{"name":"tap0","mtu":67}') +
+              '[1,2,3]\n\n"x"\n',
+    'garbage': 'GET / HTTP/1.1\r\nHost: x\r\n\r\n\x00\x01\x02{{{',
+    'deep': '[' * 3000 + ']' * 3000 + '\n',
+    'utf8': '{"jsonrpc":"2.0","id":1,"method":"port.show",'
+            '"params":{"name":"\xff\xfe\xc3\x28"}}\n',
+    'nul': '{"jsonrpc":"2.0","id":1,"method":"port.show",'
+           '"params":{"name":"a\\u0000b"}}\n',
+    'overlong': rpc('port.list') + '{"x":"' + 'A' * 65536 + '"}\n' +
+                rpc('port.list', id_=2),
+}
+
+def write_ctl(d):
+    for name, text in CTL.items():
+        with open(os.path.join(d, name), 'wb') as f:
+            f.write(text.encode('latin-1'))
+
+# ----------------------------------------------------------------- frames
+
+def csum(data, s=0):
+    if len(data) & 1:
+        data += b'\0'
+    for i in range(0, len(data), 2):
+        s += data[i] << 8 | data[i + 1]
+    while s >> 16:
+        s = (s & 0xffff) + (s >> 16)
+    return s
+
+def mac(n):
+    return bytes([2, 0, 0, 0, 0, n])
+
+BCAST = b'\xff' * 6
+UNKNOWN = bytes([2, 0, 0, 0, 0, 0x99])
+
+def eth(dst, src, etype, payload, tags=()):
+    h = dst + src
+    for tpid, vid in tags:
+        h += struct.pack('!HH', tpid, vid)
+    return h + struct.pack('!H', etype) + payload
+
+def ipv4(proto, l4, opts=b'', src=b'\x0a\0\0\x01', dst=b'\x0a\0\0\x02'):
+    ihl = (20 + len(opts)) // 4
+    h = struct.pack('!BBHHHBBH4s4s', 0x40 | ihl, 0, 20 + len(opts) + len(l4),
+                    0x1234, 0x4000, 64, proto, 0, src, dst) + opts
+    c = ~csum(h) & 0xffff
+    return h[:10] + struct.pack('!H', c) + h[12:] + l4
+
+def ipv6(nxt, l4, ext=b''):
+    src = bytes(15) + b'\x01'
+    dst = bytes(15) + b'\x02'
+    return struct.pack('!IHBB', 0x60000000, len(ext) + len(l4), nxt, 64) + \
+        src + dst + ext + l4
+
+def pseudo(src, dst, proto, l4len):
+    return csum(src + dst + struct.pack('!HH', proto, l4len))
+
+def tcp(payload, flags=0x18, seq=1000):
+    return struct.pack('!HHIIBBHHH', 40000, 80, seq, 1, 5 << 4, flags,
+                       65535, 0, 0) + payload
+
+def udp(payload):
+    return struct.pack('!HHHH', 5353, 5353, 8 + len(payload), 0) + payload
+
+def vnet(flags=0, gso=0, hdr_len=0, gso_size=0, cs=0, co=0, port=0, setup=0):
+    return struct.pack('<BBHHHHBB', flags, gso, hdr_len, gso_size, cs, co,
+                       port, setup)
+
+NEEDS_CSUM = 1
+
+def with_partial(frame, l4_off, csum_off, src, dst, proto):
+    """store the folded pseudo-header sum, as a sender with offloads does"""
+    p = pseudo(src, dst, proto, len(frame) - l4_off)
+    at = l4_off + csum_off
+    return frame[:at] + struct.pack('!H', p) + frame[at + 2:]
+
+V4S, V4D = b'\x0a\0\0\x01', b'\x0a\0\0\x02'
+V6S, V6D = bytes(15) + b'\x01', bytes(15) + b'\x02'
+PAY = bytes(range(256)) * 12		# 3072 bytes
+
+def frames():
+    out = {}
+    arp = struct.pack('!HHBBH', 1, 0x0800, 6, 4, 1) + mac(1) + V4S + \
+        bytes(6) + V4D
+    out['arp-broadcast'] = vnet(port=1) + eth(BCAST, mac(1), 0x0806, arp)
+    f = eth(mac(0), mac(1), 0x0800, ipv4(6, tcp(b'hello')))
+    out['ipv4-tcp-unicast'] = vnet(port=1) + f
+    out['ipv4-tcp-filtered'] = vnet(port=0) + f
+    f = eth(b'\x33\x33\0\0\0\xfb', mac(3), 0x86dd, ipv6(17, udp(b'mdns')))
+    out['ipv6-udp-multicast'] = vnet(port=3) + f
+    f = eth(mac(2), mac(1), 0x0800, ipv4(1, b'\x08\0\0\0\0\0\0\0'),
+            tags=[(0x8100, 5)])
+    out['vlan-icmp'] = vnet(port=1) + f
+    f = eth(UNKNOWN, mac(0), 0x86dd, ipv6(59, b''),
+            tags=[(0x88a8, 100), (0x8100, 5)])
+    out['qinq'] = vnet(port=0) + f
+
+    # TCPv4 GSO superframe with NEEDS_CSUM, flooded to plain ports
+    l4 = tcp(PAY, flags=0x19)
+    f = eth(UNKNOWN, mac(0), 0x0800, ipv4(6, l4))
+    f = with_partial(f, 34, 16, V4S, V4D, 6)
+    out['gso-tcp4-csum'] = vnet(NEEDS_CSUM, 1, 54, 1448, 34, 16, 0) + f
+    out['gso-tcp4-ecn-mtu576'] = vnet(NEEDS_CSUM, 0x81, 54, 536, 34, 16, 0,
+                                      setup=2) + f
+    f2 = eth(UNKNOWN, mac(0), 0x0800, ipv4(6, tcp(PAY[:2000])))
+    out['gso-tcp4-nocsum'] = vnet(0, 1, 54, 1000, 0, 0, 3) + f2
+    # IPv4 options, VLAN tag
+    opts = b'\x01\x01\x01\x00'
+    f = eth(UNKNOWN, mac(3), 0x0800, ipv4(6, tcp(PAY[:4000]), opts),
+            tags=[(0x8100, 5)])
+    f = with_partial(f, 42, 16, V4S, V4D, 6)
+    out['gso-tcp4-vlan-opts'] = vnet(NEEDS_CSUM, 1, 62, 1400, 42, 16, 3) + f
+    # TCPv6
+    f = eth(mac(1), mac(0), 0x86dd, ipv6(6, tcp(PAY)))
+    f = with_partial(f, 54, 16, V6S, V6D, 6)
+    out['gso-tcp6-csum'] = vnet(NEEDS_CSUM, 4, 74, 1428, 54, 16, 0) + f
+    # TCPv6 behind a hop-by-hop header
+    hbh = bytes([6, 0, 1, 4, 0, 0, 0, 0])
+    f = eth(UNKNOWN, mac(0), 0x86dd, ipv6(0, tcp(PAY[:3000]), hbh))
+    f = with_partial(f, 62, 16, V6S, V6D, 6)
+    out['gso-tcp6-hbh'] = vnet(NEEDS_CSUM, 4, 82, 1400, 62, 16, 0) + f
+    # USO (UDP_L4) over IPv4 and IPv6
+    f = eth(UNKNOWN, mac(0), 0x0800, ipv4(17, udp(PAY[:2500])))
+    f = with_partial(f, 34, 6, V4S, V4D, 17)
+    out['uso4'] = vnet(NEEDS_CSUM, 5, 42, 1200, 34, 6, 0) + f
+    f = eth(UNKNOWN, mac(3), 0x86dd, ipv6(17, udp(PAY[:2500])))
+    f = with_partial(f, 54, 6, V6S, V6D, 17)
+    out['uso6'] = vnet(NEEDS_CSUM, 5, 62, 1200, 54, 6, 3) + f
+    # a partial checksum on a plain-size frame: vnet_csum_finish()
+    f = eth(UNKNOWN, mac(0), 0x0800, ipv4(17, udp(b'x' * 100)))
+    f = with_partial(f, 34, 6, V4S, V4D, 17)
+    out['csum-udp4'] = vnet(NEEDS_CSUM, 0, 0, 0, 34, 6, 0) + f
+
+    # runts, truncated tags, bad sources
+    out['runt-0'] = vnet(port=1)
+    out['runt-13'] = vnet(port=1) + eth(BCAST, mac(1), 0, b'')[:13]
+    out['exactly-14'] = vnet(port=1) + eth(BCAST, mac(1), 0x88b5, b'')
+    out['vlan-truncated'] = vnet(port=0) + BCAST + mac(0) + b'\x81\x00\x00'
+    out['src-multicast'] = vnet(port=1) + eth(BCAST, b'\x01' + bytes(5),
+                                               0x0800, b'')
+    out['src-zero'] = vnet(port=1) + eth(BCAST, bytes(6), 0x0800, b'')
+    out['link-local'] = vnet(port=1) + eth(b'\x01\x80\xc2\0\0\x0e', mac(1),
+                                            0x88cc, b'lldp')
+    out['oversize-mtu100'] = vnet(port=1, setup=7) + \
+        eth(mac(2), mac(1), 0x0800, ipv4(17, udp(b'y' * 200)))
+    out['port-down-send-errors'] = vnet(port=0, setup=0x38) + \
+        eth(BCAST, mac(0), 0x0806, arp)
+
+    # inconsistent vnet headers (ingress vnet0)
+    good = eth(UNKNOWN, mac(0), 0x0800, ipv4(6, tcp(PAY[:3000])))
+    good = with_partial(good, 34, 16, V4S, V4D, 6)
+    out['bad-ufo'] = vnet(NEEDS_CSUM, 3, 54, 1448, 34, 16) + good
+    out['bad-ecn-alone'] = vnet(NEEDS_CSUM, 0x80, 54, 1448, 34, 16) + good
+    out['bad-gso-size-0'] = vnet(NEEDS_CSUM, 1, 54, 0, 34, 16) + good
+    out['bad-hdr-len'] = vnet(NEEDS_CSUM, 1, 0xffff, 1448, 34, 16) + good
+    out['bad-csum-start'] = vnet(NEEDS_CSUM, 1, 54, 1448, 0xfff0, 16) + good
+    out['bad-csum-offset'] = vnet(NEEDS_CSUM, 1, 54, 1448, 34, 6) + good
+    out['bad-tcp6-on-ipv4'] = vnet(NEEDS_CSUM, 4, 54, 1448, 34, 16) + good
+    out['bad-uso-nocsum'] = vnet(0, 5, 42, 1200, 0, 0) + \
+        eth(UNKNOWN, mac(0), 0x0800, ipv4(17, udp(PAY[:2000])))
+    frag = eth(UNKNOWN, mac(0), 0x0800, ipv4(6, tcp(PAY[:2000])))
+    frag = frag[:20] + b'\x20\x00' + frag[22:]	# MF set
+    out['bad-ipv4-fragment'] = vnet(NEEDS_CSUM, 1, 54, 1000, 34, 16) + frag
+    out['bad-truncated-tcp'] = vnet(NEEDS_CSUM, 1, 54, 1000, 34, 16) + \
+        good[:40]
+    out['bad-csum-past-end'] = vnet(NEEDS_CSUM, 0, 0, 0, 60, 16) + \
+        eth(UNKNOWN, mac(0), 0x0800, ipv4(17, udp(b'z' * 20)))
+    return out
+
+def write_frames(d):
+    for name, data in frames().items():
+        with open(os.path.join(d, name), 'wb') as f:
+            f.write(data)
+
+def main():
+    for sub, fn in (('corpus-ctl', write_ctl), ('corpus-frame', write_frames)):
+        d = os.path.join(HERE, sub)
+        if os.path.isdir(d):
+            for n in os.listdir(d):
+                if not n.startswith('crash-'):	# found bugs stay
+                    os.unlink(os.path.join(d, n))
+        os.makedirs(d, exist_ok=True)
+        fn(d)
+
+if __name__ == '__main__':
+    main()

@@ -1,0 +1,112 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tests/fuzz/run.sh - build the libFuzzer targets (fuzz-ctl, fuzz-frame) with
+# clang -fsanitize=fuzzer,address,undefined and run each for a bounded time
+# from its seed corpus.  A smoke test in `make check`; by hand, a longer run:
+#
+#   tests/fuzz/run.sh                      # 20 s each
+#   FUZZ_SECONDS=300 tests/fuzz/run.sh     # 5 min each
+#   FUZZ_TARGETS=frame tests/fuzz/run.sh   # one of them
+#
+# The sources (src/*.c, no backend, no event loop) are compiled directly
+# with the fuzzer flags; config.h comes from the build directory.
+# Environment: srcdir, top_srcdir (default: this script's ../..),
+# top_builddir (default: the current directory if it holds config.h, else
+# the source tree), FUZZ_SECONDS (20), FUZZ_TARGETS ("ctl frame"),
+# FUZZ_BUILD_DIR (default $top_builddir/tests/fuzz-build), FUZZ_CC (clang),
+# FUZZ_ARGS (more libFuzzer options).
+# New inputs go to $FUZZ_BUILD_DIR/corpus-*; the seeds are only read.
+# Exit status: 0 no crash; 1 a crash, leak or build failure (the crash file
+# is kept and its path printed); 77 (skip) without clang or libFuzzer.
+
+set -uo pipefail
+export LC_ALL=C
+
+here=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
+top_srcdir=$(cd "${top_srcdir:-$here/../..}" && pwd)
+if [[ -n ${top_builddir:-} ]]; then
+	builddir=$(cd "$top_builddir" && pwd)
+elif [[ -f config.h ]]; then
+	builddir=$(pwd)
+else
+	builddir=$top_srcdir
+fi
+seconds=${FUZZ_SECONDS:-20}
+targets=${FUZZ_TARGETS:-ctl frame}
+out=${FUZZ_BUILD_DIR:-$builddir/tests/fuzz-build}
+cc=${FUZZ_CC:-clang}
+
+skip() { echo "fuzz: SKIP: $*"; exit 77; }
+fail() { echo "fuzz: FAIL: $*"; exit 1; }
+
+[[ -f $builddir/config.h ]] ||
+	fail "no config.h in $builddir: run configure first (or set top_builddir)"
+command -v "$cc" >/dev/null || skip "$cc not found (apt-get install clang)"
+mkdir -p "$out" || fail "cannot create $out"
+
+# can this clang build and link a libFuzzer target with the sanitizers?
+flags=(-std=c11 -g -O1 -fno-omit-frame-pointer
+       -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined)
+printf '%s\n' '#include <stddef.h>' '#include <stdint.h>' \
+	'int LLVMFuzzerTestOneInput(const uint8_t *d, size_t n)' \
+	'{ return (int)(n && !d); }' > "$out/probe.c"
+if ! "$cc" "${flags[@]}" "$out/probe.c" -o "$out/probe" 2>"$out/probe.log"; then
+	sed 's/^/  /' "$out/probe.log" | head -5
+	skip "$cc cannot link -fsanitize=fuzzer (Debian: apt-get install libclang-rt-14-dev)"
+fi
+
+jansson_cflags=$(pkg-config --cflags jansson 2>/dev/null)
+jansson_libs=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+common=(src/log.c src/ether.c src/fdb.c src/port.c src/switch.c src/vnet.c)
+
+build() {	# build NAME: $out/fuzz-NAME
+	local name=$1 srcs=("${common[@]}") libs=()
+
+	if [[ $name == ctl ]]; then
+		srcs+=(src/ctl_proto.c src/ctl_method.c)
+		# saving is off (no state path) but ctl_method.c links it
+		[[ -f $top_srcdir/src/state.c ]] && srcs+=(src/state.c)
+		libs=($jansson_libs)
+	fi
+	(cd "$top_srcdir" &&
+	 "$cc" "${flags[@]}" -Iinclude -I"$builddir" $jansson_cflags \
+		"tests/fuzz/fuzz-$name.c" "${srcs[@]}" "${libs[@]}" \
+		-o "$out/fuzz-$name") >"$out/build-$name.log" 2>&1
+}
+
+status=0
+for t in $targets; do
+	echo "fuzz-$t: building"
+	if ! build "$t"; then
+		cat "$out/build-$t.log"
+		fail "fuzz-$t does not build"
+	fi
+	work=$out/corpus-$t
+	mkdir -p "$work"
+	rm -f "$out"/crash-* "$out"/leak-* "$out"/timeout-* "$out"/oom-*
+	echo "fuzz-$t: running ${seconds} s from tests/fuzz/corpus-$t"
+	# fuzz-ctl: shorter inputs run 10x faster; its shadow line buffer
+	# covers overlong lines (FUZZ_ARGS=-max_len=70000 for the real bound)
+	[[ $t == ctl ]] && max_len=8192 || max_len=70000
+	"$out/fuzz-$t" -max_total_time="$seconds" -max_len=$max_len \
+		-timeout=10 -rss_limit_mb=2048 -print_final_stats=1 \
+		-artifact_prefix="$out/" ${FUZZ_ARGS:-} \
+		"$work" "$top_srcdir/tests/fuzz/corpus-$t" >"$out/fuzz-$t.log" 2>&1
+	rc=$?
+	execs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$out/fuzz-$t.log")
+	speed=$(sed -n 's/^stat::average_exec_per_sec: *//p' "$out/fuzz-$t.log")
+	last=$(grep -E '^#[0-9]+' "$out/fuzz-$t.log" | tail -1)
+	cov=$(sed -n 's/.* cov: \([0-9]*\) ft: \([0-9]*\) corp: \([^ ]*\).*/cov \1, features \2, corpus \3/p' \
+		<<<"$last")
+	echo "fuzz-$t: ${execs:-?} execs, ${speed:-?}/s, ${cov:-no coverage line}"
+	artifact=$(ls -t "$out"/crash-* "$out"/leak-* "$out"/timeout-* \
+		"$out"/oom-* 2>/dev/null | head -1)
+	if ((rc)) || [[ -n $artifact ]]; then
+		grep -E -m1 -A12 'ERROR:|runtime error|fuzz-(ctl|frame):|ABORTING' \
+			"$out/fuzz-$t.log" | head -30
+		echo "fuzz-$t: CRASH (exit $rc): input ${artifact:-not written}, log $out/fuzz-$t.log"
+		echo "fuzz-$t: reproduce: $out/fuzz-$t ${artifact:-}"
+		status=1
+	fi
+done
+exit $status
