@@ -42,7 +42,7 @@ broken() {
 PKGS=(build-essential autoconf automake libtool pkg-config
       libuv1-dev libmnl-dev libjansson-dev
       iproute2 iputils-ping procps jq tcpdump socat iperf3
-      qemu-system-x86 busybox-static cpio)
+      qemu-system-x86 busybox-static cpio clang libclang-rt-14-dev)
 if [[ -z ${NO_INSTALL:-} ]]; then
 	missing=()
 	for p in "${PKGS[@]}"; do
