@@ -23,6 +23,8 @@
  * bytes of headroom, and complete frames are handed to the switch in place:
  * the 12 bytes before a frame (its length field and the tail of the frame
  * before it, already forwarded) become its all-zero virtio-net header.  A
+ * frame whose header would not be 4-byte aligned (struct virtio_net_hdr
+ * needs 2) is copied to an aligned buffer first.  A
  * partial frame is moved to the front and completed by later reads, as
  * passt's tap_passt_input() does.  Each wake-up reads at most
  * QEMU_RX_BUDGET times.
@@ -119,8 +121,13 @@ struct qemu_port {
 	struct log_ratelimit rl;
 };
 
-/* dgram: [virtio-net header][one datagram, one byte more to see truncation] */
-static uint8_t qemu_dgram_buf[VNET_HDR_LEN + QEMU_FRAME_MAX + 1];
+/*
+ * [virtio-net header][one frame, one byte more to see truncation]: dgram
+ * reads here; a stream frame that sits misaligned in its connection's
+ * buffer is copied here, aligned as a TAP port's frames are.
+ */
+static uint8_t qemu_frame_buf[VNET_HDR_LEN + QEMU_FRAME_MAX + 1]
+	__attribute__((aligned(16)));
 
 static struct qemu_port *to_qemu(struct port *port)
 {
@@ -346,6 +353,11 @@ static int qemu_stream_parse(struct qemu_port *qp, struct qemu_conn *c)
 		if (unlikely(flen > port->mtu + QEMU_MTU_HDR)) {
 			port_count_drop(port, DROP_RX_ERROR);
 			continue;
+		}
+		if (unlikely((uintptr_t)pkt.vnet & 3)) {
+			memcpy(qemu_frame_buf + VNET_HDR_LEN, pkt.eth, flen);
+			pkt.vnet = qemu_frame_buf;
+			pkt.eth = qemu_frame_buf + VNET_HDR_LEN;
 		}
 		/* over the length field and the frame before: forwarded */
 		memset(pkt.vnet, 0, VNET_HDR_LEN);
@@ -614,11 +626,11 @@ static void qemu_dgram_on_readable(uv_poll_t *h, int status, int events)
 	}
 
 	sw->now_ms = uv_now(h->loop);
-	pkt.vnet = qemu_dgram_buf;
-	pkt.eth = qemu_dgram_buf + VNET_HDR_LEN;
+	pkt.vnet = qemu_frame_buf;
+	pkt.eth = qemu_frame_buf + VNET_HDR_LEN;
 	for (i = 0; i < QEMU_RX_BUDGET; i++) {
 		flen = sizeof(from);
-		n = recvfrom(qp->fd, pkt.eth, sizeof(qemu_dgram_buf) - VNET_HDR_LEN,
+		n = recvfrom(qp->fd, pkt.eth, sizeof(qemu_frame_buf) - VNET_HDR_LEN,
 			     MSG_DONTWAIT | MSG_TRUNC,
 			     (struct sockaddr *)&from, &flen);
 		if (n < 0) {
@@ -635,7 +647,7 @@ static void qemu_dgram_on_readable(uv_poll_t *h, int status, int events)
 			port_count_drop(port, DROP_RX_ERROR);
 			continue;
 		}
-		memset(qemu_dgram_buf, 0, VNET_HDR_LEN);
+		memset(qemu_frame_buf, 0, VNET_HDR_LEN);
 		pkt.len = (size_t)n;
 		switch_input(sw, port, &pkt);
 	}
