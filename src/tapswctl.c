@@ -596,6 +596,7 @@ static const struct column port_cols[] = {
 	{ "TX_BYTES", "tx_bytes", COL_NUM },
 	{ "DROPS", "drops", COL_NUM },
 	{ "FDB", "fdb_entries", COL_NUM },
+	{ "PEER", "peer", COL_STR },
 };
 
 static const struct column port_stats_cols[] = {
