@@ -178,7 +178,21 @@ for m in $(cat /lib/modules/order); do
 	[ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko
 done
 
+# tcp_busy: a TCP socket still has data or a FIN the peer has not acked
+# (ESTABLISHED, FIN_WAIT1, CLOSE_WAIT, LAST_ACK, CLOSING)
+tcp_busy() {
+	cat /proc/net/tcp /proc/net/tcp6 2>/dev/null |
+		awk 'NR > 1 && $4 ~ /^(01|04|08|09|0B)$/ { n++ } END { exit !n }'
+}
+
 result() {
+	# a server's nc exits once the kernel has its data, not the peer:
+	# let the peer ack it all before powering off (at most 20 s)
+	local n=0
+	while tcp_busy && [ $n -lt 40 ]; do
+		sleep 0.5
+		n=$((n + 1))
+	done
 	echo "TSW-RESULT: $*" >/dev/console
 	sync
 	poweroff -f
