@@ -66,6 +66,7 @@
 #ifdef HAVE_LIBURING
 #include <liburing.h>
 #include <sys/eventfd.h>
+#include <sys/mman.h>
 #endif
 
 static const char *const io_mode_names[] = {
@@ -96,7 +97,15 @@ enum {
 	URING_SLOTS = 256,		/* small writes queued or in flight */
 	URING_SQ_ENTRIES = URING_SLOTS,
 	URING_CQ_ENTRIES = 2 * URING_SLOTS,
+	URING_RX_SQ_ENTRIES = 64,	/* (re-)arms and cancels only */
+	URING_RX_CQ_ENTRIES = 4096,	/* frames read, not yet handled */
+	URING_RX_BUFS = 64,		/* per port: frames read ahead */
+	/* liburing 2.3 predates it: include/uapi/linux/io_uring.h, 6.7 */
+	URING_OP_READ_MULTISHOT = 49,
 };
+
+/* user_data of the rx ring's cancel requests; reads carry their uring_rx */
+#define URING_UD_CANCEL	((uint64_t)1)
 
 struct uring_slot {
 	struct uring_fd *uf;		/* NULL when free */
@@ -115,9 +124,16 @@ static struct {
 	unsigned int n_free;
 	uint16_t free[URING_SLOTS];
 	struct uring_slot *slots;
+	/* the second ring: multishot reads, completions on rx_efd */
+	bool rx_ok;
+	struct io_uring rx_ring;
+	int rx_efd;
+	uv_poll_t rx_poll;
+	char rx_why[96];		/* why reads stay read() */
 } u = {
 	.mode = IO_PLAIN,
 	.efd = -1,
+	.rx_efd = -1,
 };
 
 enum io_mode uring_mode(void)
@@ -249,12 +265,254 @@ static void uring_on_eventfd(uv_poll_t *h, int status, int events)
 	uring_reap();
 }
 
+bool uring_rx_available(void)
+{
+	return u.rx_ok;
+}
+
+/* queue the (re-)arming of @rx's multishot read; submitted by the caller */
+static int uring_rx_arm(struct uring_rx *rx)
+{
+	struct io_uring_sqe *sqe = io_uring_get_sqe(&u.rx_ring);
+
+	if (!sqe) {
+		io_uring_submit(&u.rx_ring);
+		sqe = io_uring_get_sqe(&u.rx_ring);
+		if (!sqe)
+			return -EBUSY;
+	}
+	io_uring_prep_rw(URING_OP_READ_MULTISHOT, sqe, rx->fd, NULL, 0, 0);
+	sqe->flags |= IOSQE_BUFFER_SELECT;
+	sqe->buf_group = rx->bgid;
+	io_uring_sqe_set_data64(sqe, (uint64_t)(uintptr_t)rx);
+	rx->armed = true;
+	return 0;
+}
+
+static void uring_rx_complete(const struct io_uring_cqe *cqe)
+{
+	struct io_uring_buf_ring *br;
+	struct uring_rx *rx;
+	unsigned int bid;
+	uint8_t *buf;
+
+	if (io_uring_cqe_get_data64(cqe) == URING_UD_CANCEL)
+		return;
+	rx = (struct uring_rx *)(uintptr_t)io_uring_cqe_get_data64(cqe);
+	if (!(cqe->flags & IORING_CQE_F_MORE))
+		rx->armed = false;
+	if (cqe->flags & IORING_CQE_F_BUFFER) {
+		br = rx->br;
+		bid = cqe->flags >> IORING_CQE_BUFFER_SHIFT;
+		if (unlikely(bid >= rx->nbufs))
+			return;		/* cannot happen */
+		buf = rx->mem + (size_t)bid * rx->chunk;
+		if (likely(cqe->res > 0 && !rx->stopped))
+			rx->input(rx, buf, (size_t)cqe->res);
+		/* the frame is forwarded (small ones copied): buffer back */
+		io_uring_buf_ring_add(br, buf + rx->headroom,
+				      (unsigned int)rx->buf_len, (uint16_t)bid,
+				      io_uring_buf_ring_mask(rx->nbufs), 0);
+		io_uring_buf_ring_advance(br, 1);
+	} else if (cqe->res < 0) {
+		switch (cqe->res) {
+		case -ENOBUFS:		/* all buffers were in use: re-arm */
+		case -EAGAIN:
+		case -EINTR:
+		case -ECANCELED:	/* uring_rx_stop() */
+			break;
+		default:
+			if (!rx->stopped) {
+				rx->stopped = true;
+				rx->fail(rx, cqe->res);
+			}
+			break;
+		}
+	}
+	if (!rx->armed && !rx->stopped && uring_rx_arm(rx))
+		rx->fail(rx, -EBUSY);
+}
+
+/* handle every frame read so far, then submit the re-arms */
+static void uring_rx_reap(void)
+{
+	struct io_uring_cqe *cqe;
+	unsigned int head, n;
+
+	do {
+		n = 0;
+		io_uring_for_each_cqe(&u.rx_ring, head, cqe) {
+			uring_rx_complete(cqe);
+			n++;
+		}
+		io_uring_cq_advance(&u.rx_ring, n);
+	} while (n);
+	if (io_uring_sq_ready(&u.rx_ring))
+		io_uring_submit(&u.rx_ring);
+}
+
+static void uring_on_rx_eventfd(uv_poll_t *h, int status, int events)
+{
+	uint64_t n;
+
+	if (read(u.rx_efd, &n, sizeof(n)) < 0 && errno != EAGAIN)
+		warn_perror(errno, "io_uring rx eventfd");
+	uring_rx_reap();
+}
+
+int uring_rx_start(struct uring_rx *rx, uint16_t bgid)
+{
+	struct io_uring_buf_reg reg = { 0 };
+	struct io_uring_buf_ring *br;
+	size_t br_len;
+	unsigned int i;
+	int ret;
+
+	if (!u.rx_ok)
+		return -EOPNOTSUPP;
+	rx->nbufs = URING_RX_BUFS;
+	rx->bgid = bgid;
+	rx->chunk = (rx->headroom + rx->buf_len + 63) & ~(size_t)63;
+	rx->mem_len = rx->chunk * rx->nbufs;
+	/* pages are touched only as far as frames reach */
+	rx->mem = mmap(NULL, rx->mem_len, PROT_READ | PROT_WRITE,
+		       MAP_PRIVATE | MAP_ANONYMOUS | MAP_NORESERVE, -1, 0);
+	if (rx->mem == MAP_FAILED) {
+		rx->mem = NULL;
+		return -errno;
+	}
+	br_len = rx->nbufs * sizeof(struct io_uring_buf);
+	br = mmap(NULL, br_len, PROT_READ | PROT_WRITE,
+		  MAP_PRIVATE | MAP_ANONYMOUS, -1, 0);
+	if (br == MAP_FAILED) {
+		ret = -errno;
+		goto err_mem;
+	}
+	reg.ring_addr = (uint64_t)(uintptr_t)br;
+	reg.ring_entries = rx->nbufs;
+	reg.bgid = bgid;
+	ret = io_uring_register_buf_ring(&u.rx_ring, &reg, 0);
+	if (ret)
+		goto err_br;
+	io_uring_buf_ring_init(br);
+	for (i = 0; i < rx->nbufs; i++)
+		io_uring_buf_ring_add(br, rx->mem + i * rx->chunk + rx->headroom,
+				      (unsigned int)rx->buf_len, (uint16_t)i,
+				      io_uring_buf_ring_mask(rx->nbufs), (int)i);
+	io_uring_buf_ring_advance(br, (int)rx->nbufs);
+	rx->br = br;
+	rx->stopped = false;
+	ret = uring_rx_arm(rx);
+	if (ret)
+		goto err_unregister;
+	io_uring_submit(&u.rx_ring);
+	return 0;
+
+err_unregister:
+	io_uring_unregister_buf_ring(&u.rx_ring, bgid);
+	rx->br = NULL;
+err_br:
+	munmap(br, br_len);
+err_mem:
+	munmap(rx->mem, rx->mem_len);
+	rx->mem = NULL;
+	return ret;
+}
+
+void uring_rx_stop(struct uring_rx *rx)
+{
+	struct io_uring_sqe *sqe;
+	struct io_uring_cqe *cqe;
+
+	if (!rx->br)
+		return;
+	rx->stopped = true;
+	if (rx->armed) {
+		sqe = io_uring_get_sqe(&u.rx_ring);
+		if (!sqe) {
+			io_uring_submit(&u.rx_ring);
+			sqe = io_uring_get_sqe(&u.rx_ring);
+		}
+		if (sqe) {
+			io_uring_prep_cancel64(sqe, (uint64_t)(uintptr_t)rx, 0);
+			io_uring_sqe_set_data64(sqe, URING_UD_CANCEL);
+		}
+		io_uring_submit(&u.rx_ring);
+		/* frames of other ports that come meanwhile are forwarded */
+		while (rx->armed) {
+			if (io_uring_wait_cqe(&u.rx_ring, &cqe) < 0 &&
+			    errno != EINTR)
+				break;
+			uring_rx_reap();
+		}
+	}
+	io_uring_unregister_buf_ring(&u.rx_ring, rx->bgid);
+	munmap(rx->br, rx->nbufs * sizeof(struct io_uring_buf));
+	munmap(rx->mem, rx->mem_len);
+	rx->br = NULL;
+	rx->mem = NULL;
+}
+
+/*
+ * uring_rx_open() - the second ring, for multishot reads: needs
+ * IORING_OP_READ_MULTISHOT (6.7) and buffer rings (5.19).  Its completions
+ * (frames) come with a signal on rx_efd; they are handled from the loop,
+ * never from inside a write (which has its own ring), so forwarding never
+ * nests.
+ */
+static int uring_rx_open(uv_loop_t *loop, struct io_uring_probe *probe,
+			 char *why, size_t whylen)
+{
+	struct io_uring_params p;
+	int ret;
+
+	if (!io_uring_opcode_supported(probe, URING_OP_READ_MULTISHOT)) {
+		snprintf(why, whylen, "no IORING_OP_READ_MULTISHOT (kernel < 6.7)");
+		return -EOPNOTSUPP;
+	}
+	memset(&p, 0, sizeof(p));
+	p.flags = IORING_SETUP_CQSIZE;
+	p.cq_entries = URING_RX_CQ_ENTRIES;
+	ret = io_uring_queue_init_params(URING_RX_SQ_ENTRIES, &u.rx_ring, &p);
+	if (ret) {
+		snprintf(why, whylen, "second ring: %s", strerror(-ret));
+		return ret;
+	}
+	u.rx_efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (u.rx_efd < 0) {
+		ret = -errno;
+		snprintf(why, whylen, "eventfd: %s", strerror(-ret));
+		goto err_ring;
+	}
+	ret = io_uring_register_eventfd(&u.rx_ring, u.rx_efd);
+	if (ret) {
+		snprintf(why, whylen, "io_uring_register_eventfd: %s",
+			 strerror(-ret));
+		goto err_efd;
+	}
+	ret = uv_poll_init(loop, &u.rx_poll, u.rx_efd);
+	if (ret) {
+		snprintf(why, whylen, "uv_poll_init: %s", uv_strerror(ret));
+		goto err_efd;
+	}
+	uv_poll_start(&u.rx_poll, UV_READABLE, uring_on_rx_eventfd);
+	uv_unref((uv_handle_t *)&u.rx_poll);
+	u.rx_ok = true;
+	return 0;
+
+err_efd:
+	close(u.rx_efd);
+	u.rx_efd = -1;
+err_ring:
+	io_uring_queue_exit(&u.rx_ring);
+	return ret;
+}
+
 /* set up the ring, or say why not */
 static int uring_open(uv_loop_t *loop, char *why, size_t whylen)
 {
 	static const unsigned int flag_chain[] = {
-		IORING_SETUP_SUBMIT_ALL | IORING_SETUP_COOP_TASKRUN |
-			IORING_SETUP_SINGLE_ISSUER,
+		IORING_SETUP_SUBMIT_ALL | IORING_SETUP_SINGLE_ISSUER,
 		0,
 	};
 	struct io_uring_probe *probe;
@@ -284,9 +542,6 @@ static int uring_open(uv_loop_t *loop, char *why, size_t whylen)
 		ret = -EOPNOTSUPP;
 		goto err_probe;
 	}
-	io_uring_free_probe(probe);
-	probe = NULL;
-
 	u.slots = calloc(URING_SLOTS, sizeof(*u.slots));
 	if (!u.slots) {
 		snprintf(why, whylen, "out of memory");
@@ -319,6 +574,11 @@ static int uring_open(uv_loop_t *loop, char *why, size_t whylen)
 	uv_check_init(loop, &u.check);
 	uv_check_start(&u.check, uring_on_check);
 	uv_unref((uv_handle_t *)&u.check);
+
+	/* reads: a bonus; without them tap.c reads with read() */
+	if (uring_rx_open(loop, probe, u.rx_why, sizeof(u.rx_why)) == 0)
+		u.rx_why[0] = '\0';
+	io_uring_free_probe(probe);
 	return 0;
 
 err_efd:
@@ -351,8 +611,12 @@ int uring_setup(void *loop, enum io_mode want, char *why, size_t whylen)
 		return 0;
 	}
 	u.mode = IO_URING;
-	info("I/O: io_uring, frames up to %d bytes written in batches",
-	     URING_SLOT_SIZE);
+	if (u.rx_ok)
+		info("I/O: io_uring: one multishot read per TAP, frames up to "
+		     "%d bytes written in batches", URING_SLOT_SIZE);
+	else
+		info("I/O: io_uring: frames up to %d bytes written in batches; "
+		     "reads with read(): %s", URING_SLOT_SIZE, u.rx_why);
 	return 0;
 }
 
@@ -367,6 +631,12 @@ void uring_shutdown(void)
 	if (u.efd >= 0)
 		close(u.efd);
 	u.efd = -1;
+	if (u.rx_ok) {
+		io_uring_queue_exit(&u.rx_ring);
+		close(u.rx_efd);
+		u.rx_efd = -1;
+		u.rx_ok = false;
+	}
 	free(u.slots);
 	u.slots = NULL;
 	u.mode = IO_PLAIN;
@@ -403,6 +673,20 @@ void uring_flush(void)
 }
 
 void uring_fd_sync(struct uring_fd *uf)
+{
+}
+
+bool uring_rx_available(void)
+{
+	return false;
+}
+
+int uring_rx_start(struct uring_rx *rx, uint16_t bgid)
+{
+	return -EOPNOTSUPP;
+}
+
+void uring_rx_stop(struct uring_rx *rx)
 {
 }
 

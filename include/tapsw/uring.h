@@ -74,6 +74,44 @@ enum {
  */
 int uring_write(struct uring_fd *uf, const void *buf, size_t len);
 
+/*
+ * struct uring_rx - one multishot read on a TAP fd, fed by its own ring of
+ * @nbufs buffers.  The backend fills in the first part; uring_rx_start()
+ * the rest.  Each frame read goes to @input as @buf (the buffer, with
+ * @headroom bytes free before what the kernel wrote) and @len (the bytes
+ * read); the buffer goes back to the kernel when @input returns.  @fail is
+ * called once when the fd stops working (EBADFD: the device was deleted).
+ */
+struct uring_rx {
+	struct port *port;
+	int fd;
+	size_t headroom;	/* bytes left free before each read */
+	size_t buf_len;		/* bytes the kernel may write per read */
+	void (*input)(struct uring_rx *rx, uint8_t *buf, size_t len);
+	void (*fail)(struct uring_rx *rx, int err);
+	/* private to uring.c */
+	void *br;		/* struct io_uring_buf_ring */
+	uint8_t *mem;
+	size_t chunk, mem_len;
+	unsigned int nbufs;
+	uint16_t bgid;
+	bool armed;		/* the multishot read is in the kernel */
+	bool stopped;		/* failed or being stopped: do not re-arm */
+};
+
+/* uring_rx_available() - multishot reads with buffer rings (kernel >= 6.7) */
+bool uring_rx_available(void);
+
+/*
+ * uring_rx_start() - register @rx's buffer ring (group @bgid, unique among
+ * running ones) and arm its multishot read.  0 or a negative errno (then
+ * read the fd some other way).
+ */
+int uring_rx_start(struct uring_rx *rx, uint16_t bgid);
+
+/* uring_rx_stop() - cancel the read, wait for it to end, free the buffers */
+void uring_rx_stop(struct uring_rx *rx);
+
 /* uring_flush() - submit what is queued and count what has completed */
 void uring_flush(void);
 
