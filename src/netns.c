@@ -29,7 +29,8 @@ static bool netns_valid_name(const char *name)
 
 int netns_enter(const char *name, int *back)
 {
-	char path[sizeof(NETNS_RUN_DIR) + NETNS_NAME_MAX + 1];
+	/* sized for any d_name, so the compiler can see nothing is cut */
+	char path[sizeof(NETNS_RUN_DIR) + sizeof(((struct dirent *)0)->d_name)];
 	int fd, ret;
 
 	if (!netns_valid_name(name))
@@ -119,7 +120,8 @@ static bool same_file(const struct stat *a, const struct stat *b)
 
 int netns_name_of(int nsfd, char *ns, size_t nslen)
 {
-	char path[sizeof(NETNS_RUN_DIR) + NETNS_NAME_MAX + 1];
+	/* sized for any d_name, so the compiler can see nothing is cut */
+	char path[sizeof(NETNS_RUN_DIR) + sizeof(((struct dirent *)0)->d_name)];
 	struct stat want, st;
 	struct dirent *de;
 	DIR *dir;
