@@ -124,6 +124,22 @@ need_binaries() {
 	[[ -n $TAPSWCTL && -x $TAPSWCTL ]] || hard_error "tapswctl not found (build it, or set TAPSWCTL)"
 }
 
+# find_tool VAR NAME: set VAR to a test tool, tests/tools/NAME: the binary
+# VAR names if set (make check exports it), else the build tree's, else
+# NAME.c compiled now into TMPD with ${CC:-cc}; skip if none can be had.
+find_tool() {
+	local var=$1 name=$2 src="$_lib_dir/../tools/$2.c" cand out
+	for cand in "${!var:-}" "$_lib_dir/../tools/$name" "$PWD/tests/tools/$name"; do
+		[[ -n $cand && -x $cand && -f $cand ]] && { printf -v "$var" %s "$cand"; return 0; }
+	done
+	[[ -f $src ]] || skip "$name is not built and $src is missing"
+	command -v "${CC:-cc}" >/dev/null 2>&1 ||
+		skip "$name is not built and there is no C compiler (${CC:-cc})"
+	out=$("${CC:-cc}" -std=c11 -O2 -Wall -o "$TMPD/$name" "$src" 2>&1) ||
+		skip "cannot compile $name with ${CC:-cc}: $out"
+	printf -v "$var" %s "$TMPD/$name"
+}
+
 # The usual preamble: root, TUN, namespaces, ping, jq, our binaries.
 need_basics() {
 	need_root
@@ -395,12 +411,17 @@ ping_fails() {
 # ------------------------------------------------------------ capture --
 
 # capture_start HOST FILTER: tcpdump on the host's interface (writes a pcap);
-# waits until it listens. Sets CAP_PID, CAP_FILE.
+# waits until it listens. Sets CAP_PID, CAP_FILE (X.pcap; tcpdump's stderr,
+# with "N packets dropped by kernel" once it stopped, is X.err).
+# CAP_OPTS: more tcpdump options, e.g. "-s 128" for bursts: with
+# --immediate-mode the ring has one slot per snapshot length, so the
+# default 256 KiB snapshots leave room for only ~8 frames in 2 MiB.
 capture_start() {
 	local host=$1 filter=$2 f
 	f="$TMPD/cap-$host-$RANDOM"
 	spawn "$f.err" ip netns exec "${HOST_NS[$host]}" \
-		tcpdump -i "${HOST_IF[$host]}" --immediate-mode -nn -U -w "$f.pcap" "$filter"
+		tcpdump -i "${HOST_IF[$host]}" ${CAP_OPTS:-} \
+		--immediate-mode -nn -U -w "$f.pcap" "$filter"
 	CAP_PID=$SPAWNED CAP_FILE="$f.pcap"
 	wait_until 10 grep -q "listening on" "$f.err" ||
 		fail "tcpdump on $host did not start: $(cat "$f.err")"
