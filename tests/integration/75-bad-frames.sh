@@ -16,7 +16,7 @@
 # 14-byte header and a good frame are forwarded (the controls); h1 sees the
 # controls and nothing else; every vnet header the kernel lets through is
 # counted as vnet_bad_gso/vnet_bad_csum/rx_error (the kernel, not tapsw,
-# refuses them at write() on Linux >= 6.x: the test logs which); the
+# refuses them all at write() on Linux 6.18: the test logs which); the
 # switch's dropped total is the sum of the ports' ingress reasons; the ping
 # lost nothing; tapswd is alive and exits 0 on SIGTERM.
 #
