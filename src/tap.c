@@ -380,6 +380,21 @@ static int tap_locate(struct port *port, char *ns, size_t nslen)
 	return ret;
 }
 
+/*
+ * Without CAP_SYS_ADMIN tapswd cannot enter other namespaces to look for a
+ * TAP moved there, and creates a new one in its own: say so, once.
+ */
+static void tap_warn_unsearched(const char *name)
+{
+	static bool warned;
+
+	if (warned)
+		return;
+	warned = true;
+	warn("port %s: cannot look for existing TAPs in other network namespaces (entering one needs CAP_SYS_ADMIN): a TAP moved into one is not found again, port add creates a new one here (said once)",
+	     name);
+}
+
 int tap_port_open(struct sw *sw, const struct port_config *cfg,
 		  struct port **portp, char *why, size_t whylen)
 {
@@ -401,13 +416,18 @@ int tap_port_open(struct sw *sw, const struct port_config *cfg,
 		return -ENOMEM;
 	}
 	/* where is it?  here, in its --netns, or moved to any named netns */
-	if (netns_find_link(cfg->name, cfg->netns, where, sizeof(where)))
+	ret = netns_find_link(cfg->name, cfg->netns, where, sizeof(where));
+	if (ret == -EPERM)
+		tap_warn_unsearched(cfg->name);
+	if (ret)
 		where[0] = '\0';	/* nowhere: it is created here */
 	tp->fd = tap_open_tun(where, cfg->name, &tp->port.mtu);
 	if (tp->fd < 0) {
 		ret = tp->fd;
-		snprintf(why, whylen, "%s%s: %s", where[0] ? "in netns " : "",
-			 where, strerror(-ret));
+		snprintf(why, whylen, "cannot open /dev/net/tun%s%s: %s%s",
+			 where[0] ? " in netns " : "", where, strerror(-ret),
+			 ret == -EACCES ? " (tapswd's user needs read and write access to it; udev's default is mode 0666)" :
+			 ret == -EPERM && where[0] ? " (entering a network namespace needs CAP_SYS_ADMIN)" : "");
 		goto err_free;
 	}
 
