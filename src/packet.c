@@ -85,6 +85,7 @@
 enum {
 	PACKET_RX_BUDGET = 64,		/* frames per wake-up per port */
 	PACKET_BUF_SIZE = 65536 + 256,	/* > largest frame: 64 KiB GSO + L2 */
+	PACKET_READ_MAX = VNET_HDR_LEN + PACKET_BUF_SIZE,
 	PACKET_SOCKBUF = 4 << 20,	/* SO_RCVBUF, SO_SNDBUF */
 	PACKET_TXQLEN = 10000,		/* a created TAP's queue toward QEMU */
 	PACKET_MTU_DEFAULT = 1500,
@@ -98,10 +99,14 @@ struct packet_port {
 	uv_poll_t poll;
 };
 
-/* [12-byte virtio-net header][Ethernet frame up to 64 KiB] */
-static uint8_t packet_buf[VNET_HDR_LEN + PACKET_BUF_SIZE];
+/* [headroom][12-byte virtio-net header][Ethernet frame up to 64 KiB] */
+static uint8_t packet_room[PKT_HEADROOM + PACKET_READ_MAX]
+	__attribute__((aligned(16)));
+static uint8_t *const packet_buf = packet_room + PKT_HEADROOM;
 /* no_offload ports: the segments of one GSO frame, a header before each */
-static uint8_t packet_seg_buf[VNET_HDR_LEN + PACKET_BUF_SIZE];
+static uint8_t packet_seg_room[PKT_HEADROOM + PACKET_READ_MAX]
+	__attribute__((aligned(16)));
+static uint8_t *const packet_seg_buf = packet_seg_room + PKT_HEADROOM;
 /* sent in front of plain frames (no_offload ports) */
 static const uint8_t packet_zero_hdr[VNET_HDR_LEN];
 
@@ -226,6 +231,7 @@ static int packet_emit_plain(const uint8_t *seg, size_t len, void *arg)
 		.vnet = (uint8_t *)seg - VNET_HDR_LEN,
 		.eth = (uint8_t *)seg,
 		.len = len,
+		.headroom = PKT_HEADROOM,	/* both buffers leave it */
 	};
 
 	/* both buffers keep a zeroed header in front of what they emit */
@@ -251,7 +257,7 @@ static void packet_input_plain(struct port *port, struct pkt *pkt)
 	memset(packet_seg_buf, 0, VNET_HDR_LEN);
 	ret = vnet_segment(&vh, pkt->eth, pkt->len,
 			   packet_seg_buf + VNET_HDR_LEN,
-			   sizeof(packet_seg_buf) - VNET_HDR_LEN,
+			   PACKET_READ_MAX - VNET_HDR_LEN,
 			   packet_emit_plain, port);
 	if (ret < 0) {
 		port->stats.rx_packets++;
@@ -270,7 +276,7 @@ static void packet_on_readable(uv_poll_t *h, int status, int events)
 	struct iovec iov[2] = {
 		{ .iov_base = packet_buf, .iov_len = PACKET_VNET_LEN },
 		{ .iov_base = packet_buf + VNET_HDR_LEN,
-		  .iov_len = sizeof(packet_buf) - VNET_HDR_LEN },
+		  .iov_len = PACKET_READ_MAX - VNET_HDR_LEN },
 	};
 	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
 	struct pkt pkt;
@@ -301,6 +307,7 @@ static void packet_on_readable(uv_poll_t *h, int status, int events)
 	sw->now_ms = uv_now(h->loop);
 	pkt.vnet = packet_buf;
 	pkt.eth = packet_buf + VNET_HDR_LEN;
+	pkt.headroom = PKT_HEADROOM;
 	for (i = 0; i < PACKET_RX_BUDGET; i++) {
 		msg.msg_flags = 0;
 		n = recvmsg(pp->fd, &msg, MSG_DONTWAIT | MSG_TRUNC);

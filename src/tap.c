@@ -57,6 +57,7 @@
 enum {
 	TAP_RX_BUDGET = 64,		/* frames per wake-up per port */
 	TAP_BUF_SIZE = 65536 + 256,	/* > largest frame: MTU 65535 + headers */
+	TAP_READ_MAX = VNET_HDR_LEN + TAP_BUF_SIZE,
 	TAP_TXQLEN = 10000,		/* tun tail-drops when its queue is full */
 	TAP_MTU_DEFAULT = 1500,
 };
@@ -67,8 +68,10 @@ struct tap_port {
 	uv_poll_t poll;
 };
 
-/* [virtio-net header][Ethernet frame up to 64 KiB] */
-static uint8_t tap_buf[VNET_HDR_LEN + TAP_BUF_SIZE];
+/* [headroom][virtio-net header][Ethernet frame up to 64 KiB] */
+static uint8_t tap_room[PKT_HEADROOM + VNET_HDR_LEN + TAP_BUF_SIZE]
+	__attribute__((aligned(16)));
+static uint8_t *const tap_buf = tap_room + PKT_HEADROOM;
 
 /* the offloads asked for, best first; the first the kernel takes wins */
 static const unsigned int tap_offload_chain[] = {
@@ -143,11 +146,12 @@ static void tap_on_readable(uv_poll_t *h, int status, int events)
 	sw->now_ms = uv_now(h->loop);
 	pkt.vnet = tap_buf;
 	pkt.eth = tap_buf + VNET_HDR_LEN;
+	pkt.headroom = PKT_HEADROOM;
 	for (i = 0; i < TAP_RX_BUDGET; i++) {
 		if (port->vnet)
-			n = read(tp->fd, tap_buf, sizeof(tap_buf));
+			n = read(tp->fd, tap_buf, TAP_READ_MAX);
 		else
-			n = read(tp->fd, pkt.eth, sizeof(tap_buf) - VNET_HDR_LEN);
+			n = read(tp->fd, pkt.eth, TAP_READ_MAX - VNET_HDR_LEN);
 		if (n < 0) {
 			if (errno == EAGAIN)
 				return;
@@ -164,13 +168,13 @@ static void tap_on_readable(uv_poll_t *h, int status, int events)
 		if (port->vnet) {
 			/* a read that fills the buffer may be truncated */
 			if (unlikely(n < VNET_HDR_LEN ||
-				     (size_t)n >= sizeof(tap_buf))) {
+				     (size_t)n >= TAP_READ_MAX)) {
 				port_count_drop(port, DROP_RX_ERROR);
 				continue;
 			}
 			n -= VNET_HDR_LEN;
 		} else {
-			if (unlikely((size_t)n >= sizeof(tap_buf) - VNET_HDR_LEN)) {
+			if (unlikely((size_t)n >= TAP_READ_MAX - VNET_HDR_LEN)) {
 				port_count_drop(port, DROP_RX_ERROR);
 				continue;
 			}
