@@ -292,9 +292,13 @@ int vlan_config_from_json(const json_t *o, struct vlan_config *vc,
 			 "{\"mode\":\"access\",\"tag\":10}");
 		return -EINVAL;
 	}
-	mode = vlan_mode_parse(json_string_value(json_object_get(o, "mode")));
+	v = json_object_get(o, "mode");
+	mode = vlan_mode_parse(json_string_value(v));
 	if (mode < 0) {
-		snprintf(why, whylen, "vlan 'mode' must be none, access or trunk");
+		snprintf(why, whylen, "vlan 'mode' %s none, access or trunk%s",
+			 v ? "must be" : "missing:",
+			 json_object_get(o, "native") ? " ('native' goes with "
+			 "trunk)" : "");
 		return -EINVAL;
 	}
 	vc->mode = (enum vlan_mode)mode;
