@@ -42,6 +42,14 @@
  * finished here (checksums, software segmentation) and the switch sends
  * it plain frames, written with an all-zero header.
  *
+ * The kernel takes the 802.1Q/802.1ad tag of a received frame out of its
+ * data (skb_vlan_untag() in __netif_receive_skb_core(): a TAP's kernel
+ * side too, whatever a VM wrote) and reports it in PACKET_AUXDATA; the
+ * tag is put back in place with vlan_push() (the virtio-net header's
+ * offsets, which count from the untagged frame, follow), so VLANs cross
+ * these ports as they cross TAP ports.  The read buffer leaves room for
+ * that tag and one more the switch may push.
+ *
  * Reading drains at most PACKET_RX_BUDGET frames per wake-up into one
  * static buffer, as tap.c does.  Sending never blocks: EAGAIN and ENOBUFS
  * are counted drops.  The interface going down makes the socket report
@@ -76,6 +84,7 @@
 #include "tapsw/packet.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
+#include "tapsw/vlan.h"
 #include "tapsw/vnet.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
@@ -86,6 +95,7 @@ enum {
 	PACKET_RX_BUDGET = 64,		/* frames per wake-up per port */
 	PACKET_BUF_SIZE = 65536 + 256,	/* > largest frame: 64 KiB GSO + L2 */
 	PACKET_READ_MAX = VNET_HDR_LEN + PACKET_BUF_SIZE,
+	PACKET_RX_HEADROOM = 2 * PKT_HEADROOM,
 	PACKET_SOCKBUF = 4 << 20,	/* SO_RCVBUF, SO_SNDBUF */
 	PACKET_TXQLEN = 10000,		/* a created TAP's queue toward QEMU */
 	PACKET_MTU_DEFAULT = 1500,
@@ -99,10 +109,13 @@ struct packet_port {
 	uv_poll_t poll;
 };
 
-/* [headroom][12-byte virtio-net header][Ethernet frame up to 64 KiB] */
-static uint8_t packet_room[PKT_HEADROOM + PACKET_READ_MAX]
+/*
+ * [headroom: a tag put back, one pushed][12-byte virtio-net header]
+ * [Ethernet frame up to 64 KiB]
+ */
+static uint8_t packet_room[PACKET_RX_HEADROOM + PACKET_READ_MAX]
 	__attribute__((aligned(16)));
-static uint8_t *const packet_buf = packet_room + PKT_HEADROOM;
+static uint8_t *const packet_buf = packet_room + PACKET_RX_HEADROOM;
 /* no_offload ports: the segments of one GSO frame, a header before each */
 static uint8_t packet_seg_room[PKT_HEADROOM + PACKET_READ_MAX]
 	__attribute__((aligned(16)));
@@ -268,6 +281,32 @@ static void packet_input_plain(struct port *port, struct pkt *pkt)
 	}
 }
 
+/*
+ * packet_vlan_restore() - put back the tag the kernel took out of the
+ * frame @msg read into @pkt (PACKET_AUXDATA).  Returns 0, or a negative
+ * errno if it cannot (a frame too close to 64 KiB).
+ */
+static int packet_vlan_restore(struct msghdr *msg, struct pkt *pkt)
+{
+	const struct tpacket_auxdata *aux;
+	struct cmsghdr *cm;
+
+	for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
+		if (cm->cmsg_level != SOL_PACKET ||
+		    cm->cmsg_type != PACKET_AUXDATA ||
+		    cm->cmsg_len < CMSG_LEN(sizeof(*aux)))
+			continue;
+		aux = (const struct tpacket_auxdata *)CMSG_DATA(cm);
+		if (!(aux->tp_status & TP_STATUS_VLAN_VALID) ||
+		    pkt->len < ETHER_HDR_LEN)
+			return 0;
+		return vlan_push(pkt, aux->tp_status & TP_STATUS_VLAN_TPID_VALID ?
+				 aux->tp_vlan_tpid : ETHER_TYPE_8021Q,
+				 aux->tp_vlan_tci);
+	}
+	return 0;
+}
+
 static void packet_on_readable(uv_poll_t *h, int status, int events)
 {
 	struct packet_port *pp = h->data;
@@ -278,6 +317,10 @@ static void packet_on_readable(uv_poll_t *h, int status, int events)
 		{ .iov_base = packet_buf + VNET_HDR_LEN,
 		  .iov_len = PACKET_READ_MAX - VNET_HDR_LEN },
 	};
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	} aux;
 	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
 	struct pkt pkt;
 	unsigned int i;
@@ -305,11 +348,10 @@ static void packet_on_readable(uv_poll_t *h, int status, int events)
 	}
 
 	sw->now_ms = uv_now(h->loop);
-	pkt.vnet = packet_buf;
-	pkt.eth = packet_buf + VNET_HDR_LEN;
-	pkt.headroom = PKT_HEADROOM;
 	for (i = 0; i < PACKET_RX_BUDGET; i++) {
 		msg.msg_flags = 0;
+		msg.msg_control = &aux;
+		msg.msg_controllen = sizeof(aux);
 		n = recvmsg(pp->fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0) {
 			switch (errno) {
@@ -342,7 +384,14 @@ static void packet_on_readable(uv_poll_t *h, int status, int events)
 		}
 		packet_buf[PACKET_VNET_LEN] = 0;	/* num_buffers */
 		packet_buf[PACKET_VNET_LEN + 1] = 0;
+		pkt.vnet = packet_buf;
+		pkt.eth = packet_buf + VNET_HDR_LEN;
 		pkt.len = (size_t)n - PACKET_VNET_LEN;
+		pkt.headroom = PACKET_RX_HEADROOM;
+		if (unlikely(packet_vlan_restore(&msg, &pkt))) {
+			port_count_drop(port, DROP_RX_ERROR);
+			continue;
+		}
 		if (likely(port->vnet))
 			switch_input(sw, port, &pkt);
 		else
@@ -503,6 +552,11 @@ static int packet_socket(const struct port_config *cfg, int ifindex,
 	if (setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0) {
 		ret = -errno;
 		snprintf(why, whylen, "PACKET_VNET_HDR: %s", strerror(-ret));
+		goto err_close;
+	}
+	if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0) {
+		ret = -errno;
+		snprintf(why, whylen, "PACKET_AUXDATA: %s", strerror(-ret));
 		goto err_close;
 	}
 	if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,

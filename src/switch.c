@@ -134,7 +134,7 @@ static void switch_output_vlan(struct port *out, struct pkt *pkt,
 			vlan_pop(pkt);
 			d->hdr_len -= ETHER_VLAN_HLEN;
 			d->wire_len -= ETHER_VLAN_HLEN;
-		} else if (vlan_push(pkt, d->vid) == 0) {
+		} else if (vlan_push(pkt, ETHER_TYPE_8021Q, d->vid) == 0) {
 			d->hdr_len += ETHER_VLAN_HLEN;
 			d->wire_len += ETHER_VLAN_HLEN;
 		} else {

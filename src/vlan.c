@@ -88,7 +88,7 @@ static void vlan_vnet_shift(struct pkt *pkt, int delta)
 	memcpy(pkt->vnet, &vh, sizeof(vh));
 }
 
-int vlan_push(struct pkt *pkt, uint16_t vid)
+int vlan_push(struct pkt *pkt, uint16_t tpid, uint16_t tci)
 {
 	const struct virtio_net_hdr *vh =
 		(const struct virtio_net_hdr *)pkt->vnet;
@@ -107,10 +107,10 @@ int vlan_push(struct pkt *pkt, uint16_t vid)
 	pkt->headroom -= ETHER_VLAN_HLEN;
 
 	tag = pkt->eth + 2 * ETHER_ADDR_LEN;
-	tag[0] = ETHER_TYPE_8021Q >> 8;
-	tag[1] = ETHER_TYPE_8021Q & 0xff;
-	tag[2] = (uint8_t)(vid >> 8);
-	tag[3] = (uint8_t)vid;
+	tag[0] = (uint8_t)(tpid >> 8);
+	tag[1] = (uint8_t)tpid;
+	tag[2] = (uint8_t)(tci >> 8);
+	tag[3] = (uint8_t)tci;
 	vlan_vnet_shift(pkt, ETHER_VLAN_HLEN);
 	return 0;
 }

@@ -106,14 +106,14 @@ static inline bool vlan_egress(const struct vlan_config *vc, uint16_t vid,
 }
 
 /*
- * vlan_push() - insert an 802.1Q tag with VLAN @vid after the MAC
- * addresses of @pkt, in place: the addresses and the virtio-net header
+ * vlan_push() - insert a tag (@tpid: ETHER_TYPE_8021Q, or 802.1ad; @tci:
+ * PCP, DEI and VID) after the MAC addresses of @pkt, in place: the addresses and the virtio-net header
  * move 4 bytes toward the buffer's start (pkt->headroom must allow it),
  * the header's csum_start (with NEEDS_CSUM) and hdr_len (when set) grow
  * by 4.  A GSO frame stays valid (vnet.c walks up to three tags).
  * Return: 0, or -ENOSPC without headroom (nothing changed).
  */
-int vlan_push(struct pkt *pkt, uint16_t vid);
+int vlan_push(struct pkt *pkt, uint16_t tpid, uint16_t tci);
 
 /*
  * vlan_pop() - remove the outer tag of @pkt in place, the inverse of

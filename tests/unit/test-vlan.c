@@ -367,7 +367,7 @@ static void test_push_pop(void)
 	pkt.eth = buf;
 	pkt.len = len;
 	pkt.headroom = PKT_HEADROOM;
-	ok1(vlan_push(&pkt, 0x123) == 0);
+	ok1(vlan_push(&pkt, ETHER_TYPE_8021Q, 0x123) == 0);
 	memcpy(&vh, pkt.vnet, sizeof(vh));
 	ok(pkt.vnet == room && pkt.eth == room + VNET_HDR_LEN &&
 	   pkt.len == len + 4 && pkt.headroom == 0,
@@ -383,7 +383,7 @@ static void test_push_pop(void)
 	   le16toh(vh.csum_start), le16toh(vh.hdr_len));
 	ok(vnet_hdr_check(&vh, pkt.eth, pkt.len) == DROP_NONE,
 	   "the tagged GSO frame passes vnet_hdr_check()");
-	ok1(vlan_push(&pkt, 5) == -ENOSPC && pkt.len == len + 4);
+	ok1(vlan_push(&pkt, ETHER_TYPE_8021Q, 5) == -ENOSPC && pkt.len == len + 4);
 
 	vlan_pop(&pkt);
 	ok(pkt.vnet == raw && pkt.len == len && pkt.headroom == PKT_HEADROOM &&
@@ -397,10 +397,11 @@ static void test_push_pop(void)
 	pkt.len = len;
 	pkt.headroom = PKT_HEADROOM;
 	raw[6] = 0x77;		/* csum_start without NEEDS_CSUM: left alone */
-	vlan_push(&pkt, 7);
+	vlan_push(&pkt, ETHER_TYPE_8021AD, 7);
 	memcpy(&vh, pkt.vnet, sizeof(vh));
-	ok(vh.flags == 0 && vh.hdr_len == 0 && le16toh(vh.csum_start) == 0x77,
-	   "a header without offsets is only moved");
+	ok(vh.flags == 0 && vh.hdr_len == 0 && le16toh(vh.csum_start) == 0x77 &&
+	   !memcmp(pkt.eth + 12, "\x88\xa8\x00\x07\x08\x00", 6),
+	   "an 802.1ad push; a header without offsets is only moved");
 }
 
 /* --- the switch */
