@@ -2,8 +2,9 @@
 /*
  * test-vlan.c - per-port VLAN modes: the configuration's JSON and text
  * forms, ingress classification, tag push/pop with the virtio-net header,
- * and the switch forwarding between access, trunk and transparent ports
- * (frames recorded byte for byte by a test backend), GSO frames included.
+ * the switch forwarding between access, trunk and transparent ports
+ * (frames recorded byte for byte by a test backend), GSO frames included,
+ * and the "vlan" param of port.set with what --state saves.
  */
 #include "tapsw/tapsw.h"
 
@@ -11,9 +12,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 #include <jansson.h>
 #include <linux/virtio_net.h>
 
+#include "tapsw/ctl_method.h"
+#include "tapsw/ctl_proto.h"
 #include "tapsw/ether.h"
 #include "tapsw/fdb.h"
 #include "tapsw/port.h"
@@ -544,6 +548,24 @@ static void test_switch(void)
 	   "the same flood: untagged to access (csum_start 34), tagged to "
 	   "the trunk (38)");
 
+	/* QinQ GSO into access 10: the S-tag is payload; a third tag pushed */
+	len = gso_frame(0x78, 0x0a, -1);
+	memmove(buf + 20, buf + 12, len - 12);
+	memcpy(buf + 12, "\x88\xa8\x00\x64\x81\x00\x00\x05", 8);
+	len += 8;
+	((struct virtio_net_hdr *)raw)->csum_start = htole16(34 + 8);
+	((struct virtio_net_hdr *)raw)->hdr_len = htole16(54 + 8);
+	input(&sw, p[0], len);
+	vh = sent_vh(p[3]);
+	f = sent_eth(p[5], &flen);
+	ok(rec[1].n == 1 && rec[1].len == VNET_HDR_LEN + len &&
+	   sent_vid(p[3]) == 10 && le16toh(vh->csum_start) == 46 &&
+	   rec[5].n == 3 && sent_vid(p[5]) == 10 && flen == 26 + 40 + 1000 &&
+	   !memcmp(f + 16, "\x88\xa8\x00\x64\x81\x00\x00\x05", 8) &&
+	   ip_csum(f + 26, 20) == 0xffff,
+	   "802.1ad GSO frame into an access port: as is to access, 8100/10 "
+	   "pushed to the trunks, 3 tags segmented for the plain one");
+
 	/* GSO: trunk (tagged) -> access: tag popped, header back */
 	input(&sw, p[3], gso_frame(0x0a, 0x0b, 10));
 	vh = sent_vh(p[0]);
@@ -589,6 +611,82 @@ static void test_switch(void)
 	sw_fini(&sw);
 }
 
+/* --- the control method and the state file */
+
+static json_t *ctl_call(struct ctl_context *ctx, const char *line)
+{
+	size_t len;
+	char *reply = ctl_handle_line(ctx, line, strlen(line), &len);
+	json_t *j = reply ? json_loadb(reply, len, 0, NULL) : NULL;
+
+	free(reply);
+	return j;
+}
+
+static void test_ctl(void)
+{
+	struct sw_config cfg = {
+		.fdb_max = 64, .ageing_ms = 300000, .fdb_seed = 1,
+	};
+	static struct sw sw;
+	struct ctl_context ctx = { .sw = &sw };
+	char path[] = "/tmp/test-vlan-state.XXXXXX";
+	json_t *r, *want, *st, *e;
+	int fd;
+
+	if (sw_init(&sw, &cfg))
+		abort();
+	vrec_add(&sw, "p0", true, "{\"mode\":\"none\"}");
+	fd = mkstemp(path);
+	if (fd < 0)
+		abort();
+	close(fd);
+	ctx.state_path = path;
+	want = json_loads("{\"mode\":\"trunk\",\"trunks\":[10,30],"
+			  "\"native\":7}", 0, NULL);
+
+	r = ctl_call(&ctx, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":"
+		     "\"port.set\",\"params\":{\"name\":\"p0\",\"vlan\":"
+		     "{\"mode\":\"trunk\",\"trunks\":[30,10],\"native\":7}}}");
+	ok(json_equal(json_object_get(json_object_get(r, "result"), "vlan"),
+		      want) && sw.vlan_ports == 1,
+	   "port.set vlan trunk: the port shows it, sorted");
+	json_decref(r);
+	st = json_load_file(path, 0, NULL);
+	ok(json_equal(json_object_get(json_array_get(json_object_get(st, "ports"),
+						     0), "vlan"), want),
+	   "and the state file keeps it");
+	json_decref(st);
+
+	r = ctl_call(&ctx, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":"
+		     "\"port.set\",\"params\":{\"name\":\"p0\",\"mtu\":1400,"
+		     "\"vlan\":{\"mode\":\"access\",\"tag\":5,\"trunks\":[1]}}}");
+	e = json_object_get(r, "error");
+	ok(json_integer_value(json_object_get(e, "code")) ==
+	   CTL_ERR_INVALID_PARAMS && sw.active[0]->mtu == 1500 &&
+	   sw.active[0]->vlan.mode == VLAN_MODE_TRUNK,
+	   "a bad vlan object is an invalid-params error, nothing changed: %s",
+	   json_string_value(json_object_get(e, "message")));
+	json_decref(r);
+
+	r = ctl_call(&ctx, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":"
+		     "\"port.set\",\"params\":{\"name\":\"p0\",\"vlan\":"
+		     "{\"mode\":\"none\"}}}");
+	json_decref(r);
+	r = ctl_call(&ctx, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":"
+		     "\"port.list\"}");
+	e = json_array_get(json_object_get(json_object_get(r, "result"),
+					   "ports"), 0);
+	ok(sw.vlan_ports == 0 && !strcmp(json_string_value(json_object_get(
+		json_object_get(e, "vlan"), "mode")), "none"),
+	   "vlan none: transparent again, port.list says so");
+	json_decref(r);
+
+	json_decref(want);
+	unlink(path);
+	sw_fini(&sw);
+}
+
 int main(void)
 {
 	plan_no_plan();
@@ -596,5 +694,6 @@ int main(void)
 	test_ingress();
 	test_push_pop();
 	test_switch();
+	test_ctl();
 	return exit_status();
 }
