@@ -72,7 +72,10 @@ enum drop_reason vlan_ingress(const struct vlan_config *vc,
 	return DROP_NONE;
 }
 
-/* vlan_vnet_shift() - the frame start moved by -@delta: follow it */
+/*
+ * vlan_vnet_shift() - @delta bytes went in after the MAC addresses (or
+ * came out, < 0): the header's offsets past them move as much
+ */
 static void vlan_vnet_shift(struct pkt *pkt, int delta)
 {
 	struct virtio_net_hdr vh;
@@ -90,15 +93,15 @@ static void vlan_vnet_shift(struct pkt *pkt, int delta)
 
 int vlan_push(struct pkt *pkt, uint16_t tpid, uint16_t tci)
 {
-	const struct virtio_net_hdr *vh =
-		(const struct virtio_net_hdr *)pkt->vnet;
+	struct virtio_net_hdr vh;
 	uint8_t *tag;
 
 	if (pkt->headroom < ETHER_VLAN_HLEN)
 		return -ENOSPC;
 	/* csum_start and hdr_len are 16 bits: a frame near 64 KiB */
-	if (le16toh(vh->csum_start) > 0xffff - ETHER_VLAN_HLEN ||
-	    le16toh(vh->hdr_len) > 0xffff - ETHER_VLAN_HLEN)
+	memcpy(&vh, pkt->vnet, sizeof(vh));
+	if (le16toh(vh.csum_start) > 0xffff - ETHER_VLAN_HLEN ||
+	    le16toh(vh.hdr_len) > 0xffff - ETHER_VLAN_HLEN)
 		return -ERANGE;
 	memmove(pkt->vnet - ETHER_VLAN_HLEN, pkt->vnet, VLAN_MOVE_LEN);
 	pkt->vnet -= ETHER_VLAN_HLEN;

@@ -406,6 +406,19 @@ static void test_push_pop(void)
 	ok(vh.flags == 0 && vh.hdr_len == 0 && le16toh(vh.csum_start) == 0x77 &&
 	   !memcmp(pkt.eth + 12, "\x88\xa8\x00\x07\x08\x00", 6),
 	   "an 802.1ad push; a header without offsets is only moved");
+
+	/* offsets that would not fit 16 bits any more: refused, unchanged */
+	frame(60, 0x02, 0x01, 0, 0);
+	pkt.vnet = raw;
+	pkt.eth = buf;
+	pkt.len = 60;
+	pkt.headroom = PKT_HEADROOM;
+	raw[0] = VIRTIO_NET_HDR_F_NEEDS_CSUM;
+	raw[6] = 0xfe;
+	raw[7] = 0xff;
+	ok(vlan_push(&pkt, ETHER_TYPE_8021Q, 1) == -ERANGE && pkt.vnet == raw &&
+	   pkt.len == 60 && buf[12] == 0x08,
+	   "csum_start 0xfffe cannot move 4 bytes: -ERANGE, frame untouched");
 }
 
 /* --- the switch */
