@@ -158,8 +158,9 @@ static void switch_tag_vid(struct port *in, struct pkt *pkt,
  * The VLAN paths move the frame in its buffer (vlan_push(), vlan_pop()) on
  * a copy of @pkt: the backend's own stays as it set it up.
  */
-static void switch_unicast_vlan(struct port *in, const struct pkt *pkt,
-				struct sw_decision *d)
+static __attribute__((noinline))
+void switch_unicast_vlan(struct port *in, const struct pkt *pkt,
+			 struct sw_decision *d)
 {
 	struct pkt p = *pkt;
 	bool tagged = d->tagged;
@@ -177,8 +178,9 @@ static void switch_unicast_vlan(struct port *in, const struct pkt *pkt,
  * switch_flood_vlan() - @pkt to every other port in its VLAN: first those
  * that take it as it stands, then the others, after one push or pop.
  */
-static void switch_flood_vlan(struct sw *sw, struct port *in,
-			      const struct pkt *pkt, struct sw_decision *d)
+static __attribute__((noinline))
+void switch_flood_vlan(struct sw *sw, struct port *in, const struct pkt *pkt,
+		       struct sw_decision *d)
 {
 	bool first = d->tagged, tagged;
 	struct pkt p = *pkt;
