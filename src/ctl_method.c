@@ -25,6 +25,7 @@
 #include "tapsw/state.h"
 #include "tapsw/switch.h"
 #include "tapsw/uring.h"
+#include "tapsw/vlan.h"
 
 struct ctl_method {
 	const char *name;
@@ -201,6 +202,22 @@ static int param_vlan(json_t *params, uint16_t *vid, struct ctl_error *err)
 	return ret < 0 ? ret : 0;
 }
 
+/* "vlan": a port's VLAN mode (vlan.h); 1 if given */
+static int param_vlan_mode(json_t *params, struct vlan_config *vc,
+			   struct ctl_error *err)
+{
+	json_t *v = json_object_get(params, "vlan");
+	char why[128];
+
+	if (!v)
+		return 0;
+	if (vlan_config_from_json(v, vc, why, sizeof(why))) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL, "%s", why);
+		return -EINVAL;
+	}
+	return 1;
+}
+
 /* --- results */
 
 static json_t *port_json(struct ctl_context *ctx, const struct port *port)
@@ -236,7 +253,7 @@ static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 		if ((port->offloads & bit) && port_offload_name(bit))
 			json_array_append_new(offloads,
 					      json_string(port_offload_name(bit)));
-	o = json_pack("{s:s, s:s, s:I, s:s, s:I, s:b, s:b, s:o}",
+	o = json_pack("{s:s, s:s, s:I, s:s, s:I, s:b, s:b, s:o, s:o}",
 		      "name", port->name,
 		      "kind", port_kind_name(port->ops->kind),
 		      "index", (json_int_t)port->index,
@@ -244,7 +261,8 @@ static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 		      "mtu", (json_int_t)port->mtu,
 		      "created", port->created,
 		      "vnet_hdr", port->vnet,
-		      "offloads", offloads);
+		      "offloads", offloads,
+		      "vlan", vlan_config_json(&port->vlan));
 	if (!o) {
 		json_decref(reasons);
 		return NULL;
@@ -357,12 +375,13 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 		      json_t **result, struct ctl_error *err)
 {
 	struct port_config cfg = { .owner = -1, .group = -1 };
+	struct vlan_config vlan;
 	const char *kind = "tap";
 	struct port *port, *old;
 	bool offload = true;
 	char why[200] = "";
 	uint64_t mtu = 0;
-	int ret, k;
+	int ret, k, has_vlan;
 
 	if ((ret = param_string(params, "name", true, &cfg.name, err)) < 0 ||
 	    (ret = param_string(params, "kind", false, &kind, err)) < 0 ||
@@ -372,7 +391,8 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 	    (ret = param_bool(params, "offload", &offload, err)) < 0 ||
 	    (ret = param_string(params, "path", false, &cfg.path, err)) < 0 ||
 	    (ret = param_string(params, "netns", false, &cfg.netns, err)) < 0 ||
-	    (ret = param_mode(params, &cfg.mode, err)) < 0)
+	    (ret = param_mode(params, &cfg.mode, err)) < 0 ||
+	    (has_vlan = ret = param_vlan_mode(params, &vlan, err)) < 0)
 		return ret;
 	cfg.mtu = (unsigned int)mtu;
 	cfg.no_offload = !offload;
@@ -417,6 +437,8 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 			      cfg.name, why);
 		return ret;
 	}
+	if (has_vlan)
+		port_set_vlan(port, &vlan);
 	*result = port_json(ctx, port);
 	return 0;
 }
@@ -465,14 +487,16 @@ static int m_port_set(struct ctl_context *ctx, json_t *params,
 		      json_t **result, struct ctl_error *err)
 {
 	struct port *port = NULL;
+	struct vlan_config vlan;
 	uint64_t mtu, max_macs;
-	int has_mtu, has_max;
+	int has_mtu, has_max, has_vlan;
 	int ret;
 
 	if ((ret = param_port(ctx, params, "name", true, &port, err)) < 0 ||
 	    (has_mtu = ret = param_uint(params, "mtu", 65535, &mtu, err)) < 0 ||
 	    (has_max = ret = param_uint(params, "max_macs", FDB_PORT_LIMIT_MAX,
-					&max_macs, err)) < 0)
+					&max_macs, err)) < 0 ||
+	    (has_vlan = ret = param_vlan_mode(params, &vlan, err)) < 0)
 		return ret;
 	if (has_mtu && mtu < 68) {
 		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
@@ -493,6 +517,8 @@ static int m_port_set(struct ctl_context *ctx, json_t *params,
 	if (has_max)
 		fdb_set_port_limit(ctx->sw->fdb, port->index,
 				   (uint32_t)max_macs);
+	if (has_vlan)
+		port_set_vlan(port, &vlan);
 	*result = port_json(ctx, port);
 	return 0;
 }
@@ -672,12 +698,14 @@ static int m_stats_clear(struct ctl_context *ctx, json_t *params,
 static const struct ctl_method methods[] = {
 	{ "switch.show", m_switch_show, NO_PARAMS, false },
 	{ "port.add", m_port_add, PARAMS("name", "kind", "mtu", "owner", "group",
-					     "offload", "path", "mode", "netns"),
+					     "offload", "path", "mode", "netns",
+					     "vlan"),
 	  true },
 	{ "port.del", m_port_del, PARAMS("name", "destroy"), true },
 	{ "port.list", m_port_list, NO_PARAMS, false },
 	{ "port.show", m_port_show, PARAMS("name"), false },
-	{ "port.set", m_port_set, PARAMS("name", "mtu", "max_macs"), true },
+	{ "port.set", m_port_set, PARAMS("name", "mtu", "max_macs", "vlan"),
+	  true },
 	{ "fdb.show", m_fdb_show, PARAMS("port", "vlan"), false },
 	{ "fdb.add", m_fdb_add, PARAMS("mac", "port", "vlan"), true },
 	{ "fdb.del", m_fdb_del, PARAMS("mac", "vlan"), true },

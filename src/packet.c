@@ -42,6 +42,14 @@
  * finished here (checksums, software segmentation) and the switch sends
  * it plain frames, written with an all-zero header.
  *
+ * The kernel takes the 802.1Q/802.1ad tag of a received frame out of its
+ * data (skb_vlan_untag() in __netif_receive_skb_core(): a TAP's kernel
+ * side too, whatever a VM wrote) and reports it in PACKET_AUXDATA; the
+ * tag is put back in place with vlan_push() (the virtio-net header's
+ * offsets, which count from the untagged frame, follow), so VLANs cross
+ * these ports as they cross TAP ports.  The read buffer leaves room for
+ * that tag and one more the switch may push.
+ *
  * Reading drains at most PACKET_RX_BUDGET frames per wake-up into one
  * static buffer, as tap.c does.  Sending never blocks: EAGAIN and ENOBUFS
  * are counted drops.  The interface going down makes the socket report
@@ -76,6 +84,7 @@
 #include "tapsw/packet.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
+#include "tapsw/vlan.h"
 #include "tapsw/vnet.h"
 
 #ifndef PACKET_IGNORE_OUTGOING
@@ -85,6 +94,8 @@
 enum {
 	PACKET_RX_BUDGET = 64,		/* frames per wake-up per port */
 	PACKET_BUF_SIZE = 65536 + 256,	/* > largest frame: 64 KiB GSO + L2 */
+	PACKET_READ_MAX = VNET_HDR_LEN + PACKET_BUF_SIZE,
+	PACKET_RX_HEADROOM = 2 * PKT_HEADROOM,
 	PACKET_SOCKBUF = 4 << 20,	/* SO_RCVBUF, SO_SNDBUF */
 	PACKET_TXQLEN = 10000,		/* a created TAP's queue toward QEMU */
 	PACKET_MTU_DEFAULT = 1500,
@@ -98,10 +109,17 @@ struct packet_port {
 	uv_poll_t poll;
 };
 
-/* [12-byte virtio-net header][Ethernet frame up to 64 KiB] */
-static uint8_t packet_buf[VNET_HDR_LEN + PACKET_BUF_SIZE];
+/*
+ * [headroom: a tag put back, one pushed][12-byte virtio-net header]
+ * [Ethernet frame up to 64 KiB]
+ */
+static uint8_t packet_room[PACKET_RX_HEADROOM + PACKET_READ_MAX]
+	__attribute__((aligned(16)));
+static uint8_t *const packet_buf = packet_room + PACKET_RX_HEADROOM;
 /* no_offload ports: the segments of one GSO frame, a header before each */
-static uint8_t packet_seg_buf[VNET_HDR_LEN + PACKET_BUF_SIZE];
+static uint8_t packet_seg_room[PKT_HEADROOM + PACKET_READ_MAX]
+	__attribute__((aligned(16)));
+static uint8_t *const packet_seg_buf = packet_seg_room + PKT_HEADROOM;
 /* sent in front of plain frames (no_offload ports) */
 static const uint8_t packet_zero_hdr[VNET_HDR_LEN];
 
@@ -226,6 +244,7 @@ static int packet_emit_plain(const uint8_t *seg, size_t len, void *arg)
 		.vnet = (uint8_t *)seg - VNET_HDR_LEN,
 		.eth = (uint8_t *)seg,
 		.len = len,
+		.headroom = PKT_HEADROOM,	/* both buffers leave it */
 	};
 
 	/* both buffers keep a zeroed header in front of what they emit */
@@ -251,7 +270,7 @@ static void packet_input_plain(struct port *port, struct pkt *pkt)
 	memset(packet_seg_buf, 0, VNET_HDR_LEN);
 	ret = vnet_segment(&vh, pkt->eth, pkt->len,
 			   packet_seg_buf + VNET_HDR_LEN,
-			   sizeof(packet_seg_buf) - VNET_HDR_LEN,
+			   PACKET_READ_MAX - VNET_HDR_LEN,
 			   packet_emit_plain, port);
 	if (ret < 0) {
 		port->stats.rx_packets++;
@@ -262,6 +281,32 @@ static void packet_input_plain(struct port *port, struct pkt *pkt)
 	}
 }
 
+/*
+ * packet_vlan_restore() - put back the tag the kernel took out of the
+ * frame @msg read into @pkt (PACKET_AUXDATA).  Returns 0, or a negative
+ * errno if it cannot (a frame too close to 64 KiB).
+ */
+static int packet_vlan_restore(struct msghdr *msg, struct pkt *pkt)
+{
+	const struct tpacket_auxdata *aux;
+	struct cmsghdr *cm;
+
+	for (cm = CMSG_FIRSTHDR(msg); cm; cm = CMSG_NXTHDR(msg, cm)) {
+		if (cm->cmsg_level != SOL_PACKET ||
+		    cm->cmsg_type != PACKET_AUXDATA ||
+		    cm->cmsg_len < CMSG_LEN(sizeof(*aux)))
+			continue;
+		aux = (const struct tpacket_auxdata *)CMSG_DATA(cm);
+		if (!(aux->tp_status & TP_STATUS_VLAN_VALID) ||
+		    pkt->len < ETHER_HDR_LEN)
+			return 0;
+		return vlan_push(pkt, aux->tp_status & TP_STATUS_VLAN_TPID_VALID ?
+				 aux->tp_vlan_tpid : ETHER_TYPE_8021Q,
+				 aux->tp_vlan_tci);
+	}
+	return 0;
+}
+
 static void packet_on_readable(uv_poll_t *h, int status, int events)
 {
 	struct packet_port *pp = h->data;
@@ -270,8 +315,12 @@ static void packet_on_readable(uv_poll_t *h, int status, int events)
 	struct iovec iov[2] = {
 		{ .iov_base = packet_buf, .iov_len = PACKET_VNET_LEN },
 		{ .iov_base = packet_buf + VNET_HDR_LEN,
-		  .iov_len = sizeof(packet_buf) - VNET_HDR_LEN },
+		  .iov_len = PACKET_READ_MAX - VNET_HDR_LEN },
 	};
+	union {
+		struct cmsghdr hdr;
+		char buf[CMSG_SPACE(sizeof(struct tpacket_auxdata))];
+	} aux;
 	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 2 };
 	struct pkt pkt;
 	unsigned int i;
@@ -299,10 +348,10 @@ static void packet_on_readable(uv_poll_t *h, int status, int events)
 	}
 
 	sw->now_ms = uv_now(h->loop);
-	pkt.vnet = packet_buf;
-	pkt.eth = packet_buf + VNET_HDR_LEN;
 	for (i = 0; i < PACKET_RX_BUDGET; i++) {
 		msg.msg_flags = 0;
+		msg.msg_control = &aux;
+		msg.msg_controllen = sizeof(aux);
 		n = recvmsg(pp->fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0) {
 			switch (errno) {
@@ -335,7 +384,14 @@ static void packet_on_readable(uv_poll_t *h, int status, int events)
 		}
 		packet_buf[PACKET_VNET_LEN] = 0;	/* num_buffers */
 		packet_buf[PACKET_VNET_LEN + 1] = 0;
+		pkt.vnet = packet_buf;
+		pkt.eth = packet_buf + VNET_HDR_LEN;
 		pkt.len = (size_t)n - PACKET_VNET_LEN;
+		pkt.headroom = PACKET_RX_HEADROOM;
+		if (unlikely(packet_vlan_restore(&msg, &pkt))) {
+			port_count_drop(port, DROP_RX_ERROR);
+			continue;
+		}
 		if (likely(port->vnet))
 			switch_input(sw, port, &pkt);
 		else
@@ -496,6 +552,11 @@ static int packet_socket(const struct port_config *cfg, int ifindex,
 	if (setsockopt(fd, SOL_PACKET, PACKET_VNET_HDR, &one, sizeof(one)) < 0) {
 		ret = -errno;
 		snprintf(why, whylen, "PACKET_VNET_HDR: %s", strerror(-ret));
+		goto err_close;
+	}
+	if (setsockopt(fd, SOL_PACKET, PACKET_AUXDATA, &one, sizeof(one)) < 0) {
+		ret = -errno;
+		snprintf(why, whylen, "PACKET_AUXDATA: %s", strerror(-ret));
 		goto err_close;
 	}
 	if (setsockopt(fd, SOL_PACKET, PACKET_IGNORE_OUTGOING, &one,

@@ -125,10 +125,24 @@ int port_attach(struct sw *sw, struct port *port)
 	return 0;
 }
 
+void port_set_vlan(struct port *port, const struct vlan_config *vc)
+{
+	struct sw *sw = port->sw;
+
+	if (!memcmp(&port->vlan, vc, sizeof(*vc)))
+		return;
+	sw->vlan_ports -= port->vlan.mode != VLAN_MODE_NONE;
+	sw->vlan_ports += vc->mode != VLAN_MODE_NONE;
+	port->vlan = *vc;
+	port_flush_learned(port);
+}
+
 void port_detach(struct sw *sw, struct port *port)
 {
 	unsigned int i;
 
+	sw->vlan_ports -= port->vlan.mode != VLAN_MODE_NONE;
+	port->vlan.mode = VLAN_MODE_NONE;
 	fdb_flush(sw->fdb, (int)port->index, FDB_FLUSH_ALL);
 	fdb_set_port_limit(sw->fdb, port->index, 0);
 	for (i = 0; i < sw->n_ports; i++) {

@@ -82,7 +82,8 @@ enum {
 	QEMU_FRAME_MAX = 4096 + 65536,	/* QEMU's NET_BUFSIZE: 69,632 */
 	QEMU_LEN_SIZE = 4,		/* stream: big-endian frame length */
 	QEMU_RX_BUDGET = 64,		/* reads per wake-up per port */
-	QEMU_RX_HEAD = VNET_HDR_LEN - QEMU_LEN_SIZE,	/* headroom */
+	/* headroom: a frame's vnet header goes over its length field */
+	QEMU_RX_HEAD = PKT_HEADROOM + VNET_HDR_LEN - QEMU_LEN_SIZE,
 	QEMU_RX_BUF = 256 * 1024,	/* stream: > QEMU_LEN_SIZE + a frame */
 	QEMU_TXQ_MAX = 512 * 1024,	/* stream: bytes queued for a slow VM */
 	QEMU_SOCKBUF = 4 * 1024 * 1024,	/* dgram: asked for, capped by the kernel */
@@ -126,8 +127,9 @@ struct qemu_port {
  * reads here; a stream frame that sits misaligned in its connection's
  * buffer is copied here, aligned as a TAP port's frames are.
  */
-static uint8_t qemu_frame_buf[VNET_HDR_LEN + QEMU_FRAME_MAX + 1]
-	__attribute__((aligned(16)));
+static uint8_t qemu_frame_room[PKT_HEADROOM + VNET_HDR_LEN +
+			       QEMU_FRAME_MAX + 1] __attribute__((aligned(16)));
+static uint8_t *const qemu_frame_buf = qemu_frame_room + PKT_HEADROOM;
 
 static struct qemu_port *to_qemu(struct port *port)
 {
@@ -354,10 +356,13 @@ static int qemu_stream_parse(struct qemu_port *qp, struct qemu_conn *c)
 			port_count_drop(port, DROP_RX_ERROR);
 			continue;
 		}
+		/* what lies before: frames forwarded, or the headroom */
+		pkt.headroom = (size_t)(pkt.vnet - c->rx);
 		if (unlikely((uintptr_t)pkt.vnet & 3)) {
 			memcpy(qemu_frame_buf + VNET_HDR_LEN, pkt.eth, flen);
 			pkt.vnet = qemu_frame_buf;
 			pkt.eth = qemu_frame_buf + VNET_HDR_LEN;
+			pkt.headroom = PKT_HEADROOM;
 		}
 		/* over the length field and the frame before: forwarded */
 		memset(pkt.vnet, 0, VNET_HDR_LEN);
@@ -628,9 +633,10 @@ static void qemu_dgram_on_readable(uv_poll_t *h, int status, int events)
 	sw->now_ms = uv_now(h->loop);
 	pkt.vnet = qemu_frame_buf;
 	pkt.eth = qemu_frame_buf + VNET_HDR_LEN;
+	pkt.headroom = PKT_HEADROOM;
 	for (i = 0; i < QEMU_RX_BUDGET; i++) {
 		flen = sizeof(from);
-		n = recvfrom(qp->fd, pkt.eth, sizeof(qemu_frame_buf) - VNET_HDR_LEN,
+		n = recvfrom(qp->fd, pkt.eth, QEMU_FRAME_MAX + 1,
 			     MSG_DONTWAIT | MSG_TRUNC,
 			     (struct sockaddr *)&from, &flen);
 		if (n < 0) {

@@ -7,13 +7,16 @@
  *   {"tapsw_state": 1,
  *    "ports": [{"name": "tap0", "kind": "tap", "mtu": 1500, "max_macs": 0,
  *               "offload": true, "owner": -1, "group": -1, "mode": 0,
- *               "path": "", "netns": "h1"}, ...],
+ *               "path": "", "netns": "h1",
+ *               "vlan": {"mode": "access", "tag": 10}}, ...],
  *    "fdb": [{"mac": "52:54:00:12:34:56", "vlan": 0, "port": "tap0"}, ...]}
  *
  * "netns" is where the TAP's netdev was when the file was written (asked
  * of the TAP itself, so a move made with `ip link set ... netns` counts);
  * at restore it is only a hint: the TAP is looked for in tapswd's own
- * namespace, then there, then in every named namespace.
+ * namespace, then there, then in every named namespace.  "vlan" is the
+ * port's VLAN mode as port.show has it (docs/vlan.md); a file without it
+ * (older tapswd) restores transparent ports.
  */
 #include "tapsw/tapsw.h"
 
@@ -30,6 +33,7 @@
 #include "tapsw/port.h"
 #include "tapsw/state.h"
 #include "tapsw/switch.h"
+#include "tapsw/vlan.h"
 
 /* --- saving */
 
@@ -41,7 +45,8 @@ static json_t *state_port(struct sw *sw, struct port *port)
 	snprintf(ns, sizeof(ns), "%s", set->netns);
 	if (port->ops->locate && port->state == PORT_STATE_UP)
 		port->ops->locate(port, ns, sizeof(ns));
-	return json_pack("{s:s, s:s, s:I, s:I, s:b, s:I, s:I, s:I, s:s, s:s}",
+	return json_pack("{s:s, s:s, s:I, s:I, s:b, s:I, s:I, s:I, s:s, s:s, "
+			 "s:o}",
 			 "name", port->name,
 			 "kind", port_kind_name(port->ops->kind),
 			 "mtu", (json_int_t)port->mtu,
@@ -52,7 +57,8 @@ static json_t *state_port(struct sw *sw, struct port *port)
 			 "group", (json_int_t)set->group,
 			 "mode", (json_int_t)set->mode,
 			 "path", set->path,
-			 "netns", ns);
+			 "netns", ns,
+			 "vlan", vlan_config_json(&port->vlan));
 }
 
 struct state_fdb_arg {
@@ -191,7 +197,9 @@ static json_int_t jint(json_t *o, const char *key, json_int_t dflt)
 static int state_restore_port(struct sw *sw, json_t *p, unsigned int *failed)
 {
 	struct port_config cfg = { 0 };
+	struct vlan_config vlan = { 0 };
 	json_int_t mtu, max_macs;
+	json_t *vj = json_object_get(p, "vlan");
 	struct port *port;
 	char why[200];
 	int kind, ret;
@@ -201,7 +209,8 @@ static int state_restore_port(struct sw *sw, json_t *p, unsigned int *failed)
 	mtu = jint(p, "mtu", 0);
 	max_macs = jint(p, "max_macs", 0);
 	if (!cfg.name[0] || kind < 0 || mtu < 0 || mtu > 65535 ||
-	    max_macs < 0 || max_macs > FDB_PORT_LIMIT_MAX)
+	    max_macs < 0 || max_macs > FDB_PORT_LIMIT_MAX ||
+	    (vj && vlan_config_from_json(vj, &vlan, why, sizeof(why))))
 		return -EINVAL;
 	cfg.kind = (enum port_kind)kind;
 	cfg.mtu = (unsigned int)mtu;
@@ -219,6 +228,7 @@ static int state_restore_port(struct sw *sw, json_t *p, unsigned int *failed)
 		return 0;
 	}
 	fdb_set_port_limit(sw->fdb, port->index, (uint32_t)max_macs);
+	port_set_vlan(port, &vlan);
 	return 0;
 }
 

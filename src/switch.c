@@ -11,8 +11,14 @@
  *    ingress port (filtered: the destination already got it on that wire);
  *  - broadcast, multicast and unknown unicast go to every other port that
  *    is up; never back out of the ingress port.
- * VLANs are transparent: tagged frames pass untouched and are learned per
- * VLAN id, so the same MAC on two VLANs is two entries.
+ * VLANs are transparent by default: tagged frames pass untouched and are
+ * learned per VLAN id, so the same MAC on two VLANs is two entries.  Ports
+ * with a VLAN mode (access, trunk: vlan.h, docs/vlan.md) refuse frames of
+ * VLANs they are not in, and a frame goes only to the ports in its VLAN,
+ * tagged or untagged as each port's mode says: the tag is pushed or popped
+ * in place between two ports, at most once per frame when flooding (the
+ * ports that take the frame as it is get it first).  While no port has a
+ * VLAN mode (sw->vlan_ports == 0) none of this runs.
  *
  * switch_decide() makes no system call and allocates nothing: it reads the
  * frame and updates the FDB in memory.  switch_input() hands the frame to
@@ -31,7 +37,10 @@
 #include "tapsw/log.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
+#include "tapsw/vlan.h"
 #include "tapsw/vnet.h"
+
+#include <endian.h>
 
 int sw_init(struct sw *sw, const struct sw_config *cfg)
 {
@@ -73,11 +82,19 @@ void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
 	if (likely(d->reason == DROP_NONE) && in->vnet &&
 	    (vh->flags || vh->gso_type))
 		d->reason = vnet_hdr_check(vh, pkt->eth, pkt->len);
+	if (unlikely(sw->vlan_ports) && d->reason == DROP_NONE) {
+		d->reason = vlan_ingress(&in->vlan, pkt->eth, &eth);
+		/* a tag may be popped: the checksum must start after it */
+		if (vnet_hdr_needs_csum(vh) &&
+		    le16toh(vh->csum_start) < eth.hdr_len)
+			d->reason = DROP_VNET_BAD_CSUM;
+	}
 	if (unlikely(d->reason != DROP_NONE)) {
 		d->action = SW_DROP;
 		return;
 	}
 	d->vid = eth.vid;
+	d->tagged = eth.tagged;
 	d->hdr_len = eth.hdr_len;
 	d->wire_len = vh->gso_type == VIRTIO_NET_HDR_GSO_NONE ? pkt->len :
 		      vnet_frame_seg_len(vh, pkt->eth, pkt->len);
@@ -104,6 +121,86 @@ void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
 	d->out = sw->ports[out];
 }
 
+/*
+ * switch_output_vlan() - @pkt out of @out, tagged if @tagged: pushes or
+ * pops the tag in place when the frame stands otherwise, and @d (tagged,
+ * hdr_len, wire_len) follows the frame.
+ */
+static void switch_output_vlan(struct port *out, struct pkt *pkt,
+			       struct sw_decision *d, bool tagged)
+{
+	if (tagged != d->tagged) {
+		if (!tagged) {
+			vlan_pop(pkt);
+			d->hdr_len -= ETHER_VLAN_HLEN;
+			d->wire_len -= ETHER_VLAN_HLEN;
+		} else if (vlan_push(pkt, ETHER_TYPE_8021Q, d->vid) == 0) {
+			d->hdr_len += ETHER_VLAN_HLEN;
+			d->wire_len += ETHER_VLAN_HLEN;
+		} else {
+			port_count_drop(out, DROP_TX_ERROR);
+			return;
+		}
+		d->tagged = tagged;
+	}
+	port_output(out, pkt, d->hdr_len, d->wire_len);
+}
+
+/* a priority tag (VID 0) on an access or native port: give it its VLAN */
+static void switch_tag_vid(struct port *in, struct pkt *pkt,
+			   const struct sw_decision *d)
+{
+	if (d->tagged && in->vlan.mode != VLAN_MODE_NONE)
+		vlan_set_vid(pkt->eth, d->vid);
+}
+
+/*
+ * The VLAN paths move the frame in its buffer (vlan_push(), vlan_pop()) on
+ * a copy of @pkt: the backend's own stays as it set it up.
+ */
+static __attribute__((noinline))
+void switch_unicast_vlan(struct port *in, const struct pkt *pkt,
+			 struct sw_decision *d)
+{
+	struct pkt p = *pkt;
+	bool tagged = d->tagged;
+
+	/* only a static entry can point out of the frame's VLAN */
+	if (!vlan_egress(&d->out->vlan, d->vid, &tagged)) {
+		port_count_drop(d->out, DROP_VLAN_EGRESS);
+		return;
+	}
+	switch_tag_vid(in, &p, d);
+	switch_output_vlan(d->out, &p, d, tagged);
+}
+
+/*
+ * switch_flood_vlan() - @pkt to every other port in its VLAN: first those
+ * that take it as it stands, then the others, after one push or pop.
+ */
+static __attribute__((noinline))
+void switch_flood_vlan(struct sw *sw, struct port *in, const struct pkt *pkt,
+		       struct sw_decision *d)
+{
+	bool first = d->tagged, tagged;
+	struct pkt p = *pkt;
+	unsigned int pass, i;
+
+	switch_tag_vid(in, &p, d);
+	for (pass = 0; pass < 2; pass++) {
+		for (i = 0; i < sw->n_ports; i++) {
+			struct port *out = sw->active[i];
+
+			tagged = first;
+			if (out == in || out->state != PORT_STATE_UP ||
+			    !vlan_egress(&out->vlan, d->vid, &tagged) ||
+			    (tagged == first) != (pass == 0))
+				continue;
+			switch_output_vlan(out, &p, d, tagged);
+		}
+	}
+}
+
 void switch_input(struct sw *sw, struct port *in, struct pkt *pkt)
 {
 	struct sw_decision d;
@@ -125,11 +222,18 @@ void switch_input(struct sw *sw, struct port *in, struct pkt *pkt)
 		break;
 	case SW_UNICAST:
 		sw->stats.unicast++;
-		port_output(d.out, pkt, d.hdr_len, d.wire_len);
+		if (unlikely(sw->vlan_ports))
+			switch_unicast_vlan(in, pkt, &d);
+		else
+			port_output(d.out, pkt, d.hdr_len, d.wire_len);
 		break;
 	case SW_FLOOD:
 		in->stats.flooded++;
 		sw->stats.flooded++;
+		if (unlikely(sw->vlan_ports)) {
+			switch_flood_vlan(sw, in, pkt, &d);
+			break;
+		}
 		for (i = 0; i < sw->n_ports; i++) {
 			struct port *out = sw->active[i];
 

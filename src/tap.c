@@ -71,6 +71,7 @@
 enum {
 	TAP_RX_BUDGET = 64,		/* frames per wake-up per port */
 	TAP_BUF_SIZE = 65536 + 256,	/* > largest frame: MTU 65535 + headers */
+	TAP_READ_MAX = VNET_HDR_LEN + TAP_BUF_SIZE,
 	TAP_TXQLEN = 10000,		/* tun tail-drops when its queue is full */
 	TAP_MTU_DEFAULT = 1500,
 };
@@ -83,8 +84,10 @@ struct tap_port {
 	struct uring_rx rx;	/* a multishot read, when io_uring has it */
 };
 
-/* [virtio-net header][Ethernet frame up to 64 KiB] */
-static uint8_t tap_buf[VNET_HDR_LEN + TAP_BUF_SIZE];
+/* [headroom][virtio-net header][Ethernet frame up to 64 KiB] */
+static uint8_t tap_room[PKT_HEADROOM + VNET_HDR_LEN + TAP_BUF_SIZE]
+	__attribute__((aligned(16)));
+static uint8_t *const tap_buf = tap_room + PKT_HEADROOM;
 
 /* the offloads asked for, best first; the first the kernel takes wins */
 static const unsigned int tap_offload_chain[] = {
@@ -152,7 +155,7 @@ static const struct port_ops tap_ops = {
 /*
  * tap_input() - one frame read into @buf: [VNET_HDR_LEN bytes][frame], @n
  * bytes read at @buf (vnet ports) or at @buf + VNET_HDR_LEN (others), from
- * a buffer of @size bytes there.
+ * a buffer of @size bytes there.  PKT_HEADROOM bytes before @buf are ours.
  */
 static void tap_input(struct tap_port *tp, uint8_t *buf, size_t n, size_t size)
 {
@@ -160,6 +163,7 @@ static void tap_input(struct tap_port *tp, uint8_t *buf, size_t n, size_t size)
 	struct pkt pkt = {
 		.vnet = buf,
 		.eth = buf + VNET_HDR_LEN,
+		.headroom = PKT_HEADROOM,
 	};
 
 	/* a read that fills the buffer may be truncated */
@@ -185,8 +189,7 @@ static void tap_on_readable(uv_poll_t *h, int status, int events)
 	struct tap_port *tp = h->data;
 	struct port *port = &tp->port;
 	uint8_t *at = port->vnet ? tap_buf : tap_buf + VNET_HDR_LEN;
-	size_t size = port->vnet ? sizeof(tap_buf) :
-				   sizeof(tap_buf) - VNET_HDR_LEN;
+	size_t size = port->vnet ? TAP_READ_MAX : TAP_READ_MAX - VNET_HDR_LEN;
 	unsigned int i;
 	ssize_t n;
 
@@ -222,7 +225,7 @@ static void tap_rx_input(struct uring_rx *rx, uint8_t *buf, size_t n)
 	struct tap_port *tp = to_tap(rx->port);
 
 	tp->port.sw->now_ms = uv_now(tp->poll.loop);
-	tap_input(tp, buf, n, rx->buf_len);
+	tap_input(tp, buf + PKT_HEADROOM, n, rx->buf_len);
 }
 
 static void tap_rx_fail(struct uring_rx *rx, int err)
@@ -247,8 +250,10 @@ static int tap_start_reading(struct tap_port *tp)
 	if (uring_rx_available()) {
 		rx->port = &tp->port;
 		rx->fd = tp->fd;
-		rx->headroom = tp->port.vnet ? 0 : VNET_HDR_LEN;
-		rx->buf_len = VNET_HDR_LEN + TAP_BUF_SIZE - rx->headroom;
+		/* room for a VLAN tag, then [vnet header][frame] as read() has */
+		rx->headroom = PKT_HEADROOM + (tp->port.vnet ? 0 : VNET_HDR_LEN);
+		rx->buf_len = tp->port.vnet ? TAP_READ_MAX :
+					      TAP_READ_MAX - VNET_HDR_LEN;
 		rx->input = tap_rx_input;
 		rx->fail = tap_rx_fail;
 		if (uring_rx_start(rx, (uint16_t)tp->port.index) == 0)

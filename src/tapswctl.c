@@ -30,6 +30,7 @@
 #include <unistd.h>
 
 #include "tapsw/ctl_proto.h"
+#include "tapsw/vlan.h"
 
 #define DEFAULT_SOCKET	"/run/tapsw/tapswd.sock"
 
@@ -58,6 +59,7 @@ enum arg_type {
 	ARG_ONOFF,			/* on|off: sent as true/false */
 	ARG_KIND,			/* no value: "kind" is the key */
 	ARG_KIND_PATH,			/* "kind" is the key, "path" the value */
+	ARG_VLAN,			/* a member of the "vlan" object */
 };
 
 /* a keyword argument: "mtu 9000", "--mtu 9000", "--mtu=9000", "static" */
@@ -151,6 +153,43 @@ static int parse_uint(const char *s, unsigned long max, unsigned long *out)
 	return 0;
 }
 
+/*
+ * access VID, trunk LIST, native VID, vlan none: the port's "vlan" object
+ * (kw->key: its mode, or "native")
+ */
+static int param_vlan(const struct cmd *cmd, json_t *params,
+		      const struct arg_kw *kw, const char *value)
+{
+	bool is_mode = strcmp(kw->key, "native");
+	json_t *vlan = json_object_get(params, "vlan");
+	struct vlan_config vc = { 0 };
+	unsigned long v;
+
+	if (!vlan && json_object_set_new(params, "vlan", vlan = json_object()))
+		return fail(EXIT_DAEMON, "out of memory");
+	if (json_object_get(vlan, is_mode ? "mode" : "native"))
+		return arg_error(cmd, is_mode ? "one VLAN mode only ('%s')" :
+				 "'%s' given twice", kw->word);
+	if (!strcmp(kw->key, "trunk")) {
+		if (vlan_list_parse(value, &vc))
+			return arg_error(cmd, "invalid trunk '%s': VLAN ids "
+					 "1-4094, like 10,20-29", value);
+		json_object_set_new(vlan, "trunks", vlan_trunks_json(&vc));
+	} else if (strcmp(kw->key, "none")) {
+		if (parse_uint(value, VLAN_VID_MAX, &v))
+			return arg_error(cmd, "invalid %s '%s': a VLAN id "
+					 "1-4094", kw->word, value);
+		json_object_set_new(vlan, is_mode ? "tag" : "native",
+				    json_integer((json_int_t)v));
+	} else if (strcmp(value, "none")) {
+		return arg_error(cmd, "invalid vlan '%s': vlan none, or "
+				 "access VID, or trunk LIST", value);
+	}
+	if (is_mode)
+		json_object_set_new(vlan, "mode", json_string(kw->key));
+	return 0;
+}
+
 static int param_set(const struct cmd *cmd, json_t *params,
 		     const struct arg_kw *kw, const char *word,
 		     const char *value)
@@ -158,6 +197,8 @@ static int param_set(const struct cmd *cmd, json_t *params,
 	unsigned long v;
 	json_t *j;
 
+	if (kw->type == ARG_VLAN)
+		return param_vlan(cmd, params, kw, value);
 	if (kw->type == ARG_KIND || kw->type == ARG_KIND_PATH) {
 		if (json_object_get(params, "kind"))
 			return arg_error(cmd, "one port kind only ('%s')", word);
@@ -510,6 +551,7 @@ enum col_fmt {
 	COL_NUM,			/* right-aligned */
 	COL_FLAGS,			/* "static": static, else learned */
 	COL_AGE,			/* seconds, "-" for static entries */
+	COL_VLAN,			/* a port's "vlan" object as text */
 };
 
 struct column {
@@ -517,6 +559,18 @@ struct column {
 	const char *key;
 	enum col_fmt fmt;
 };
+
+/* vlan_text() - a port's "vlan" object: "-", "access 10", "trunk 10,20" */
+static void vlan_text(const json_t *v, char *buf, size_t size)
+{
+	struct vlan_config vc;
+	char why[128];
+
+	if (vlan_config_from_json(v, &vc, why, sizeof(why)))
+		value_format(v, buf, size);
+	else
+		vlan_config_format(&vc, buf, size);
+}
 
 static void cell_format(const json_t *item, const struct column *col,
 			char *buf)
@@ -535,6 +589,9 @@ static void cell_format(const json_t *item, const struct column *col,
 		else
 			snprintf(buf, CELL_MAX, "%" JSON_INTEGER_FORMAT "s",
 				 json_integer_value(v));
+		break;
+	case COL_VLAN:
+		vlan_text(v, buf, CELL_MAX);
 		break;
 	case COL_STR:
 	case COL_NUM:
@@ -590,6 +647,7 @@ static const struct column port_cols[] = {
 	{ "KIND", "kind", COL_STR },
 	{ "STATE", "state", COL_STR },
 	{ "MTU", "mtu", COL_NUM },
+	{ "VLAN", "vlan", COL_VLAN },
 	{ "RX_PKTS", "rx_packets", COL_NUM },
 	{ "RX_BYTES", "rx_bytes", COL_NUM },
 	{ "TX_PKTS", "tx_packets", COL_NUM },
@@ -627,16 +685,21 @@ static void print_port_list(const json_t *result)
 static void print_port(const json_t *port)
 {
 	static const char *const order[] = {
-		"name", "kind", "index", "state", "error", "mtu", "created",
+		"name", "kind", "index", "state", "error", "mtu", "vlan",
+		"created",
 		"vnet_hdr", "offloads", "ifindex", "fdb_entries", "rx_packets", "rx_bytes",
 		"tx_packets", "tx_bytes", "drops", "drop_reasons", NULL,
 	};
 	const char *const *key;
 	const json_t *v;
+	char buf[VLAN_TEXT_MAX];
 
 	for (key = order; *key; key++) {
 		v = json_object_get(port, *key);
-		if (!strcmp(*key, "error")) {
+		if (!strcmp(*key, "vlan")) {
+			vlan_text(v, buf, sizeof(buf));
+			kv_print(0, *key, buf);
+		} else if (!strcmp(*key, "error")) {
 			if (v)		/* only when down */
 				kv_print_json(0, *key, v);
 		} else if (!strcmp(*key, "drop_reasons")) {
@@ -792,6 +855,9 @@ static const struct arg_kw kw_port_add[] = {
 	{ "dgram", "dgram", ARG_KIND_PATH, false },
 	{ "mode", "mode", ARG_STRING, false },
 	{ "netns", "netns", ARG_STRING, false },
+	{ "access", "access", ARG_VLAN, false },
+	{ "trunk", "trunk", ARG_VLAN, false },
+	{ "native", "native", ARG_VLAN, false },
 	{ .word = NULL },
 };
 static const struct arg_kw kw_port_del[] = {
@@ -801,6 +867,10 @@ static const struct arg_kw kw_port_del[] = {
 static const struct arg_kw kw_port_set[] = {
 	{ "mtu", "mtu", ARG_UINT, false },
 	{ "max-macs", "max_macs", ARG_UINT, false },
+	{ "access", "access", ARG_VLAN, false },
+	{ "trunk", "trunk", ARG_VLAN, false },
+	{ "native", "native", ARG_VLAN, false },
+	{ "vlan", "none", ARG_VLAN, false },
 	{ .word = NULL },
 };
 static const struct arg_kw kw_fdb_show[] = {
@@ -831,10 +901,10 @@ static const struct cmd cmds[] = {
 	{ "port", "add",
 	  "NAME [vm | netdev | stream PATH | dgram PATH] [mtu N] "
 	  "[owner USER] [group GROUP] [mode MODE] [offload on|off] "
-	  "[netns NS]",
+	  "[netns NS] [access VID | trunk VID,... [native VID]]",
 	  "add a port: TAP NAME (created persistent if needed), a TAP for a "
 	  "VM, an existing interface, or a QEMU socket",
-	  1, 16, cmd_generic, "port.add", { "name" }, kw_port_add,
+	  1, 22, cmd_generic, "port.add", { "name" }, kw_port_add,
 	  NULL, NULL, false },
 	{ "port", "del", "NAME [destroy]",
 	  "detach a port; destroy also deletes its TAP",
@@ -846,9 +916,11 @@ static const struct cmd cmds[] = {
 	{ "port", "show", "[NAME]", "one port in detail (all: port list)",
 	  0, 1, cmd_port_show, "port.show", { "name" }, NULL,
 	  print_port, NULL, false },
-	{ "port", "set", "NAME [mtu N] [max-macs N]",
-	  "change a port's MTU, or cap the MACs it may hold (0: no cap)",
-	  1, 5, cmd_generic, "port.set", { "name" }, kw_port_set,
+	{ "port", "set", "NAME [mtu N] [max-macs N] "
+	  "[access VID | trunk VID,... [native VID] | vlan none]",
+	  "change a port's MTU, cap the MACs it may hold (0: no cap), "
+	  "set its VLAN mode",
+	  1, 11, cmd_generic, "port.set", { "name" }, kw_port_set,
 	  NULL, NULL, false },
 	{ "fdb", "show", "[port NAME] [vlan VID]", "the MAC table",
 	  0, 4, cmd_generic, "fdb.show", { NULL }, kw_fdb_show,

@@ -30,7 +30,7 @@
 enum {
 	ETHERTYPE_IPV4 = 0x0800,
 	ETHERTYPE_IPV6 = 0x86dd,
-	VNET_MAX_VLAN_TAGS = 2,		/* 802.1ad outer + 802.1Q inner */
+	VNET_MAX_VLAN_TAGS = 3,		/* 802.1ad + 802.1Q, + one pushed */
 	VNET_MAX_IPV6_EXT = 8,		/* extension headers walked, at most */
 	IPV4_HDR_MIN = 20,
 	IPV4_OFF_TOT_LEN = 2,

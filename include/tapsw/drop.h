@@ -25,10 +25,12 @@ enum drop_reason {
 	DROP_VNET_BAD_CSUM,	/* vnet header: csum_start/offset do not fit */
 	DROP_PEER_REFUSED,	/* a connection, not a frame: a second client
 				 * on a taken stream port, refused */
+	DROP_VLAN_INGRESS,	/* its VLAN is not allowed on this port */
 	/* egress */
 	DROP_OVERSIZE,		/* above the egress port's MTU */
 	DROP_PORT_DOWN,		/* egress port down (TAP down: EIO; or gone) */
 	DROP_TX_ERROR,		/* write failed otherwise */
+	DROP_VLAN_EGRESS,	/* known destination on a port not in its VLAN */
 	DROP_REASON_MAX
 };
 
@@ -45,9 +47,11 @@ static inline const char *drop_reason_name(enum drop_reason r)
 		[DROP_VNET_BAD_GSO] = "vnet_bad_gso",
 		[DROP_VNET_BAD_CSUM] = "vnet_bad_csum",
 		[DROP_PEER_REFUSED] = "peer_refused",
+		[DROP_VLAN_INGRESS] = "vlan_ingress",
 		[DROP_OVERSIZE] = "oversize",
 		[DROP_PORT_DOWN] = "port_down",
 		[DROP_TX_ERROR] = "tx_error",
+		[DROP_VLAN_EGRESS] = "vlan_egress",
 	};
 
 	return (unsigned int)r < DROP_REASON_MAX ? names[r] : "unknown";

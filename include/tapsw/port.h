@@ -15,6 +15,7 @@
 
 #include "tapsw.h"
 #include "drop.h"
+#include "vlan.h"
 
 #include <net/if.h>
 
@@ -85,12 +86,19 @@ struct port_stats {
  * ("plain frame, checksum complete") written by the backend for ports
  * without.  The header travels with the frame untouched to every port that
  * takes vnet headers; port_output() finishes checksums and segments GSO
- * frames for ports that do not.
+ * frames for ports that do not.  Backends leave PKT_HEADROOM writable bytes
+ * before the header, so that the switch can push a VLAN tag in place
+ * (vlan_push()); pkt.headroom says how many there are.
  */
 struct pkt {
 	uint8_t *vnet;		/* == eth - VNET_HDR_LEN */
 	uint8_t *eth;		/* the Ethernet frame */
 	size_t len;		/* its length */
+	size_t headroom;	/* writable bytes before vnet */
+};
+
+enum {
+	PKT_HEADROOM = ETHER_VLAN_HLEN,	/* what backends leave: one tag */
 };
 
 enum {
@@ -129,6 +137,7 @@ struct port {
 	enum port_peer_state peer_state;
 	char peer[128];			/* who is connected, for people */
 	struct port_settings settings;
+	struct vlan_config vlan;	/* its VLAN mode (vlan.h) */
 	struct port_stats stats;
 };
 
@@ -160,6 +169,13 @@ int port_attach(struct sw *sw, struct port *port);
 void port_detach(struct sw *sw, struct port *port);
 
 struct port *port_find(const struct sw *sw, const char *name);
+
+/*
+ * port_set_vlan() - give @port VLAN mode @vc (checked by the caller, see
+ * vlan_config_from_json()).  A change forgets the MACs learned on the port:
+ * they were learned in the VLANs of the old mode.
+ */
+void port_set_vlan(struct port *port, const struct vlan_config *vc);
 
 /*
  * port_fail() - the backend is broken (device deleted, fd error): mark the

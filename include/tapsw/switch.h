@@ -38,6 +38,7 @@ struct sw {
 	struct port *ports[SW_PORT_MAX];	/* by index, NULL if free */
 	struct port *active[SW_PORT_MAX];	/* dense, in attach order */
 	unsigned int n_ports;
+	unsigned int vlan_ports;	/* with a VLAN mode; 0: all transparent */
 	uint64_t now_ms;	/* the loop's clock, set before each batch */
 	struct sw_stats stats;
 	struct sw_config cfg;
@@ -57,7 +58,8 @@ struct sw_decision {
 	enum sw_action action;
 	enum drop_reason reason;
 	struct port *out;
-	uint16_t vid;
+	uint16_t vid;		/* its VLAN inside the switch */
+	bool tagged;		/* its outer tag is that VLAN's (vlan.h) */
 	size_t hdr_len;		/* Ethernet header, with its VLAN tag */
 	size_t wire_len;	/* largest frame on the wire once segmented */
 };

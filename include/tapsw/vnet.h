@@ -18,8 +18,8 @@
  *
  * Accepted GSO types: TCPV4, TCPV6 (either with the ECN bit) and UDP_L4
  * (USO).  UFO (VIRTIO_NET_HDR_GSO_UDP) is rejected: tapsw never negotiates
- * it, so no TAP hands it over.  L2 may carry one or two VLAN tags (802.1ad
- * or 802.1Q); IPv4 options and the IPv6 hop-by-hop, routing and
+ * it, so no TAP hands it over.  L2 may carry up to three VLAN tags (802.1ad
+ * or 802.1Q: a QinQ frame with a tag the switch pushed); IPv4 options and the IPv6 hop-by-hop, routing and
  * destination-options headers are walked and copied into every segment;
  * IP fragments and other extension headers are rejected.
  *

@@ -8,8 +8,9 @@
  * little-endian), then the Ethernet frame, as a TAP with IFF_VNET_HDR hands
  * them over.  The header's num_buffers field, which the switch ignores,
  * picks the set-up: its low byte the ingress port, its high byte the MTU of
- * one plain port, whether one port is down and what one port's send()
- * returns.  Four recording ports: two with vnet headers (the frame and its
+ * one plain port, whether one port is down, what one port's send()
+ * returns and the ports' VLAN modes (all transparent, or access, trunk
+ * with and without a native VLAN, mixed).  Four recording ports: two with vnet headers (the frame and its
  * header go out as one), two plain (port_output() finishes checksums and
  * segments GSO frames for them).  A plain ingress port gets the all-zero
  * header, as tap.c writes it.
@@ -46,6 +47,7 @@
 #include "tapsw/log.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
+#include "tapsw/vlan.h"
 #include "tapsw/vnet.h"
 #include "fuzz-backend.h"
 
@@ -306,6 +308,23 @@ static void fuzz_vnet(const uint8_t *hdr, const uint8_t *data, size_t len)
 	free(frame);
 }
 
+/* VLAN modes, by @set: 0 all transparent, else a mix of the modes */
+static void fuzz_vlan_modes(struct sw *sw, unsigned int set)
+{
+	struct vlan_config access = { .mode = VLAN_MODE_ACCESS, .tag = 5 };
+	struct vlan_config trunk = { .mode = VLAN_MODE_TRUNK, .native = 7 };
+	struct vlan_config tagged = { .mode = VLAN_MODE_TRUNK };
+
+	if (!set)
+		return;
+	vlan_trunk_add(&trunk, 5);
+	vlan_trunk_add(&tagged, 5);
+	vlan_trunk_add(&tagged, 7);
+	port_set_vlan(sw->ports[0], set & 1 ? &access : &trunk);
+	port_set_vlan(sw->ports[1], &tagged);
+	port_set_vlan(sw->ports[set == 3 ? 3 : 2], &access);
+}
+
 static void fuzz_switch_init(struct sw *sw, uint8_t setup)
 {
 	static const unsigned int mtus[] = {
@@ -331,6 +350,7 @@ static void fuzz_switch_init(struct sw *sw, uint8_t setup)
 	fuzz_port_add(sw, "vnet3", true, 9000);
 	if (setup & 0x08)
 		sw->ports[1]->state = PORT_STATE_DOWN;
+	fuzz_vlan_modes(sw, setup >> 6);
 	/* what plain2's send() returns */
 	rec_send_result[2] = results[(setup >> 4) & 3];
 	for (i = 0; i < FUZZ_PORTS; i++) {
@@ -364,15 +384,17 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_switch_init(&sw, data[11]);
 	in = sw.ports[data[10] % FUZZ_PORTS];
-	buf = malloc(size);
+	/* the backends' layout: headroom, header, frame */
+	buf = malloc(PKT_HEADROOM + size);
 	if (!buf)
 		abort();
-	memcpy(buf, data, size);
+	memcpy(buf + PKT_HEADROOM, data, size);
 	if (!in->vnet)
-		memset(buf, 0, VNET_HDR_LEN);
-	pkt.vnet = buf;
-	pkt.eth = buf + VNET_HDR_LEN;
+		memset(buf + PKT_HEADROOM, 0, VNET_HDR_LEN);
+	pkt.vnet = buf + PKT_HEADROOM;
+	pkt.eth = pkt.vnet + VNET_HDR_LEN;
 	pkt.len = len;
+	pkt.headroom = PKT_HEADROOM;
 	switch_input(&sw, in, &pkt);
 
 	free(buf);

@@ -37,6 +37,14 @@ CTL = {
                     rpc('port.del', '{"name":"tap5","destroy":true}', 2) +
                     rpc('port.show', '{"name":"tap5"}', 3),
     'port-set': rpc('port.set', '{"name":"tap1","mtu":1280,"max_macs":2}'),
+    'port-vlan': rpc('port.set', '{"name":"tap1","vlan":{"mode":"trunk",'
+                     '"trunks":[10,20,4094],"native":5}}') +
+                 rpc('port.set', '{"name":"tap0","vlan":{"mode":"access",'
+                     '"tag":10}}', 2) +
+                 rpc('port.add', '{"name":"tap7","vlan":{"mode":"none"}}', 3) +
+                 rpc('port.set', '{"name":"tap0","vlan":{"mode":"trunk",'
+                     '"trunks":[0,"x"],"tag":3}}', 4) +
+                 rpc('port.list', None, 5),
     'port-del': rpc('port.del', '{"name":"vm-2"}') +
                 rpc('fdb.show', '{"port":"vm-2"}', 2),
     'fdb-show': rpc('fdb.show', '{"port":"tap1","vlan":0}'),
@@ -171,6 +179,17 @@ def frames():
             tags=[(0x8100, 5)])
     f = with_partial(f, 42, 16, V4S, V4D, 6)
     out['gso-tcp4-vlan-opts'] = vnet(NEEDS_CSUM, 1, 62, 1400, 42, 16, 3) + f
+    out['vlan-mode-trunk-in'] = vnet(NEEDS_CSUM, 1, 62, 1400, 42, 16, 3,
+                                     setup=0x80) + f
+    # VLAN modes (setup bits 6-7): an untagged GSO frame into an access
+    # port, tagged toward the trunks; 802.1ad into an access port
+    f = eth(UNKNOWN, mac(0), 0x0800, ipv4(6, tcp(PAY)))
+    f = with_partial(f, 34, 16, V4S, V4D, 6)
+    out['vlan-mode-access-gso'] = vnet(NEEDS_CSUM, 1, 54, 1448, 34, 16, 0,
+                                       setup=0x40) + f
+    out['vlan-mode-qinq'] = vnet(port=0, setup=0xc0) + \
+        eth(UNKNOWN, mac(0), 0x86dd, ipv6(59, b''),
+            tags=[(0x88a8, 100), (0x8100, 5)])
     # TCPv6
     f = eth(mac(1), mac(0), 0x86dd, ipv6(6, tcp(PAY)))
     f = with_partial(f, 54, 16, V6S, V6D, 6)

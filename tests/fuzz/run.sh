@@ -57,16 +57,16 @@ fi
 
 jansson_cflags=$(pkg-config --cflags jansson 2>/dev/null)
 jansson_libs=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
-common=(src/log.c src/ether.c src/fdb.c src/port.c src/switch.c src/vnet.c)
+common=(src/log.c src/ether.c src/fdb.c src/port.c src/switch.c src/vnet.c
+	src/vlan.c)
 
 build() {	# build NAME: $out/fuzz-NAME
-	local name=$1 srcs=("${common[@]}") libs=()
+	local name=$1 srcs=("${common[@]}") libs=($jansson_libs)
 
 	if [[ $name == ctl ]]; then
 		srcs+=(src/ctl_proto.c src/ctl_method.c)
 		# saving is off (no state path) but ctl_method.c links it
 		[[ -f $top_srcdir/src/state.c ]] && srcs+=(src/state.c)
-		libs=($jansson_libs)
 		# switch.show names the I/O mode (uring.c: plain here, never set up)
 		if [[ -f $top_srcdir/src/uring.c ]]; then
 			srcs+=(src/uring.c)

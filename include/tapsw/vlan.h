@@ -1,0 +1,170 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * vlan.h - per-port VLAN modes: transparent (the default), access and
+ * trunk.  The semantics, and how they compare with Open vSwitch and the
+ * Linux bridge, are in docs/vlan.md.
+ *
+ * Inside the switch every frame belongs to one VLAN, its internal VID: the
+ * FDB key and the flooding domain.  On a transparent port it is the VID of
+ * the frame's outer tag (802.1Q or 802.1ad; 0 when untagged or
+ * priority-tagged), as tapsw always did.  On an access or trunk port only an
+ * 802.1Q (0x8100) tag counts, as on the Linux bridge: vlan_ingress() gives
+ * the frame its VLAN or refuses it.  On the way out vlan_egress() says
+ * whether a port is in the frame's VLAN and whether the frame leaves it
+ * tagged; the switch then pushes or pops the tag in place with vlan_push()
+ * and vlan_pop(), which move the virtio-net header along and keep its
+ * offsets (csum_start, hdr_len) right.
+ *
+ * The configuration also has a text form ("access 10", "trunk 10,20-29
+ * native 5") and a JSON form ({"mode":"trunk","trunks":[10,20],
+ * "native":5}) shared by tapswd, its state file and tapswctl.  Nothing here
+ * allocates on the forwarding path or makes a system call.
+ */
+#ifndef TAPSW_VLAN_H
+#define TAPSW_VLAN_H
+
+#include "tapsw.h"
+#include "drop.h"
+#include "ether.h"
+
+struct pkt;
+struct json_t;		/* jansson's json_t, for the JSON form only */
+
+enum {
+	VLAN_VID_MIN = 1,
+	VLAN_VID_MAX = 4094,
+	VLAN_N_VID = 4096,
+	VLAN_VID_MASK = 0x0fff,
+	VLAN_TEXT_MAX = 128,	/* vlan_config_format(): longer lists are cut */
+};
+
+enum vlan_mode {
+	VLAN_MODE_NONE = 0,	/* transparent: tags pass untouched */
+	VLAN_MODE_ACCESS,	/* untagged frames, all in VLAN tag */
+	VLAN_MODE_TRUNK,	/* tagged frames of the trunks; native untagged */
+	VLAN_MODE_MAX
+};
+
+struct vlan_config {
+	enum vlan_mode mode;
+	uint16_t tag;		/* access: the port's VLAN */
+	uint16_t native;	/* trunk: the VLAN of untagged frames, 0: none */
+	uint64_t trunks[VLAN_N_VID / 64];	/* trunk: VLANs carried tagged */
+};
+
+static inline bool vlan_trunk_has(const struct vlan_config *vc, uint16_t vid)
+{
+	return vc->trunks[vid / 64] >> (vid % 64) & 1;
+}
+
+static inline void vlan_trunk_add(struct vlan_config *vc, uint16_t vid)
+{
+	vc->trunks[vid / 64] |= (uint64_t)1 << (vid % 64);
+}
+
+/*
+ * vlan_ingress() - the VLAN of a frame that came in on a port configured
+ * @vc.  @eth is ether_classify()'s view of @frame; on success its vid is
+ * set to the frame's VLAN, its tagged member says whether the frame's
+ * outer tag is that VLAN's tag (which vlan_pop() would remove), and its
+ * hdr_len no longer counts an 802.1ad tag taken as payload.
+ * Transparent ports keep ether_classify()'s answer.
+ *
+ * Return: DROP_NONE, or DROP_VLAN_INGRESS when the port does not take the
+ * frame's VLAN (access: a tag with a VID other than 0; trunk: a VID not in
+ * its trunks and not its native VLAN, or untagged without a native VLAN).
+ */
+enum drop_reason vlan_ingress(const struct vlan_config *vc,
+			      const uint8_t *frame, struct ether_info *eth);
+
+/*
+ * vlan_egress() - is a port configured @vc in VLAN @vid, and does a frame
+ * of that VLAN leave it tagged?  *@tagged says how the frame stands now;
+ * it is set to how it must leave (VLAN 0 leaves transparent ports as it
+ * is).  Return: true if the port is in the VLAN.
+ */
+static inline bool vlan_egress(const struct vlan_config *vc, uint16_t vid,
+			       bool *tagged)
+{
+	switch (vc->mode) {
+	case VLAN_MODE_ACCESS:
+		*tagged = false;
+		return vid == vc->tag;
+	case VLAN_MODE_TRUNK:
+		if (vc->native && vid == vc->native) {
+			*tagged = false;
+			return true;
+		}
+		*tagged = true;
+		return vlan_trunk_has(vc, vid);
+	case VLAN_MODE_NONE:
+	default:
+		if (vid)
+			*tagged = true;
+		return true;
+	}
+}
+
+/*
+ * vlan_push() - insert a tag (@tpid: ETHER_TYPE_8021Q, or 802.1ad; @tci:
+ * PCP, DEI and VID) after the MAC addresses of @pkt, in place: the addresses and the virtio-net header
+ * move 4 bytes toward the buffer's start (pkt->headroom must allow it),
+ * the header's csum_start (with NEEDS_CSUM) and hdr_len (when set) grow
+ * by 4.  A GSO frame stays valid (vnet.c walks up to three tags).
+ * Return: 0, or -ENOSPC without headroom (nothing changed).
+ */
+int vlan_push(struct pkt *pkt, uint16_t tpid, uint16_t tci);
+
+/*
+ * vlan_pop() - remove the outer tag of @pkt in place, the inverse of
+ * vlan_push().  The caller has checked that the frame has a full tag and,
+ * with NEEDS_CSUM, that csum_start lies after it.
+ */
+void vlan_pop(struct pkt *pkt);
+
+/* vlan_set_vid() - rewrite the VID of @frame's outer tag (PCP, DEI kept) */
+static inline void vlan_set_vid(uint8_t *frame, uint16_t vid)
+{
+	uint8_t *tci = frame + 2 * ETHER_ADDR_LEN + 2;
+
+	tci[0] = (uint8_t)((tci[0] & 0xf0) | (vid >> 8));
+	tci[1] = (uint8_t)vid;
+}
+
+/* --- the configuration as text and JSON */
+
+const char *vlan_mode_name(enum vlan_mode mode);
+int vlan_mode_parse(const char *name);	/* enum vlan_mode or -EINVAL */
+
+/*
+ * vlan_list_parse() - add the VIDs of "10,20-29,30" to @vc's trunks.
+ * Return: 0, or -EINVAL (not a list of VIDs 1 to 4094, or a reversed range).
+ */
+int vlan_list_parse(const char *s, struct vlan_config *vc);
+
+/* vlan_list_format() - @vc's trunks as "10,20-29,30", cut to fit @size */
+void vlan_list_format(const struct vlan_config *vc, char *buf, size_t size);
+
+/* vlan_config_format() - "-", "access 10" or "trunk 10,20 native 5" */
+void vlan_config_format(const struct vlan_config *vc, char *buf,
+			size_t size);
+
+/* vlan_trunks_json() - @vc's trunks as a JSON array of VIDs (new ref) */
+struct json_t *vlan_trunks_json(const struct vlan_config *vc);
+
+/*
+ * vlan_config_json() - {"mode":"none"}, {"mode":"access","tag":10} or
+ * {"mode":"trunk","trunks":[10,20],"native":5} (native 0: none).
+ */
+struct json_t *vlan_config_json(const struct vlan_config *vc);
+
+/*
+ * vlan_config_from_json() - the inverse of vlan_config_json(), checked:
+ * a known mode; access needs "tag" (1-4094) alone; trunk needs "trunks",
+ * a non-empty array of VIDs 1-4094, and may have "native" (0-4094, 0:
+ * none); no other members.  Return: 0, or -EINVAL with a reason in @why.
+ */
+int vlan_config_from_json(const struct json_t *o, struct vlan_config *vc,
+			  char *why, size_t whylen);
+
+#endif /* TAPSW_VLAN_H */
