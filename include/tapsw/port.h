@@ -134,6 +134,33 @@ struct port {
 int port_open(struct sw *sw, const struct port_config *cfg,
 	      struct port **portp, char *why, size_t whylen);
 
+/*
+ * Port change notifications, for whoever set sw->port_notify (events.c);
+ * NULL when nobody listens.  ADD once attached, DEL before it is detached,
+ * DOWN when the backend fails (port_fail()) or a socket port's peer goes,
+ * UP when a socket port's peer connects: the link a bridge port would
+ * call its carrier.  @reason says why (DOWN, UP), else NULL.
+ */
+enum port_event_type {
+	PORT_EV_ADD = 0,
+	PORT_EV_DEL,
+	PORT_EV_UP,
+	PORT_EV_DOWN,
+	PORT_EV_MAX
+};
+
+struct port_event {
+	enum port_event_type type;
+	const struct port *port;
+	const char *reason;
+};
+
+typedef void (*port_notify_t)(const struct port_event *ev, void *arg);
+
+/* port_notify() - report @type on @port to sw->port_notify, if set */
+void port_notify(struct port *port, enum port_event_type type,
+		 const char *reason);
+
 /* port_flush_learned() - forget the MACs learned on @port (its peer went) */
 void port_flush_learned(struct port *port);
 
