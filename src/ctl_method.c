@@ -319,6 +319,15 @@ static int m_switch_show(struct ctl_context *ctx, json_t *params,
 			    "fdb_max", (json_int_t)sw->cfg.fdb_max,
 			    "ports", (json_int_t)sw->n_ports,
 			    "fdb", fdb_stats_json(sw->fdb));
+	if (*result && ctx->events) {
+		struct events_stats es;
+
+		events_get_stats(ctx->events, &es);
+		json_object_set_new(*result, "events", json_pack(
+			"{s:i, s:I, s:I}", "subscribers", (int)es.subscribers,
+			"sent", (json_int_t)es.sent,
+			"lost", (json_int_t)es.lost));
+	}
 	return 0;
 }
 
