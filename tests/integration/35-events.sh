@@ -9,11 +9,12 @@
 # subscriber that stops reading while h1 floods new source MACs
 # (tests/tools/macflood): tapswd's RSS stays bounded, h2 still pings h3,
 # and once the subscriber reads again it gets events.lost with a count.
+# A peer connecting to and leaving a stream port gives port.up, port.down.
 # Last, a monitor exits 1 with one line when tapswd stops, and 0 on SIGINT.
 # Knobs: EVENTS_FLOOD_COUNT (300000 MACs), EVENTS_FLOOD_RATE (100000 pps).
 
 . "${TESTLIB:-$(dirname "$0")/lib.sh}"
-need_basics
+need_basics socat
 MACFLOOD=${MACFLOOD:-$_lib_dir/../tools/macflood}
 [[ -x $MACFLOOD ]] || skip "tests/tools/macflood is not built (make check builds it)"
 COUNT=${EVENTS_FLOOD_COUNT:-300000}
@@ -77,6 +78,15 @@ for p in "$p1" "$p2" "$p3"; do
 	expect "port.add $p" '.type == "port.add" and .port == $p and .kind == "tap" and (.index | type) == "number"' --arg p "$p"
 done
 mac1=$(host_mac h1) mac2=$(host_mac h2) mac3=$(host_mac h3)
+
+# --- port.up, port.down: a peer (socat in QEMU's place) on a stream port
+ps="${T}s"
+ctl port add "$ps" stream "$TMPD/vm.sock" >/dev/null
+expect "port.add $ps" '.type == "port.add" and .port == $p and .kind == "stream"' --arg p "$ps"
+sleep 2 | timeout 20 socat - "UNIX-CONNECT:$TMPD/vm.sock" >/dev/null 2>&1 &
+REG_PIDS+=($!)
+expect "port.up (peer connected)" '.type == "port.up" and .port == $p and (.peer | startswith("pid "))' --arg p "$ps"
+expect "port.down (peer gone)" '.type == "port.down" and .port == $p and (.reason | startswith("peer gone"))' --arg p "$ps"
 ping_ok h1 h2
 ping_ok h2 h3
 expect "fdb.learn h1" '.type == "fdb.learn" and .mac == $m and .port == $p and .vlan == 0' --arg m "$mac1" --arg p "$p1"
