@@ -121,6 +121,7 @@ struct port {
 	unsigned int offloads;		/* TUN_F_* the kernel may hand us */
 	enum port_state state;
 	char error[96];			/* why it is down */
+	bool link_down;			/* netdev down or no carrier (linkwatch) */
 	enum port_peer_state peer_state;
 	char peer[128];			/* who is connected, for people */
 	struct port_settings settings;
@@ -137,9 +138,10 @@ int port_open(struct sw *sw, const struct port_config *cfg,
 /*
  * Port change notifications, for whoever set sw->port_notify (events.c);
  * NULL when nobody listens.  ADD once attached, DEL before it is detached,
- * DOWN when the backend fails (port_fail()) or a socket port's peer goes,
- * UP when a socket port's peer connects: the link a bridge port would
- * call its carrier.  @reason says why (DOWN, UP), else NULL.
+ * DOWN when the backend fails (port_fail()), a socket port's peer goes or
+ * the netdev goes down or loses its carrier (linkwatch.c), UP when a peer
+ * connects or the netdev comes back: what a bridge port would call its
+ * carrier.  @reason says why (DOWN, UP), else NULL.
  */
 enum port_event_type {
 	PORT_EV_ADD = 0,

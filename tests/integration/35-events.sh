@@ -9,7 +9,8 @@
 # subscriber that stops reading while h1 floods new source MACs
 # (tests/tools/macflood): tapswd's RSS stays bounded, h2 still pings h3,
 # and once the subscriber reads again it gets events.lost with a count.
-# A peer connecting to and leaving a stream port gives port.up, port.down.
+# A peer connecting to and leaving a stream port gives port.up, port.down,
+# and so does a TAP in tapswd's namespace set down and up.
 # Last, a monitor exits 1 with one line when tapswd stops, and 0 on SIGINT.
 # Knobs: EVENTS_FLOOD_COUNT (300000 MACs), EVENTS_FLOOD_RATE (100000 pps).
 
@@ -87,6 +88,20 @@ sleep 2 | timeout 20 socat - "UNIX-CONNECT:$TMPD/vm.sock" >/dev/null 2>&1 &
 REG_PIDS+=($!)
 expect "port.up (peer connected)" '.type == "port.up" and .port == $p and (.peer | startswith("pid "))' --arg p "$ps"
 expect "port.down (peer gone)" '.type == "port.down" and .port == $p and (.reason | startswith("peer gone"))' --arg p "$ps"
+
+# --- port.down, port.up: a TAP left in tapswd's namespace set down and up
+pl="${T}l"
+ctl port add "$pl" >/dev/null
+ip -n "$SW_NS" link set "$pl" down
+expect "port.down (link down)" '.type == "port.down" and .port == $p and .reason == "link down"' --arg p "$pl"
+ip -n "$SW_NS" link set "$pl" up
+expect "port.up (link up)" '.type == "port.up" and .port == $p and .reason == "link up"' --arg p "$pl"
+ctl port del "$pl" destroy >/dev/null
+# creating, raising and moving the hosts' TAPs said nothing of the kind
+n=$(ev_count '(.type == "port.up" or .type == "port.down") and (.port | test("h[123]$"))')
+((n == 0)) || fail "$n port.up/port.down events for the hosts' ports, which never went down"
+[[ $(ev_count '.type == "port.down" and .port == $p' --arg p "$pl") -eq 1 ]] ||
+	fail "one 'ip link set down' gave $(ev_count '.type == "port.down" and .port == $p' --arg p "$pl") port.down events"
 ping_ok h1 h2
 ping_ok h2 h3
 expect "fdb.learn h1" '.type == "fdb.learn" and .mac == $m and .port == $p and .vlan == 0' --arg m "$mac1" --arg p "$p1"
