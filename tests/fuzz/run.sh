@@ -57,6 +57,8 @@ fi
 
 jansson_cflags=$(pkg-config --cflags jansson 2>/dev/null)
 jansson_libs=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+uv_cflags=$(pkg-config --cflags libuv 2>/dev/null)
+uv_libs=$(pkg-config --libs libuv 2>/dev/null || echo -luv)
 common=(src/log.c src/ether.c src/fdb.c src/port.c src/switch.c src/vnet.c)
 
 build() {	# build NAME: $out/fuzz-NAME
@@ -67,9 +69,14 @@ build() {	# build NAME: $out/fuzz-NAME
 		# saving is off (no state path) but ctl_method.c links it
 		[[ -f $top_srcdir/src/state.c ]] && srcs+=(src/state.c)
 		libs=($jansson_libs)
+		# events.subscribe (refused: no connection) links events.c
+		if [[ -f $top_srcdir/src/events.c ]]; then
+			srcs+=(src/events.c)
+			libs+=($uv_libs)
+		fi
 	fi
 	(cd "$top_srcdir" &&
-	 "$cc" "${flags[@]}" -Iinclude -I"$builddir" $jansson_cflags \
+	 "$cc" "${flags[@]}" -Iinclude -I"$builddir" $jansson_cflags $uv_cflags \
 		"tests/fuzz/fuzz-$name.c" "${srcs[@]}" "${libs[@]}" \
 		-o "$out/fuzz-$name") >"$out/build-$name.log" 2>&1
 }
