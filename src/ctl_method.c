@@ -694,7 +694,8 @@ static int m_events_subscribe(struct ctl_context *ctx, json_t *params,
 			ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
 				      "unknown event '%.64s' (all, port, fdb, "
 				      "or a type such as fdb.learn)",
-				      json_is_string(v) ? json_string_value(v) : "?");
+				      json_is_string(v) ?
+				      json_string_value(v) : "?");
 			return -EINVAL;
 		}
 		mask |= m;

@@ -179,7 +179,8 @@ int events_format(const struct events_msg *m, char *buf, size_t size)
 	if (m->index >= 0)
 		jw_printf(&w, ",\"index\":%d", m->index);
 	if (m->is_static >= 0)
-		jw_printf(&w, ",\"static\":%s", m->is_static ? "true" : "false");
+		jw_printf(&w, ",\"static\":%s",
+			  m->is_static ? "true" : "false");
 	if (m->count >= 0)
 		jw_printf(&w, ",\"count\":%lld", (long long)m->count);
 	if (m->reason)
@@ -263,7 +264,7 @@ static void events_send(struct events *ev, struct events_msg *m)
 			ev->stats.lost++;
 			continue;
 		}
-		if (!len) {		/* formatted once, for the first taker */
+		if (!len) {	/* formatted once, for the first taker */
 			m->time_ms = events_now_ms();
 			len = events_format(m, line, sizeof(line));
 		}
@@ -435,7 +436,8 @@ void events_flush(struct events *ev)
 		len = sub->len;
 		sub->buf = NULL;
 		sub->len = sub->cap = 0;
-		sub->sink.write(sub->sink.arg, buf, len);	/* may free sub */
+		/* may close the client, and so free sub */
+		sub->sink.write(sub->sink.arg, buf, len);
 	}
 }
 

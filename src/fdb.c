@@ -547,8 +547,8 @@ enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t *mac,
 			*old_port = val_port(val);
 		if (unlikely(fdb_port_full(fdb, port))) {
 			/* stale where it is, not allowed here: forget it */
-			fdb_event(fdb, FDB_EV_LIMIT, key, fdb_val(port, false, 0),
-				  (int)val_port(val));
+			fdb_event(fdb, FDB_EV_LIMIT, key,
+				  fdb_val(port, false, 0), (int)val_port(val));
 			fdb_slot_remove(fdb, (uint32_t)i);
 			fdb->stats.limited++;
 			return FDB_LEARN_LIMITED;

@@ -11,10 +11,11 @@
  * has meaning (MACs, names, ranges): this file only checks that numbers are
  * numbers.  "monitor" is the one long-lived command: after the
  * events.subscribe reply it keeps the connection and prints each
- * notification that follows.  Commands live in one table (object, command, usage, argument
- * counts, handler), as OVS unixctl and vde-2's comlist; the help text and
- * the usage errors come from it.  Objects and commands may be abbreviated
- * to any unambiguous prefix ("tapswctl p l" is "port list").
+ * notification that follows.  Commands live in one table (object,
+ * command, usage, argument counts, handler), as OVS unixctl and vde-2's
+ * comlist; the help text and the usage errors come from it.  Objects and
+ * commands may be abbreviated to any unambiguous prefix ("tapswctl p l"
+ * is "port list").
  *
  * Exit status: 0 on success, 1 when tapswd or the connection failed, 2 on
  * a usage error; every failure prints one line "tapswctl: ..." on stderr.
@@ -905,8 +906,8 @@ static int cmd_monitor(const struct cli *cli, const struct cmd *cmd,
 		if (ret == -EINTR)
 			ret = 0;
 		else if (ret == -ECONNRESET)
-			ret = fail(EXIT_DAEMON, "%s: tapswd closed the connection",
-				   cli->socket);
+			ret = fail(EXIT_DAEMON, "%s: %s", cli->socket,
+				   "tapswd closed the connection");
 		else if (ret)
 			ret = cli_recv_error(cli, ret);
 		if (ret || cli_stop)

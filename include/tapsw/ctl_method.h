@@ -25,8 +25,9 @@ struct ctl_context {
 	uint64_t start_ms;	/* the loop clock at start-up, for uptime */
 	uint64_t now_ms;	/* the loop clock now: set before each request */
 	const char *state_path;	/* --state FILE, saved after each change */
-	struct events *events;	/* events.subscribe: the notifier, or NULL */
-	const struct events_sink *sink;	/* ...and the requesting client */
+	/* events.subscribe: the notifier (or NULL), the requesting client */
+	struct events *events;
+	const struct events_sink *sink;
 };
 
 /*

@@ -5,7 +5,8 @@
  * as JSON-RPC 2.0 notifications, one line each:
  *
  *	{"jsonrpc":"2.0","method":"event","params":{"type":"fdb.learn",
- *	 "time":1763905234.123,"mac":"52:54:00:12:34:56","vlan":0,"port":"tap1"}}
+ *	 "time":1763905234.123,"mac":"52:54:00:12:34:56","vlan":0,
+ *	 "port":"tap1"}}
  *
  * The forwarding path knows nothing of this: the FDB and the port table
  * each have one hook (fdb_set_notify(), sw->port_notify), set only while
@@ -35,7 +36,7 @@ struct sw;
 struct events;
 
 enum {
-	EVENTS_QUEUE_MAX = 256 * 1024,	/* bytes a subscriber may have unread */
+	EVENTS_QUEUE_MAX = 256 * 1024,	/* a subscriber's unread bytes */
 	EVENTS_LINE_MAX = 2048,		/* longest notification line */
 };
 
@@ -61,7 +62,8 @@ enum events_type {
 
 #define EVENTS_BIT(t)		(UINT32_C(1) << (t))
 #define EVENTS_MASK_PORT	(EVENTS_BIT(EVENTS_FDB_FIRST) - 1)
-#define EVENTS_MASK_FDB		(EVENTS_BIT(EVENTS_LOST) - EVENTS_BIT(EVENTS_FDB_FIRST))
+#define EVENTS_MASK_FDB		(EVENTS_BIT(EVENTS_LOST) - \
+				 EVENTS_BIT(EVENTS_FDB_FIRST))
 #define EVENTS_MASK_ALL		(EVENTS_MASK_PORT | EVENTS_MASK_FDB)
 
 /* one event, as a formatter input: absent members are NULL or -1 */
@@ -75,7 +77,7 @@ struct events_msg {
 	const char *kind;	/* port.add, port.del */
 	int index;		/* port.add, port.del: the port number */
 	int is_static;		/* 0 or 1 */
-	int64_t count;		/* fdb.flush: removed; events.lost: dropped */
+	int64_t count;		/* fdb.flush: removed; events.lost */
 	const char *reason;
 	const char *peer;
 };
@@ -132,7 +134,7 @@ void events_flush(struct events *ev);
 struct events_stats {
 	unsigned int subscribers;
 	uint64_t sent;		/* notifications queued to a subscriber */
-	uint64_t lost;		/* dropped: a subscriber's queue was full */
+	uint64_t lost;		/* dropped: a queue was full */
 };
 void events_get_stats(const struct events *ev, struct events_stats *st);
 

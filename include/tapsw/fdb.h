@@ -253,9 +253,9 @@ struct fdb_event {
 	enum fdb_event_type type;
 	uint8_t mac[FDB_ETH_ALEN];	/* not FLUSH */
 	uint16_t vid;			/* not FLUSH */
-	int port;			/* the entry's port; FLUSH: -1 for all */
-	int old_port;			/* MOVE, LIMIT: where it was; else -1 */
-	bool is_static;			/* the entry is (ADD, DEL) static */
+	int port;		/* the entry's port; FLUSH: -1 for all */
+	int old_port;		/* MOVE, LIMIT: where it was; else -1 */
+	bool is_static;		/* the entry is static (ADD, DEL) */
 	unsigned int count;		/* FLUSH: entries removed */
 	unsigned int flags;		/* FLUSH: enum fdb_flush_flags */
 };

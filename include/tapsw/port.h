@@ -121,7 +121,7 @@ struct port {
 	unsigned int offloads;		/* TUN_F_* the kernel may hand us */
 	enum port_state state;
 	char error[96];			/* why it is down */
-	bool link_down;			/* netdev down or no carrier (linkwatch) */
+	bool link_down;			/* netdev down, or no carrier */
 	enum port_peer_state peer_state;
 	char peer[128];			/* who is connected, for people */
 	struct port_settings settings;
