@@ -42,7 +42,7 @@ struct events_sub {
 
 struct events {
 	struct sw *sw;
-	uv_check_t check;
+	uv_prepare_t prepare;
 	bool has_loop;
 	struct events_sub *subs;
 	uint32_t mask;		/* what any subscriber wants */
@@ -343,7 +343,7 @@ static void events_port_cb(const struct port_event *pe, void *arg)
 	events_send(ev, &m);
 }
 
-static void events_check_cb(uv_check_t *h)
+static void events_prepare_cb(uv_prepare_t *h)
 {
 	events_flush(h->data);
 }
@@ -367,9 +367,9 @@ static void events_update(struct events *ev)
 			      events_port_cb : NULL;
 	ev->sw->port_notify_arg = ev->mask & EVENTS_MASK_PORT ? ev : NULL;
 	if (ev->has_loop && ev->subs)
-		uv_check_start(&ev->check, events_check_cb);
+		uv_prepare_start(&ev->prepare, events_prepare_cb);
 	else if (ev->has_loop)
-		uv_check_stop(&ev->check);
+		uv_prepare_stop(&ev->prepare);
 }
 
 static struct events_sub **sub_find(struct events *ev, void *arg)
@@ -454,8 +454,8 @@ struct events *events_new(uv_loop_t *loop, struct sw *sw)
 		return NULL;
 	ev->sw = sw;
 	if (loop) {
-		uv_check_init(loop, &ev->check);
-		ev->check.data = ev;
+		uv_prepare_init(loop, &ev->prepare);
+		ev->prepare.data = ev;
 		ev->has_loop = true;
 	}
 	return ev;
@@ -471,7 +471,7 @@ void events_free(struct events *ev)
 	while (ev->subs)
 		events_unsubscribe(ev, ev->subs->sink.arg);
 	if (ev->has_loop)
-		uv_close((uv_handle_t *)&ev->check, events_free_cb);
+		uv_close((uv_handle_t *)&ev->prepare, events_free_cb);
 	else
 		free(ev);
 }

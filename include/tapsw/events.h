@@ -23,7 +23,8 @@
  * compares per event and bounded memory, and is never disconnected for it
  * (the kernel's netlink does the same with ENOBUFS, less politely).
  * Text is batched: events wait in a per-subscriber buffer until the loop
- * has handled its ready handles (a uv_check), then go out in one write.
+ * is about to wait for I/O again (a uv_prepare: after the frames it read,
+ * and after the ageing timer), then go out in one write.
  */
 #ifndef TAPSW_EVENTS_H
 #define TAPSW_EVENTS_H
@@ -108,7 +109,7 @@ struct events_sink {
 
 /*
  * events_new() - the notifier of @sw.  With a @loop, queued text is
- * written after each loop iteration's I/O; without one (tests), call
+ * written before the loop waits for I/O; without one (tests), call
  * events_flush().  NULL on ENOMEM.
  */
 struct events *events_new(uv_loop_t *loop, struct sw *sw);
