@@ -222,31 +222,36 @@ static bool sub_append(struct events_sub *sub, const char *line, size_t len)
 	return true;
 }
 
+/* sub_lost_notice() - queue events.lost with @sub's count; false on ENOMEM */
+static bool sub_lost_notice(struct events_sub *sub)
+{
+	struct events_msg m = {
+		.type = EVENTS_LOST, .time_ms = events_now_ms(), .vlan = -1,
+		.index = -1, .is_static = -1, .count = (int64_t)sub->lost,
+	};
+	char line[EVENTS_LINE_MAX];
+	int len = events_format(&m, line, sizeof(line));
+
+	if (len < 0 || !sub_append(sub, line, (size_t)len))
+		return false;
+	sub->lost = 0;
+	return true;
+}
+
 /*
  * sub_room() - may @sub take one more line?  Below the bound yes, unless it
  * lost events: then only once it has read down to half the bound, and the
  * events.lost line goes first.
  */
-static bool sub_room(struct events *ev, struct events_sub *sub)
+static bool sub_room(struct events_sub *sub)
 {
 	size_t used = sub->sink.backlog(sub->sink.arg) + sub->len;
-	struct events_msg m = {
-		.type = EVENTS_LOST, .vlan = -1, .index = -1, .is_static = -1,
-	};
-	char line[EVENTS_LINE_MAX];
-	int len;
 
 	if (!sub->lost)
 		return used + EVENTS_LINE_MAX <= EVENTS_QUEUE_MAX;
 	if (used + EVENTS_LINE_MAX > EVENTS_QUEUE_MAX / 2)
 		return false;
-	m.time_ms = events_now_ms();
-	m.count = (int64_t)sub->lost;
-	len = events_format(&m, line, sizeof(line));
-	if (len < 0 || !sub_append(sub, line, (size_t)len))
-		return false;
-	sub->lost = 0;
-	return true;
+	return sub_lost_notice(sub);
 }
 
 /* events_send() - queue @m to every subscriber of its type that has room */
@@ -259,7 +264,7 @@ static void events_send(struct events *ev, struct events_msg *m)
 	for (sub = ev->subs; sub; sub = sub->next) {
 		if (!(sub->mask & EVENTS_BIT(m->type)))
 			continue;
-		if (!sub_room(ev, sub)) {
+		if (!sub_room(sub)) {
 			sub->lost++;
 			ev->stats.lost++;
 			continue;
@@ -429,7 +434,7 @@ void events_flush(struct events *ev)
 		next = sub->next;
 		/* a lost count that no later event carried goes out here */
 		if (sub->lost)
-			sub_room(ev, sub);
+			sub_room(sub);
 		if (!sub->len)
 			continue;
 		buf = sub->buf;
