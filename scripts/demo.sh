@@ -31,7 +31,7 @@ die()  { printf 'demo: %s\n' "$*" >&2; exit 1; }
 
 # ---------------------------------------------------------------- 1. deps --
 PKGS=(build-essential autoconf automake libtool pkg-config
-      libuv1-dev libmnl-dev libjansson-dev iproute2 iputils-ping jq procps)
+      libuv1-dev libmnl-dev libjansson-dev liburing-dev iproute2 iputils-ping jq procps)
 missing=()
 for p in "${PKGS[@]}"; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing+=("$p")

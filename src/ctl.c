@@ -334,9 +334,16 @@ static void server_free_cb(uv_handle_t *h)
 	free(srv);
 }
 
-static int make_parent_dir(const char *path)
+/*
+ * make_parent_dir() - create the socket's directory, mode 0750, owned by
+ * @group when one is given (else members of the group could not reach the
+ * socket); an existing directory is left as it is, with a warning when it
+ * keeps @group out.
+ */
+static int make_parent_dir(const char *path, long group)
 {
 	char dir[sizeof(((struct sockaddr_un *)0)->sun_path)];
+	struct stat st;
 	char *slash;
 
 	snprintf(dir, sizeof(dir), "%s", path);
@@ -344,8 +351,18 @@ static int make_parent_dir(const char *path)
 	if (!slash || slash == dir)
 		return 0;
 	*slash = '\0';
-	if (mkdir(dir, 0750) < 0 && errno != EEXIST)
+	if (mkdir(dir, 0750) == 0) {
+		if (group >= 0 && chown(dir, (uid_t)-1, (gid_t)group) < 0)
+			return -errno;
+		return 0;
+	}
+	if (errno != EEXIST)
 		return -errno;
+	if (group >= 0 && stat(dir, &st) == 0 && !(st.st_mode & S_IXOTH) &&
+	    (st.st_gid != (gid_t)group || !(st.st_mode & S_IXGRP)))
+		warn("control socket: group %ld cannot reach it: %s is mode %04o, group %u",
+		     group, dir, (unsigned int)(st.st_mode & 07777),
+		     (unsigned int)st.st_gid);
 	return 0;
 }
 
@@ -360,7 +377,7 @@ int ctl_server_start(uv_loop_t *loop, struct sw *sw,
 		snprintf(why, whylen, "socket path too long: %s", cfg->path);
 		return -ENAMETOOLONG;
 	}
-	ret = make_parent_dir(cfg->path);
+	ret = make_parent_dir(cfg->path, cfg->group);
 	if (ret) {
 		snprintf(why, whylen, "cannot create the directory of %s: %s",
 			 cfg->path, strerror(-ret));

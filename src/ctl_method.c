@@ -25,6 +25,7 @@
 #include "tapsw/port.h"
 #include "tapsw/state.h"
 #include "tapsw/switch.h"
+#include "tapsw/uring.h"
 
 struct ctl_method {
 	const char *name;
@@ -308,7 +309,7 @@ static int m_switch_show(struct ctl_context *ctx, json_t *params,
 {
 	struct sw *sw = ctx->sw;
 
-	*result = json_pack("{s:s, s:i, s:s, s:I, s:I, s:I, s:I, s:o}",
+	*result = json_pack("{s:s, s:i, s:s, s:I, s:I, s:I, s:I, s:s, s:o}",
 			    "version", PACKAGE_VERSION,
 			    "pid", (int)getpid(),
 			    "socket", ctx->socket_path ? ctx->socket_path : "",
@@ -318,6 +319,7 @@ static int m_switch_show(struct ctl_context *ctx, json_t *params,
 			    (json_int_t)(fdb_get_ageing(sw->fdb) / 1000),
 			    "fdb_max", (json_int_t)sw->cfg.fdb_max,
 			    "ports", (json_int_t)sw->n_ports,
+			    "io", io_mode_name(uring_mode()),
 			    "fdb", fdb_stats_json(sw->fdb));
 	if (*result && ctx->events) {
 		struct events_stats es;

@@ -28,6 +28,7 @@
 #include "tapsw/port.h"
 #include "tapsw/state.h"
 #include "tapsw/switch.h"
+#include "tapsw/uring.h"
 
 enum {
 	PORTS_ON_CMDLINE_MAX = 256,
@@ -36,6 +37,7 @@ enum {
 	OPT_FDB_MAX,
 	OPT_GROUP,
 	OPT_STATE,
+	OPT_IO,
 };
 
 #define DEFAULT_SOCKET	"/run/tapsw/tapswd.sock"
@@ -64,6 +66,10 @@ static void usage(FILE *f)
 "      --fdb-max N      FDB size cap (default %d)\n"
 "      --state FILE     keep ports, their settings and static FDB entries\n"
 "                       in FILE: saved on every change, restored at start\n"
+"      --io MODE        TAP I/O: uring (small frames written in batches\n"
+"                       through io_uring), plain (one write() per frame) or\n"
+"                       auto: uring when the kernel allows it (default;\n"
+"                       the environment variable TAPSW_IO sets the default)\n"
 "  -v, --verbose        more log (repeat for debug)\n"
 "  -h, --help           this help\n"
 "  -V, --version        print the version\n", FDB_DEFAULT_MAX);
@@ -119,6 +125,7 @@ int main(int argc, char **argv)
 		{ "ageing", required_argument, NULL, OPT_AGEING },
 		{ "fdb-max", required_argument, NULL, OPT_FDB_MAX },
 		{ "state", required_argument, NULL, OPT_STATE },
+		{ "io", required_argument, NULL, OPT_IO },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -135,6 +142,8 @@ int main(int argc, char **argv)
 	const char *ports[PORTS_ON_CMDLINE_MAX];
 	unsigned int n_ports = 0, i;
 	enum log_level level = LOG_LVL_INFO;
+	const char *io = getenv("TAPSW_IO");
+	int io_mode;
 	static struct tapswd d;
 	char why[256];
 	int opt, ret;
@@ -161,6 +170,9 @@ int main(int argc, char **argv)
 		}
 		case OPT_STATE:
 			ctl_cfg.state_path = optarg;
+			break;
+		case OPT_IO:
+			io = optarg;
 			break;
 		case OPT_AGEING:
 			sw_cfg.ageing_ms = 1000ULL *
@@ -190,6 +202,9 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		die("unexpected argument '%s' (see tapswd --help)", argv[optind]);
 	log_set_level(level);
+	io_mode = io_mode_parse(io && *io ? io : "auto");
+	if (io_mode < 0)
+		die("--io: invalid mode '%s' (plain, uring or auto)", io);
 
 	d.loop = uv_default_loop();
 	ret = sw_init(&d.sw, &sw_cfg);
@@ -197,6 +212,9 @@ int main(int argc, char **argv)
 		die("cannot create the FDB (%u entries): %s", sw_cfg.fdb_max,
 		    strerror(-ret));
 	d.sw.loop = d.loop;
+	ret = uring_setup(d.loop, (enum io_mode)io_mode, why, sizeof(why));
+	if (ret)
+		die("--io %s: %s", io_mode_name((enum io_mode)io_mode), why);
 	d.sw.nl = nl_open();
 	if (!d.sw.nl)
 		die("cannot open rtnetlink: %s", strerror(errno));
@@ -275,6 +293,7 @@ int main(int argc, char **argv)
 	uv_walk(d.loop, close_walk_cb, NULL);
 	uv_run(d.loop, UV_RUN_DEFAULT);
 	uv_loop_close(d.loop);
+	uring_shutdown();
 	nl_close(d.sw.nl);
 	info("stopped");
 	return EXIT_SUCCESS;

@@ -29,7 +29,8 @@ static bool netns_valid_name(const char *name)
 
 int netns_enter(const char *name, int *back)
 {
-	char path[sizeof(NETNS_RUN_DIR) + NETNS_NAME_MAX + 1];
+	/* sized for any d_name, so the compiler can see nothing is cut */
+	char path[sizeof(NETNS_RUN_DIR) + sizeof(((struct dirent *)0)->d_name)];
 	int fd, ret;
 
 	if (!netns_valid_name(name))
@@ -69,14 +70,16 @@ int netns_leave(int back)
 	return ret;
 }
 
-/* does namespace @name have an interface @ifname? */
-static bool netns_has_link(const char *name, const char *ifname)
+/* does namespace @name have an interface @ifname?  1, 0, or -errno when
+ * it cannot be entered (-EPERM: setns() needs CAP_SYS_ADMIN) */
+static int netns_has_link(const char *name, const char *ifname)
 {
 	bool found;
-	int back;
+	int back, ret;
 
-	if (netns_enter(name, &back))
-		return false;
+	ret = netns_enter(name, &back);
+	if (ret)
+		return ret;
 	found = if_nametoindex(ifname) != 0;
 	netns_leave(back);
 	return found;
@@ -87,26 +90,34 @@ int netns_find_link(const char *ifname, const char *hint, char *ns,
 {
 	struct dirent *de;
 	DIR *dir;
-	int ret = -ENODEV;
+	int ret = -ENODEV, has;
 
 	ns[0] = '\0';
 	if (if_nametoindex(ifname))
 		return 0;
-	if (hint && hint[0] && netns_has_link(hint, ifname)) {
-		snprintf(ns, nslen, "%s", hint);
-		return 0;
+	if (hint && hint[0]) {
+		has = netns_has_link(hint, ifname);
+		if (has > 0) {
+			snprintf(ns, nslen, "%s", hint);
+			return 0;
+		}
+		if (has == -EPERM)
+			ret = -EPERM;
 	}
 	dir = opendir(NETNS_RUN_DIR);
 	if (!dir)
-		return -ENODEV;
+		return ret;
 	while ((de = readdir(dir))) {
 		if (!netns_valid_name(de->d_name))
 			continue;
-		if (netns_has_link(de->d_name, ifname)) {
+		has = netns_has_link(de->d_name, ifname);
+		if (has > 0) {
 			snprintf(ns, nslen, "%s", de->d_name);
 			ret = 0;
 			break;
 		}
+		if (has == -EPERM)
+			ret = -EPERM;
 	}
 	closedir(dir);
 	return ret;
@@ -119,7 +130,8 @@ static bool same_file(const struct stat *a, const struct stat *b)
 
 int netns_name_of(int nsfd, char *ns, size_t nslen)
 {
-	char path[sizeof(NETNS_RUN_DIR) + NETNS_NAME_MAX + 1];
+	/* sized for any d_name, so the compiler can see nothing is cut */
+	char path[sizeof(NETNS_RUN_DIR) + sizeof(((struct dirent *)0)->d_name)];
 	struct stat want, st;
 	struct dirent *de;
 	DIR *dir;

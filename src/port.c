@@ -195,13 +195,12 @@ const char *port_offload_name(unsigned int bit)
 	}
 }
 
-/* count the result of one send on @port */
-static int port_sent(struct port *port, int ret, size_t len)
+void port_send_done(struct port *port, int ret, size_t len)
 {
 	if (likely(!ret)) {
 		port->stats.tx_packets++;
 		port->stats.tx_bytes += len;
-		return 0;
+		return;
 	}
 
 	switch (ret) {
@@ -218,6 +217,14 @@ static int port_sent(struct port *port, int ret, size_t len)
 		port_count_drop(port, DROP_TX_ERROR);
 		break;
 	}
+}
+
+/* count the result of one send on @port, unless it comes later */
+static int port_sent(struct port *port, int ret, size_t len)
+{
+	if (ret == PORT_SEND_QUEUED)
+		return 0;
+	port_send_done(port, ret, len);
 	return ret;
 }
 

@@ -33,6 +33,19 @@
  * port without vnet headers reads VNET_HDR_LEN bytes into the buffer and
  * gets an all-zero header there, so every frame looks the same to the
  * switch.
+ *
+ * With io_uring (uring.c, kernel >= 6.7) a port is read instead by one
+ * multishot read into a ring of its own buffers: the kernel reads frames as
+ * they come and the loop forwards a batch of them per wake-up, with no
+ * system call per frame.  The frame is forwarded from that buffer, which
+ * goes back to the ring once switch_input() returns (small writes are
+ * copies; big ones are written before it returns).
+ *
+ * Writing: with io_uring in use (uring.c), frames up to URING_SLOT_SIZE are
+ * copied into the ring's write queue and go to the kernel in one batch per
+ * loop iteration; larger ones are written directly, after the port's queued
+ * writes (uring_fd_sync()), so frames never overtake each other.  Without
+ * io_uring every frame is one write().
  */
 #include "tapsw/tapsw.h"
 
@@ -52,6 +65,7 @@
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
 #include "tapsw/tap.h"
+#include "tapsw/uring.h"
 #include "tapsw/vnet.h"
 
 enum {
@@ -65,6 +79,8 @@ struct tap_port {
 	struct port port;
 	int fd;
 	uv_poll_t poll;
+	struct uring_fd ufd;	/* small writes batched through io_uring */
+	struct uring_rx rx;	/* a multishot read, when io_uring has it */
 };
 
 /* [virtio-net header][Ethernet frame up to 64 KiB] */
@@ -88,6 +104,12 @@ static int tap_send(struct port *port, const void *buf, size_t len)
 	struct tap_port *tp = to_tap(port);
 	ssize_t n;
 
+	if (uring_active()) {
+		if (likely(len <= URING_SLOT_SIZE))
+			return uring_write(&tp->ufd, buf, len);
+		/* a big one goes directly, after what is queued before it */
+		uring_fd_sync(&tp->ufd);
+	}
 	do
 		n = write(tp->fd, buf, len);
 	while (n < 0 && errno == EINTR);
@@ -108,6 +130,8 @@ static void tap_close(struct port *port, bool destroy)
 {
 	struct tap_port *tp = to_tap(port);
 
+	uring_rx_stop(&tp->rx);
+	uring_fd_sync(&tp->ufd);	/* no write of ours left in flight */
 	if (destroy && ioctl(tp->fd, TUNSETPERSIST, 0) < 0)
 		warn_perror(errno, "port %s: cannot clear persist flag", port->name);
 	/* the fd is closed once libuv has let go of the handle */
@@ -125,12 +149,44 @@ static const struct port_ops tap_ops = {
 	.close = tap_close,
 };
 
+/*
+ * tap_input() - one frame read into @buf: [VNET_HDR_LEN bytes][frame], @n
+ * bytes read at @buf (vnet ports) or at @buf + VNET_HDR_LEN (others), from
+ * a buffer of @size bytes there.
+ */
+static void tap_input(struct tap_port *tp, uint8_t *buf, size_t n, size_t size)
+{
+	struct port *port = &tp->port;
+	struct pkt pkt = {
+		.vnet = buf,
+		.eth = buf + VNET_HDR_LEN,
+	};
+
+	/* a read that fills the buffer may be truncated */
+	if (unlikely(n >= size)) {
+		port_count_drop(port, DROP_RX_ERROR);
+		return;
+	}
+	if (port->vnet) {
+		if (unlikely(n < VNET_HDR_LEN)) {
+			port_count_drop(port, DROP_RX_ERROR);
+			return;
+		}
+		n -= VNET_HDR_LEN;
+	} else {
+		memset(buf, 0, VNET_HDR_LEN);
+	}
+	pkt.len = n;
+	switch_input(port->sw, port, &pkt);
+}
+
 static void tap_on_readable(uv_poll_t *h, int status, int events)
 {
 	struct tap_port *tp = h->data;
 	struct port *port = &tp->port;
-	struct sw *sw = port->sw;
-	struct pkt pkt;
+	uint8_t *at = port->vnet ? tap_buf : tap_buf + VNET_HDR_LEN;
+	size_t size = port->vnet ? sizeof(tap_buf) :
+				   sizeof(tap_buf) - VNET_HDR_LEN;
 	unsigned int i;
 	ssize_t n;
 
@@ -140,14 +196,9 @@ static void tap_on_readable(uv_poll_t *h, int status, int events)
 		return;
 	}
 
-	sw->now_ms = uv_now(h->loop);
-	pkt.vnet = tap_buf;
-	pkt.eth = tap_buf + VNET_HDR_LEN;
+	port->sw->now_ms = uv_now(h->loop);
 	for (i = 0; i < TAP_RX_BUDGET; i++) {
-		if (port->vnet)
-			n = read(tp->fd, tap_buf, sizeof(tap_buf));
-		else
-			n = read(tp->fd, pkt.eth, sizeof(tap_buf) - VNET_HDR_LEN);
+		n = read(tp->fd, at, size);
 		if (n < 0) {
 			if (errno == EAGAIN)
 				return;
@@ -161,24 +212,49 @@ static void tap_on_readable(uv_poll_t *h, int status, int events)
 			port_count_drop(port, DROP_RX_ERROR);
 			return;
 		}
-		if (port->vnet) {
-			/* a read that fills the buffer may be truncated */
-			if (unlikely(n < VNET_HDR_LEN ||
-				     (size_t)n >= sizeof(tap_buf))) {
-				port_count_drop(port, DROP_RX_ERROR);
-				continue;
-			}
-			n -= VNET_HDR_LEN;
-		} else {
-			if (unlikely((size_t)n >= sizeof(tap_buf) - VNET_HDR_LEN)) {
-				port_count_drop(port, DROP_RX_ERROR);
-				continue;
-			}
-			memset(tap_buf, 0, VNET_HDR_LEN);
-		}
-		pkt.len = (size_t)n;
-		switch_input(sw, port, &pkt);
+		tap_input(tp, tap_buf, (size_t)n, size);
 	}
+}
+
+/* a frame from the multishot read (uring.c), in one of the port's buffers */
+static void tap_rx_input(struct uring_rx *rx, uint8_t *buf, size_t n)
+{
+	struct tap_port *tp = to_tap(rx->port);
+
+	tp->port.sw->now_ms = uv_now(tp->poll.loop);
+	tap_input(tp, buf, n, rx->buf_len);
+}
+
+static void tap_rx_fail(struct uring_rx *rx, int err)
+{
+	struct tap_port *tp = to_tap(rx->port);
+
+	if (err == -EBADFD || err == -EBADF) {
+		port_fail(&tp->port, err, "TAP device gone");
+		return;
+	}
+	/* the ring refused this fd: read it the plain way from now on */
+	warn_perror(-err, "port %s: io_uring read failed, using read()",
+		    tp->port.name);
+	uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);
+}
+
+/* start reading: one multishot read through io_uring, else uv_poll + read() */
+static int tap_start_reading(struct tap_port *tp)
+{
+	struct uring_rx *rx = &tp->rx;
+
+	if (uring_rx_available()) {
+		rx->port = &tp->port;
+		rx->fd = tp->fd;
+		rx->headroom = tp->port.vnet ? 0 : VNET_HDR_LEN;
+		rx->buf_len = VNET_HDR_LEN + TAP_BUF_SIZE - rx->headroom;
+		rx->input = tap_rx_input;
+		rx->fail = tap_rx_fail;
+		if (uring_rx_start(rx, (uint16_t)tp->port.index) == 0)
+			return 0;
+	}
+	return uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);
 }
 
 /* ask for vnet headers and the best offloads the kernel takes */
@@ -304,6 +380,21 @@ static int tap_locate(struct port *port, char *ns, size_t nslen)
 	return ret;
 }
 
+/*
+ * Without CAP_SYS_ADMIN tapswd cannot enter other namespaces to look for a
+ * TAP moved there, and creates a new one in its own: say so, once.
+ */
+static void tap_warn_unsearched(const char *name)
+{
+	static bool warned;
+
+	if (warned)
+		return;
+	warned = true;
+	warn("port %s: cannot look for existing TAPs in other network namespaces (entering one needs CAP_SYS_ADMIN): a TAP moved into one is not found again, port add creates a new one here (said once)",
+	     name);
+}
+
 int tap_port_open(struct sw *sw, const struct port_config *cfg,
 		  struct port **portp, char *why, size_t whylen)
 {
@@ -325,13 +416,18 @@ int tap_port_open(struct sw *sw, const struct port_config *cfg,
 		return -ENOMEM;
 	}
 	/* where is it?  here, in its --netns, or moved to any named netns */
-	if (netns_find_link(cfg->name, cfg->netns, where, sizeof(where)))
+	ret = netns_find_link(cfg->name, cfg->netns, where, sizeof(where));
+	if (ret == -EPERM)
+		tap_warn_unsearched(cfg->name);
+	if (ret)
 		where[0] = '\0';	/* nowhere: it is created here */
 	tp->fd = tap_open_tun(where, cfg->name, &tp->port.mtu);
 	if (tp->fd < 0) {
 		ret = tp->fd;
-		snprintf(why, whylen, "%s%s: %s", where[0] ? "in netns " : "",
-			 where, strerror(-ret));
+		snprintf(why, whylen, "cannot open /dev/net/tun%s%s: %s%s",
+			 where[0] ? " in netns " : "", where, strerror(-ret),
+			 ret == -EACCES ? " (tapswd's user needs read and write access to it; udev's default is mode 0666)" :
+			 ret == -EPERM && where[0] ? " (entering a network namespace needs CAP_SYS_ADMIN)" : "");
 		goto err_free;
 	}
 
@@ -369,6 +465,8 @@ int tap_port_open(struct sw *sw, const struct port_config *cfg,
 	}
 
 	snprintf(tp->port.name, sizeof(tp->port.name), "%s", cfg->name);
+	tp->ufd.port = &tp->port;
+	tp->ufd.fd = tp->fd;
 	tp->port.sw = sw;
 	tp->port.ops = &tap_ops;
 	tp->port.created = created;
@@ -416,7 +514,7 @@ int tap_port_open(struct sw *sw, const struct port_config *cfg,
 		goto err_destroy;
 	}
 	tp->poll.data = tp;
-	ret = uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);
+	ret = tap_start_reading(tp);
 	if (ret) {
 		snprintf(why, whylen, "cannot poll: %s", uv_strerror(ret));
 		port_detach(sw, &tp->port);

@@ -733,7 +733,7 @@ static void print_switch(const json_t *result)
 {
 	static const char *const order[] = {
 		"version", "pid", "socket", "uptime", "ageing", "fdb_max",
-		"ports", "fdb", "events", NULL,
+		"ports", "io", "fdb", "events", NULL,
 	};
 	const char *const *key;
 	const json_t *v;

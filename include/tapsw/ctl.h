@@ -23,9 +23,10 @@ struct ctl_server_config {
 };
 
 /*
- * ctl_server_start() - create the socket's directory (0750) if missing,
- * refuse to start if another tapswd answers on @cfg->path, replace a stale
- * socket, listen.  Returns 0 or a negative errno with a message in @why.
+ * ctl_server_start() - create the socket's directory (0750, group
+ * @cfg->group) if missing, refuse to start if another tapswd answers on
+ * @cfg->path, replace a stale socket, listen (mode 0660, group @cfg->group).
+ * Returns 0 or a negative errno with a message in @why.
  */
 int ctl_server_start(uv_loop_t *loop, struct sw *sw,
 		     const struct ctl_server_config *cfg,

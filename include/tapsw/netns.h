@@ -25,8 +25,10 @@ int netns_leave(int back);
 
 /*
  * netns_find_link() - the named namespace holding an interface called
- * @ifname: 0 with its name in @ns (empty when it is tapswd's own), or
- * -ENODEV when no namespace has it.  @hint is tried first.
+ * @ifname: 0 with its name in @ns (empty when it is tapswd's own), -ENODEV
+ * when no namespace has it, or -EPERM when none we could enter has it but
+ * some could not be entered (setns() needs CAP_SYS_ADMIN, which a tapswd
+ * with only CAP_NET_ADMIN lacks).  @hint is tried first.
  */
 int netns_find_link(const char *ifname, const char *hint, char *ns,
 		    size_t nslen);

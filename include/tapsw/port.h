@@ -93,12 +93,17 @@ struct pkt {
 	size_t len;		/* its length */
 };
 
+enum {
+	PORT_SEND_QUEUED = 1,	/* send(): taken; its result comes later */
+};
+
 struct port_ops {
 	enum port_kind kind;
 	/*
 	 * send one frame: @len bytes at @buf, starting with the virtio-net
 	 * header when port->vnet; 0 or a negative errno (-EIO: down, -EBADFD:
-	 * gone)
+	 * gone), or PORT_SEND_QUEUED when the backend copied the frame and
+	 * reports the result later with port_send_done()
 	 */
 	int (*send)(struct port *port, const void *buf, size_t len);
 	/* set the MTU (the device's too, where it can); 0 or a negative errno */
@@ -199,6 +204,13 @@ void port_fail(struct port *port, int errnum, const char *why);
  */
 void port_output(struct port *port, struct pkt *pkt, size_t hdr_len,
 		 size_t wire_len);
+
+/*
+ * port_send_done() - count the result of one send of a frame of @len bytes
+ * (without the virtio-net header) on @port: 0 or a negative errno, as
+ * port_ops.send returns it.  For backends that queue (PORT_SEND_QUEUED).
+ */
+void port_send_done(struct port *port, int ret, size_t len);
 
 /* port_offload_name() - "csum", "tso4", ... for one TUN_F_* bit, or NULL */
 const char *port_offload_name(unsigned int bit);

@@ -69,6 +69,12 @@ build() {	# build NAME: $out/fuzz-NAME
 		# saving is off (no state path) but ctl_method.c links it
 		[[ -f $top_srcdir/src/state.c ]] && srcs+=(src/state.c)
 		libs=($jansson_libs)
+		# switch.show names the I/O mode (uring.c: plain here, never set up)
+		if [[ -f $top_srcdir/src/uring.c ]]; then
+			srcs+=(src/uring.c)
+			grep -q '^#define HAVE_LIBURING 1' "$builddir/config.h" &&
+				libs+=($(pkg-config --libs liburing libuv))
+		fi
 		# events.subscribe (refused: no connection) links events.c
 		if [[ -f $top_srcdir/src/events.c ]]; then
 			srcs+=(src/events.c)

@@ -3,9 +3,11 @@
 # 30-ctl: abuse of the control socket never stops forwarding. While h1 pings
 # h2 continuously: 1000 garbage lines get 1000 JSON-RPC error replies;
 # lines over 64 KiB get an EMSGSIZE error and the connection is closed; a
-# 10 MB line, invalid UTF-8, an unknown method, 300 clients at once and a
-# client that never reads its replies are all survived. Every reply is valid
-# JSON-RPC 2.0; the daemon is alive and the ping lost nothing at the end.
+# 10 MB line, invalid UTF-8, JSON nested 30000 deep, an unknown method, 300
+# clients at once and a client that never reads its replies are all
+# survived, while 64 clients that connect and send nothing (half of them
+# half a line) stay connected and cost the others nothing. Every reply is
+# valid JSON-RPC 2.0; the daemon is alive and the ping lost nothing at the end.
 
 . "${TESTLIB:-$(dirname "$0")/lib.sh}"
 need_basics socat head tr fold
@@ -40,6 +42,27 @@ check_replies() {
 		and (.error.data.errno | type) == "string")' <"$f" >/dev/null ||
 		fail "$f: not all replies are JSON-RPC error objects: $(jq -c -s '[.[] | select(.error.data.errno | type != "string")][0]' <"$f")"
 }
+
+# --- 64 idle clients: connected, sending nothing (or half a line), through
+# the abuse below; each socat exits if the daemon closes its connection
+declare -a idle_pids=()
+printf '%s\n' 'exec sleep 600' >"$TMPD/idle.sh"
+printf '%s\n' 'printf %s "{\"jsonrpc\":\"2.0\",\"id\":1,"' 'exec sleep 600' >"$TMPD/half.sh"
+for ((i = 0; i < 64; i++)); do
+	idle_cmd=$TMPD/idle.sh
+	((i % 2)) && idle_cmd=$TMPD/half.sh
+	spawn "$TMPD/idle$i.log" socat "UNIX-CONNECT:$SOCK" "EXEC:sh $idle_cmd"
+	idle_pids+=("$SPAWNED")
+done
+proc_gone() { ! kill -0 "$1" 2>/dev/null || [[ $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) == Z ]]; }
+idle_alive() {
+	local p n=0
+	for p in "${idle_pids[@]}"; do proc_gone "$p" || n=$((n + 1)); done
+	echo "$n"
+}
+t0=$(now)
+ctl show >/dev/null || fail "tapswctl show failed with 64 idle clients connected"
+log "64 idle clients connected; tapswctl show answered in $(awk -v a="$t0" -v b="$(now)" 'BEGIN { printf "%.3f", b - a }') s"
 
 # --- 1000 garbage lines on one connection
 G="$TMPD/garbage"
@@ -94,14 +117,26 @@ if [[ -s $L3.out ]]; then
 fi
 tapswd_alive || fail "tapswd died on a 10 MB line"
 
-# --- invalid UTF-8 inside a JSON string; an unknown method
+# --- invalid UTF-8 inside a JSON string; an unknown method; arrays nested
+# 30000 deep (jansson stops at 2048); after them a good request is answered
 U="$TMPD/utf8"
-printf '{"jsonrpc":"2.0","id":8,"method":"switch.show\xff\xfe"}\n{"jsonrpc":"2.0","id":9,"method":"no.such.method"}\n' >"$U"
+{
+	printf '{"jsonrpc":"2.0","id":8,"method":"switch.show\xff\xfe"}\n{"jsonrpc":"2.0","id":9,"method":"no.such.method"}\n'
+	head -c 30000 /dev/zero | tr '\0' '['
+	head -c 30000 /dev/zero | tr '\0' ']'
+	printf '\n{"jsonrpc":"2.0","id":10,"method":"switch.show"}\n'
+} >"$U"
 raw "$U" || true
-check_replies "$U.out" 2
-jq -s -e '.[0].error.code == -32700 or .[0].error.code == -32600 or .[0].error.code == -32601' <"$U.out" >/dev/null ||
+[[ $(wc -l <"$U.out") -eq 4 ]] || fail "UTF-8/nesting: $(wc -l <"$U.out") replies, expected 4: $(head -c 300 "$U.out")"
+jq -s -e '.[2].error.code == -32700 and .[2].error.data.errno == "EBADMSG"' <"$U.out" >/dev/null ||
+	fail "30000 nested arrays: expected -32700/EBADMSG, got $(sed -n 3p "$U.out")"
+jq -s -e '.[3].id == 10 and (.[3].result | type) == "object"' <"$U.out" >/dev/null ||
+	fail "a good request after deep nesting: $(sed -n 4p "$U.out")"
+head -n 2 "$U.out" >"$U.err.out"
+check_replies "$U.err.out" 2
+jq -s -e '.[0].error.code == -32700 or .[0].error.code == -32600 or .[0].error.code == -32601' <"$U.err.out" >/dev/null ||
 	fail "invalid UTF-8: unexpected reply $(head -n 1 "$U.out")"
-jq -s -e '.[1].id == 9 and .[1].error.code == -32601 and .[1].error.data.errno == "EOPNOTSUPP"' <"$U.out" >/dev/null ||
+jq -s -e '.[1].id == 9 and .[1].error.code == -32601 and .[1].error.data.errno == "EOPNOTSUPP"' <"$U.err.out" >/dev/null ||
 	fail "unknown method: expected id 9, -32601, EOPNOTSUPP; got $(tail -n 1 "$U.out")"
 
 # the same through tapswctl: non-zero, one line on stderr
@@ -117,6 +152,13 @@ printf '%s\n' '{"jsonrpc":"2.0","id":"abc","method":"port.list"}' >"$G2"
 raw "$G2" 2 || fail "socat failed on a good request"
 jq -e '.jsonrpc == "2.0" and .id == "abc" and (.result.ports | length) == 2' <"$G2.out" >/dev/null ||
 	fail "port.list reply: $(cat "$G2.out")"
+
+# --- the idle clients are all still connected; let them go, so that the
+# next step has the daemon's 256 client slots to itself
+n=$(idle_alive)
+((n == 64)) || fail "only $n of 64 idle clients are still connected"
+for p in "${idle_pids[@]}"; do stop_pid "$p"; done
+log "64 idle clients: all connected through garbage, overlong lines, UTF-8 and nesting"
 
 # --- many clients at once: each gets an answer or a clean refusal
 declare -a cpids=()
@@ -146,7 +188,6 @@ done >"$S"
 spawn "$S.err" socat -u "OPEN:$S,ignoreeof" "UNIX-CONNECT:$SOCK"
 slow_pid=$SPAWNED
 ctl show >/dev/null || fail "tapswctl show failed while a client does not read"
-proc_gone() { ! kill -0 "$1" 2>/dev/null || [[ $(awk '{print $3}' "/proc/$1/stat" 2>/dev/null) == Z ]]; }
 wait_until 30 proc_gone "$slow_pid" ||
 	fail "a client that never reads was not disconnected within 30 s"
 stop_pid "$slow_pid"

@@ -21,20 +21,7 @@
 . "${TESTLIB:-$(dirname "$0")/lib.sh}"
 need_basics iperf3 stat
 
-# find_qemu_peer: the tool, prebuilt or compiled now
-find_qemu_peer() {
-	local src="$_lib_dir/../tools/qemu-peer.c" cand out
-	for cand in "${QEMU_PEER:-}" "$_lib_dir/../tools/qemu-peer" "$PWD/tests/tools/qemu-peer"; do
-		[[ -n $cand && -x $cand && -f $cand ]] && { QEMU_PEER=$cand; return 0; }
-	done
-	[[ -f $src ]] || skip "qemu-peer is not built and $src is missing"
-	command -v "${CC:-cc}" >/dev/null 2>&1 ||
-		skip "qemu-peer is not built and there is no C compiler (${CC:-cc})"
-	out=$("${CC:-cc}" -std=c11 -O2 -Wall -o "$TMPD/qemu-peer" "$src" 2>&1) ||
-		skip "cannot compile qemu-peer with ${CC:-cc}: $out"
-	QEMU_PEER=$TMPD/qemu-peer
-}
-find_qemu_peer
+find_tool QEMU_PEER qemu-peer
 log "qemu-peer: $QEMU_PEER"
 
 declare -A SOCK_PATH=() SOCK_KIND=() PEER_PID=()

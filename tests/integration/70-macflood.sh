@@ -50,21 +50,7 @@ done
 
 # ------------------------------------------------------- the flooder --
 
-# find_macflood: a prebuilt binary (MACFLOOD, the build tree's
-# tests/tools/macflood), else compile the source into TMPD.
-find_macflood() {
-	local src="$_lib_dir/../tools/macflood.c" cand out
-	for cand in "${MACFLOOD:-}" "$_lib_dir/../tools/macflood" "$PWD/tests/tools/macflood"; do
-		[[ -n $cand && -x $cand && -f $cand ]] && { MACFLOOD=$cand; return 0; }
-	done
-	[[ -f $src ]] || skip "macflood is not built and $src is missing"
-	command -v "${CC:-cc}" >/dev/null 2>&1 ||
-		skip "macflood is not built and there is no C compiler (${CC:-cc})"
-	out=$("${CC:-cc}" -std=c11 -O2 -Wall -o "$TMPD/macflood" "$src" 2>&1) ||
-		skip "cannot compile macflood with ${CC:-cc}: $out"
-	MACFLOOD=$TMPD/macflood
-}
-find_macflood
+find_tool MACFLOOD macflood
 "$MACFLOOD" -h >/dev/null 2>&1 || skip "cannot run $MACFLOOD (noexec $TMPD?)"
 log "macflood: $MACFLOOD"
 

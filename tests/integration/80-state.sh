@@ -47,7 +47,7 @@ ping_fails h1 "$(ip4 h2)" || fail "h1 still reaches h2 with tapswd dead"
 
 # restart with the same state, nothing else
 restart_switch() {
-	spawn "$TAPSWD_LOG.2" ip netns exec "$SW_NS" "$TAPSWD" -v -s "$SOCK" "$@"
+	spawn "$TAPSWD_LOG.2" ip netns exec "$SW_NS" "${tapswd_wrapper[@]}" "$TAPSWD" -v -s "$SOCK" "$@"
 	TAPSWD_PID=$SPAWNED
 	TAPSWD_LOG="$TAPSWD_LOG.2"
 	wait_until 20 ctl show || fail "tapswd did not come back (log: $(tail -5 "$TAPSWD_LOG"))"

@@ -124,6 +124,22 @@ need_binaries() {
 	[[ -n $TAPSWCTL && -x $TAPSWCTL ]] || hard_error "tapswctl not found (build it, or set TAPSWCTL)"
 }
 
+# find_tool VAR NAME: set VAR to a test tool, tests/tools/NAME: the binary
+# VAR names if set (make check exports it), else the build tree's, else
+# NAME.c compiled now into TMPD with ${CC:-cc}; skip if none can be had.
+find_tool() {
+	local var=$1 name=$2 src="$_lib_dir/../tools/$2.c" cand out
+	for cand in "${!var:-}" "$_lib_dir/../tools/$name" "$PWD/tests/tools/$name"; do
+		[[ -n $cand && -x $cand && -f $cand ]] && { printf -v "$var" %s "$cand"; return 0; }
+	done
+	[[ -f $src ]] || skip "$name is not built and $src is missing"
+	command -v "${CC:-cc}" >/dev/null 2>&1 ||
+		skip "$name is not built and there is no C compiler (${CC:-cc})"
+	out=$("${CC:-cc}" -std=c11 -O2 -Wall -o "$TMPD/$name" "$src" 2>&1) ||
+		skip "cannot compile $name with ${CC:-cc}: $out"
+	printf -v "$var" %s "$TMPD/$name"
+}
+
 # The usual preamble: root, TUN, namespaces, ping, jq, our binaries.
 need_basics() {
 	need_root
@@ -135,13 +151,13 @@ need_basics() {
 
 # ------------------------------------------------------------ cleanup --
 
-# stop_pid PID: SIGTERM, wait up to 5 s, then SIGKILL; reap it.
+# stop_pid PID [SECS]: SIGTERM, wait up to SECS (5) s, then SIGKILL; reap it.
 stop_pid() {
 	local pid=$1 i
 	[[ -n $pid ]] || return 0
 	if kill -0 "$pid" 2>/dev/null; then
 		kill -TERM "$pid" 2>/dev/null || true
-		for ((i = 0; i < 50; i++)); do
+		for ((i = 0; i < ${2:-5} * 10; i++)); do
 			kill -0 "$pid" 2>/dev/null || break
 			[[ $(awk '{print $3}' "/proc/$pid/stat" 2>/dev/null) == Z ]] && break
 			sleep 0.1
@@ -187,7 +203,7 @@ cleanup() {
 		[[ $pid == "$TAPSWD_PID" ]] && continue
 		stop_pid "$pid"
 	done
-	stop_pid "$TAPSWD_PID"
+	stop_pid "$TAPSWD_PID" $((${#tapswd_wrapper[@]} ? 60 : 5))
 	# any other process still inside our namespaces (a stray ping, tcpdump)
 	for ns in "${REG_NS[@]}"; do
 		[[ -e /run/netns/$ns ]] || continue
@@ -266,17 +282,28 @@ ctl() { "$TAPSWCTL" -s "$SOCK" "$@"; }
 
 tapswd_alive() { [[ -n $TAPSWD_PID ]] && kill -0 "$TAPSWD_PID" 2>/dev/null; }
 
-# start_switch [TAPSWD ARGS...]: tapswd in namespace $SW_NS, socket in TMPD.
+# tapswd_wrapper: words that start_switch puts before tapswd (they must
+# exec it, so that TAPSWD_PID is tapswd's). From the environment,
+# TAPSWD_WRAPPER (split on blanks), e.g. for tests/valgrind.sh:
+#	TAPSWD_WRAPPER="valgrind --error-exitcode=99 --log-file=DIR/%p.log"
+# A test may add words of its own (90-privileges drops root with setpriv).
+declare -a tapswd_wrapper=()
+read -ra tapswd_wrapper <<<"${TAPSWD_WRAPPER:-}"
+
+# start_switch [TAPSWD ARGS...]: tapswd in namespace $SW_NS, socket in TMPD
+# (or at SWITCH_SOCK).
 start_switch() {
 	ns_add "$SW_NS"
-	SOCK="$TMPD/ctl/tapswd.sock"
+	SOCK=${SWITCH_SOCK:-$TMPD/ctl/tapswd.sock}
 	TAPSWD_LOG="$TMPD/tapswd.log"
-	spawn "$TAPSWD_LOG" ip netns exec "$SW_NS" "$TAPSWD" -v -s "$SOCK" "$@"
+	spawn "$TAPSWD_LOG" ip netns exec "$SW_NS" "${tapswd_wrapper[@]}" \
+		"$TAPSWD" -v -s "$SOCK" "$@"
 	TAPSWD_PID=$SPAWNED
-	local deadline=$(($(date +%s) + 20))
+	local secs=$((${#tapswd_wrapper[@]} ? 60 : 20)) deadline
+	deadline=$(($(date +%s) + secs))
 	until ctl show >/dev/null 2>&1; do
 		tapswd_alive || fail "tapswd exited at start (args: $*)"
-		(($(date +%s) < deadline)) || fail "tapswd did not answer on $SOCK within 20 s"
+		(($(date +%s) < deadline)) || fail "tapswd did not answer on $SOCK within $secs s"
 		sleep 0.1
 	done
 	log "tapswd pid $TAPSWD_PID in $SW_NS, socket $SOCK"
@@ -395,12 +422,17 @@ ping_fails() {
 # ------------------------------------------------------------ capture --
 
 # capture_start HOST FILTER: tcpdump on the host's interface (writes a pcap);
-# waits until it listens. Sets CAP_PID, CAP_FILE.
+# waits until it listens. Sets CAP_PID, CAP_FILE (X.pcap; tcpdump's stderr,
+# with "N packets dropped by kernel" once it stopped, is X.err).
+# CAP_OPTS: more tcpdump options, e.g. "-s 128" for bursts: with
+# --immediate-mode the ring has one slot per snapshot length, so the
+# default 256 KiB snapshots leave room for only ~8 frames in 2 MiB.
 capture_start() {
 	local host=$1 filter=$2 f
 	f="$TMPD/cap-$host-$RANDOM"
 	spawn "$f.err" ip netns exec "${HOST_NS[$host]}" \
-		tcpdump -i "${HOST_IF[$host]}" --immediate-mode -nn -U -w "$f.pcap" "$filter"
+		tcpdump -i "${HOST_IF[$host]}" ${CAP_OPTS:-} \
+		--immediate-mode -nn -U -w "$f.pcap" "$filter"
 	CAP_PID=$SPAWNED CAP_FILE="$f.pcap"
 	wait_until 10 grep -q "listening on" "$f.err" ||
 		fail "tcpdump on $host did not start: $(cat "$f.err")"
