@@ -193,8 +193,10 @@ log "during the flood: tapswd RSS $rss0 -> $rss1 KiB (max $rss_max), events lost
 running "$STUCK_PID" || fail "the stuck monitor died: $(cat "$TMPD/stuck.err")"
 ((lost > 0)) || fail "no event was dropped for the stuck subscriber (flood too small?)"
 # the queue is bounded (256 KiB per subscriber): the RSS may grow by the
-# FDB table's pages (fdb-max 4096: ~100 KiB) and allocator slack, not more
-((rss_max - rss0 < 8 * 1024)) || fail "tapswd's RSS grew from $rss0 to $rss_max KiB with a stuck subscriber"
+# FDB table's pages (fdb-max 4096: ~100 KiB), the I/O buffers the flood
+# touches and allocator slack -- as 70-macflood allows, 16 MiB.  Queueing
+# what was lost instead would be ~100 bytes a lost event: far more.
+((rss_max - rss0 < 16 * 1024)) || fail "tapswd's RSS grew from $rss0 to $rss_max KiB with a stuck subscriber ($lost events lost)"
 ((tx >= 10 && (tx - rx) * 100 / tx <= 10)) || fail "ping h2 -> h3 during the flood: $rx of $tx answered"
 ping_ok h2 h3
 
