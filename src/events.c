@@ -43,11 +43,20 @@ struct events_sub {
 struct events {
 	struct sw *sw;
 	uv_prepare_t prepare;
-	bool has_loop;
+	uv_loop_t *loop;	/* NULL in tests */
 	struct events_sub *subs;
 	uint32_t mask;		/* what any subscriber wants */
+	uint32_t tokens;	/* frame-driven events allowed now */
+	uint64_t tokens_ms;	/* loop clock at the last refill */
 	struct events_stats stats;
 };
+
+/* the events a stream of frames causes, and so the rate cap applies to */
+#define EVENTS_MASK_FRAMES	(EVENTS_BIT(EVENTS_FDB_LEARN) | \
+				 EVENTS_BIT(EVENTS_FDB_MOVE) | \
+				 EVENTS_BIT(EVENTS_FDB_AGE) | \
+				 EVENTS_BIT(EVENTS_FDB_EVICT) | \
+				 EVENTS_BIT(EVENTS_FDB_LIMIT))
 
 static const char *const type_names[EVENTS_TYPE_MAX] = {
 	[EVENTS_PORT_ADD] = "port.add",
@@ -254,17 +263,41 @@ static bool sub_room(struct events_sub *sub)
 	return sub_lost_notice(sub);
 }
 
+/*
+ * events_rate_ok() - may one more frame-driven event go out?  A token
+ * bucket of EVENTS_RATE_MAX a second (the burst too), refilled from the
+ * loop's clock (uv_now(): no system call; the switch's in tests).
+ */
+static bool events_rate_ok(struct events *ev)
+{
+	uint64_t now = ev->loop ? uv_now(ev->loop) : ev->sw->now_ms, add;
+
+	if (now != ev->tokens_ms) {
+		add = (now - ev->tokens_ms) * EVENTS_RATE_MAX / 1000;
+		ev->tokens = (uint32_t)MIN(ev->tokens + add,
+					   (uint64_t)EVENTS_RATE_MAX);
+		ev->tokens_ms = now;
+	}
+	if (!ev->tokens)
+		return false;
+	ev->tokens--;
+	return true;
+}
+
 /* events_send() - queue @m to every subscriber of its type that has room */
 static void events_send(struct events *ev, struct events_msg *m)
 {
 	char line[EVENTS_LINE_MAX];
 	struct events_sub *sub;
+	bool capped;
 	int len = 0;
 
+	capped = (EVENTS_BIT(m->type) & EVENTS_MASK_FRAMES) &&
+		 !events_rate_ok(ev);
 	for (sub = ev->subs; sub; sub = sub->next) {
 		if (!(sub->mask & EVENTS_BIT(m->type)))
 			continue;
-		if (!sub_room(sub)) {
+		if (capped || !sub_room(sub)) {
 			sub->lost++;
 			ev->stats.lost++;
 			continue;
@@ -371,9 +404,9 @@ static void events_update(struct events *ev)
 	ev->sw->port_notify = ev->mask & EVENTS_MASK_PORT ?
 			      events_port_cb : NULL;
 	ev->sw->port_notify_arg = ev->mask & EVENTS_MASK_PORT ? ev : NULL;
-	if (ev->has_loop && ev->subs)
+	if (ev->loop && ev->subs)
 		uv_prepare_start(&ev->prepare, events_prepare_cb);
-	else if (ev->has_loop)
+	else if (ev->loop)
 		uv_prepare_stop(&ev->prepare);
 }
 
@@ -458,10 +491,12 @@ struct events *events_new(uv_loop_t *loop, struct sw *sw)
 	if (!ev)
 		return NULL;
 	ev->sw = sw;
+	ev->loop = loop;
+	ev->tokens = EVENTS_RATE_MAX;
+	ev->tokens_ms = loop ? uv_now(loop) : sw->now_ms;
 	if (loop) {
 		uv_prepare_init(loop, &ev->prepare);
 		ev->prepare.data = ev;
-		ev->has_loop = true;
 	}
 	return ev;
 }
@@ -475,7 +510,7 @@ void events_free(struct events *ev)
 {
 	while (ev->subs)
 		events_unsubscribe(ev, ev->subs->sink.arg);
-	if (ev->has_loop)
+	if (ev->loop)
 		uv_close((uv_handle_t *)&ev->prepare, events_free_cb);
 	else
 		free(ev);

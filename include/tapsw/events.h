@@ -22,6 +22,13 @@
  * events again.  A subscriber that stops reading thus costs a few
  * compares per event and bounded memory, and is never disconnected for it
  * (the kernel's netlink does the same with ENOBUFS, less politely).
+ * The events a flood of frames can cause (fdb.learn, move, age, evict,
+ * limit) are also capped at EVENTS_RATE_MAX a second for all subscribers
+ * together (a token bucket on the loop clock): past it they are dropped
+ * and counted the same way, so a reader fast enough to take a MAC flood's
+ * millions of events cannot make tapswd spend its time formatting them.
+ * Port events and the FDB changes made through the control socket (add,
+ * del, flush) are never rate-limited.
  * Text is batched: events wait in a per-subscriber buffer until the loop
  * is about to wait for I/O again (a uv_prepare: after the frames it read,
  * and after the ageing timer), then go out in one write.
@@ -38,6 +45,7 @@ struct events;
 
 enum {
 	EVENTS_QUEUE_MAX = 256 * 1024,	/* a subscriber's unread bytes */
+	EVENTS_RATE_MAX = 100000,	/* frame-driven events a second */
 	EVENTS_LINE_MAX = 2048,		/* longest notification line */
 };
 

@@ -38,6 +38,7 @@ static uint8_t *mac_n(unsigned int n)
 {
 	static uint8_t m[6] = { 0x02, 0, 0, 0, 0, 0 };
 
+	m[3] = (uint8_t)(n >> 16);
 	m[4] = (uint8_t)(n >> 8);
 	m[5] = (uint8_t)n;
 	return m;
@@ -285,6 +286,54 @@ static void test_events(void)
 	sw_fini(&sw);
 }
 
+/* --- the rate cap on frame-driven events */
+
+static void test_rate(void)
+{
+	struct sw_config cfg = { .fdb_max = 200000, .ageing_ms = 300000,
+				 .fdb_seed = 9 };
+	static struct rec_sink a;
+	static struct sw sw;
+	struct events_stats st;
+	struct events *ev;
+	unsigned int i;
+
+	sw_init(&sw, &cfg);
+	rec_port_add(&sw, "tap0");
+	sw.now_ms = 5000;
+	ev = events_new(NULL, &sw);
+	rec_sink_init(&a);
+	events_subscribe(ev, &a.sink, EVENTS_MASK_ALL);
+	for (i = 0; i < EVENTS_RATE_MAX + 100; i++) {
+		fdb_learn(sw.fdb, mac_n(i), 0, 0, sw.now_ms, NULL);
+		if (i % 1000 == 0)
+			events_flush(ev);
+	}
+	events_flush(ev);
+	events_get_stats(ev, &st);
+	ok(st.sent == EVENTS_RATE_MAX && st.lost == 100,
+	   "%u new MACs in one instant: %d sent, the rest lost (%llu/%llu)",
+	   i, EVENTS_RATE_MAX, (unsigned long long)st.sent,
+	   (unsigned long long)st.lost);
+	fdb_add_static(sw.fdb, mac_a, 0, 0, sw.now_ms);
+	rec_port_add(&sw, "tap1");
+	events_get_stats(ev, &st);
+	ok(st.sent == EVENTS_RATE_MAX + 2,
+	   "fdb.add and port.add are not rate-limited");
+	a.len = 0;
+	sw.now_ms += 1;		/* 1 ms: EVENTS_RATE_MAX / 1000 tokens */
+	for (i = 0; i < 150; i++)
+		fdb_learn(sw.fdb, mac_n(200000 + i), 0, 0, sw.now_ms, NULL);
+	events_flush(ev);
+	events_get_stats(ev, &st);
+	ok(st.sent == EVENTS_RATE_MAX + 2 + EVENTS_RATE_MAX / 1000 &&
+	   strstr(a.text, "\"events.lost\""),
+	   "1 ms later: %d more; the subscriber was told of the loss",
+	   EVENTS_RATE_MAX / 1000);
+	events_free(ev);
+	sw_fini(&sw);
+}
+
 /* --- formatting */
 
 static void test_format(void)
@@ -393,9 +442,10 @@ static void test_method(void)
 
 int main(void)
 {
-	plan_tests(33);
+	plan_tests(36);
 	test_fdb_hook();
 	test_events();
+	test_rate();
 	test_format();
 	test_method();
 	return exit_status();
