@@ -7,9 +7,10 @@
  * The hooks run inside the forwarding path (fdb_learn() of a new source),
  * so the work there is small: find the subscribers that want the event and
  * have room, format the line once (snprintf, no allocation), append it to
- * each one's buffer.  When nobody has room nothing is formatted: a MAC
- * flood toward a stuck subscriber costs a compare and a counter per
- * frame.  Lines leave once per loop iteration, one write per subscriber.
+ * each one's buffer.  When nobody has room, or the rate cap is reached,
+ * nothing is formatted: a MAC flood toward a stuck subscriber costs a
+ * compare and a counter per frame.  Lines leave once per loop iteration,
+ * before it waits for I/O, one write per subscriber.
  * Nothing here reads a frame or touches a socket: the sink does that.
  */
 #include "tapsw/tapsw.h"
