@@ -9,7 +9,11 @@
  *  - replies a client does not read pile up in libuv's write queue; once
  *    more than CTL_CLIENT_OUTQ_MAX are waiting, the client is dropped;
  *  - at most CTL_CLIENTS_MAX clients at once; more are accepted and closed
- *    at once (libuv itself keeps a spare fd for EMFILE).
+ *    at once (libuv itself keeps a spare fd for EMFILE);
+ *  - a client that subscribed to events (events.c) gets them through the
+ *    same write queue, under the smaller EVENTS_QUEUE_MAX: past it events
+ *    are dropped and counted, the client stays.  It stays after it half-
+ *    closes too, until it goes or a write fails.
  * Nothing here sees a frame: the switch is reached only through the
  * methods in ctl_method.c.
  */
@@ -26,6 +30,7 @@
 #include "tapsw/ctl.h"
 #include "tapsw/ctl_method.h"
 #include "tapsw/ctl_proto.h"
+#include "tapsw/events.h"
 #include "tapsw/log.h"
 #include "tapsw/switch.h"
 
@@ -39,6 +44,7 @@ struct ctl_client {
 	uv_pipe_t pipe;			/* first: the handle is the client */
 	struct ctl_server *srv;
 	struct ctl_linebuf in;
+	struct events_sink sink;	/* if it subscribes to events */
 	struct ctl_client *next;
 	unsigned int pending;		/* replies queued, not yet written */
 	bool eof;			/* the client is done sending */
@@ -83,7 +89,17 @@ static void client_close(struct ctl_client *c)
 		}
 	}
 	srv->n_clients--;
+	if (srv->ctx.events)
+		events_unsubscribe(srv->ctx.events, c);
 	uv_close((uv_handle_t *)&c->pipe, client_free_cb);
+}
+
+/* the client half-closed, has every reply, and listens to no events */
+static bool client_done(struct ctl_client *c)
+{
+	struct events *ev = c->srv->ctx.events;
+
+	return c->eof && !c->pending && !(ev && events_is_subscribed(ev, c));
 }
 
 struct ctl_write {
@@ -99,7 +115,7 @@ static void client_write_cb(uv_write_t *req, int status)
 
 	c->pending--;
 	/* a client that half-closed still gets every reply before we close */
-	if ((status < 0 || w->close_after || (c->eof && !c->pending)) &&
+	if ((status < 0 || w->close_after || client_done(c)) &&
 	    status != UV_ECANCELED)
 		client_close(c);
 	free(w->text);
@@ -187,7 +203,7 @@ static void client_read_cb(uv_stream_t *stream, ssize_t nread,
 	if (nread == UV_EOF) {
 		c->eof = true;
 		uv_read_stop(stream);
-		if (!c->pending)
+		if (client_done(c))
 			client_close(c);
 		return;
 	}
@@ -200,12 +216,14 @@ static void client_read_cb(uv_stream_t *stream, ssize_t nread,
 	ret = ctl_linebuf_append(&c->in, buf->base, (size_t)nread);
 	/* answer the complete lines before any framing error */
 	srv->ctx.now_ms = uv_now(stream->loop);
+	srv->ctx.sink = &c->sink;
 	while (!c->closing && (len = ctl_linebuf_next(&c->in, &line)) >= 0) {
 		reply = ctl_handle_line(&srv->ctx, line, (size_t)len,
 					&reply_len);
 		if (reply)
 			client_send(c, reply, reply_len, false);
 	}
+	srv->ctx.sink = NULL;
 	if (ret && !c->closing) {
 		srv->dropped++;
 		if (log_ratelimit(&srv->rl, uv_now(stream->loop)))
@@ -218,6 +236,19 @@ static void client_read_cb(uv_stream_t *stream, ssize_t nread,
 				  "request line longer than 65536 bytes" :
 				  "out of memory", true);
 	}
+}
+
+/* the events sink of a client: its libuv write queue */
+static size_t client_backlog(void *arg)
+{
+	struct ctl_client *c = arg;
+
+	return uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe);
+}
+
+static void client_write_events(void *arg, char *text, size_t len)
+{
+	client_send(arg, text, len, false);
 }
 
 static void log_peer(struct ctl_client *c)
@@ -254,6 +285,9 @@ static void ctl_on_connection(uv_stream_t *listener, int status)
 	c->pipe.data = c;
 	c->srv = srv;
 	c->id = ++srv->next_id;
+	c->sink.backlog = client_backlog;
+	c->sink.write = client_write_events;
+	c->sink.arg = c;
 	if (uv_accept(listener, (uv_stream_t *)&c->pipe)) {
 		uv_close((uv_handle_t *)&c->pipe, client_free_cb);
 		return;
@@ -364,6 +398,7 @@ int ctl_server_start(uv_loop_t *loop, struct sw *sw,
 	srv->ctx.sw = sw;
 	srv->ctx.socket_path = srv->path;
 	srv->ctx.state_path = cfg->state_path;
+	srv->ctx.events = cfg->events;
 	srv->ctx.start_ms = uv_now(loop);
 	srv->ctx.now_ms = srv->ctx.start_ms;
 

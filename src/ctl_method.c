@@ -19,6 +19,7 @@
 #include "tapsw/ctl_method.h"
 #include "tapsw/ctl_proto.h"
 #include "tapsw/ether.h"
+#include "tapsw/events.h"
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"
 #include "tapsw/port.h"
@@ -338,6 +339,15 @@ static int m_switch_show(struct ctl_context *ctx, json_t *params,
 			    "ports", (json_int_t)sw->n_ports,
 			    "io", io_mode_name(uring_mode()),
 			    "fdb", fdb_stats_json(sw->fdb));
+	if (*result && ctx->events) {
+		struct events_stats es;
+
+		events_get_stats(ctx->events, &es);
+		json_object_set_new(*result, "events", json_pack(
+			"{s:i, s:I, s:I}", "subscribers", (int)es.subscribers,
+			"sent", (json_int_t)es.sent,
+			"lost", (json_int_t)es.lost));
+	}
 	return 0;
 }
 
@@ -690,6 +700,51 @@ static int m_stats_clear(struct ctl_context *ctx, json_t *params,
 	return 0;
 }
 
+/* --- events.* */
+
+/* params.events: names for events_mask_parse(); absent: all */
+static int m_events_subscribe(struct ctl_context *ctx, json_t *params,
+			      json_t **result, struct ctl_error *err)
+{
+	json_t *names = json_object_get(params, "events"), *v, *out;
+	uint32_t mask = names ? 0 : EVENTS_MASK_ALL, m;
+	size_t i;
+	int ret;
+
+	if (names && !json_is_array(names)) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "parameter 'events' must be an array of names");
+		return -EINVAL;
+	}
+	json_array_foreach(names, i, v) {
+		if (!json_is_string(v) ||
+		    events_mask_parse(json_string_value(v), &m)) {
+			ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+				      "unknown event '%.64s' (all, port, fdb, "
+				      "or a type such as fdb.learn)",
+				      json_is_string(v) ?
+				      json_string_value(v) : "?");
+			return -EINVAL;
+		}
+		mask |= m;
+	}
+	if (!ctx->events || !ctx->sink) {
+		ctl_error_set(err, CTL_ERR_SERVER, EOPNOTSUPP,
+			      "events need a control socket connection");
+		return -EOPNOTSUPP;
+	}
+	ret = events_subscribe(ctx->events, ctx->sink, mask);
+	if (ret)
+		return ret;
+	out = json_array();
+	for (i = 0; i < EVENTS_TYPE_MAX; i++)
+		if (mask & EVENTS_BIT(i))
+			json_array_append_new(out, json_string(
+				events_type_name((enum events_type)i)));
+	*result = json_pack("{s:o}", "events", out);
+	return 0;
+}
+
 /* --- the table */
 
 #define PARAMS(...)	((const char *const[]){ __VA_ARGS__, NULL })
@@ -712,6 +767,7 @@ static const struct ctl_method methods[] = {
 	{ "fdb.flush", m_fdb_flush, PARAMS("port", "static"), true },
 	{ "stats.show", m_stats_show, NO_PARAMS, false },
 	{ "stats.clear", m_stats_clear, PARAMS("port"), false },
+	{ "events.subscribe", m_events_subscribe, PARAMS("events"), false },
 };
 
 const char *const *ctl_method_names(void)

@@ -87,12 +87,7 @@ int ctl_errno_value(const char *name)
 
 /* --- messages */
 
-/*
- * utf8_seq_len() - length of the valid UTF-8 sequence at @s (at most @n
- * bytes available), or 0 if it is not one.  Overlong forms and surrogates
- * are refused, as jansson does.
- */
-static size_t utf8_seq_len(const unsigned char *s, size_t n)
+size_t ctl_utf8_seq_len(const unsigned char *s, size_t n)
 {
 	unsigned int c = s[0], cp, i;
 	size_t len;
@@ -136,7 +131,7 @@ static void message_clean(char *s)
 	size_t n = strlen(s), l;
 
 	while (n) {
-		l = utf8_seq_len(p, n);
+		l = ctl_utf8_seq_len(p, n);
 		if (!l) {
 			*p = '?';
 			l = 1;

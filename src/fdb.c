@@ -66,6 +66,8 @@ struct fdb {
 	uint32_t port_learned[FDB_PORT_MAX];	/* expired included */
 	uint32_t port_static[FDB_PORT_MAX];
 	uint32_t port_limit[FDB_PORT_MAX];	/* learned entries allowed, 0: any */
+	fdb_notify_t notify;		/* NULL unless somebody listens */
+	void *notify_arg;
 };
 
 /* --- hashing */
@@ -158,6 +160,38 @@ static inline bool fdb_val_alive(const struct fdb *fdb, uint64_t val,
 		return true;
 	return (uint64_t)fdb_age_ds(val, now_ds) * FDB_TICK_MS <
 	       fdb->ageing_ms;
+}
+
+/* --- change notifications */
+
+static void __attribute__((noinline, cold))
+fdb_event_emit(struct fdb *fdb, enum fdb_event_type type, uint64_t key,
+	       uint64_t val, int old_port)
+{
+	struct fdb_event ev = {
+		.type = type,
+		.vid = (uint16_t)((key >> FDB_KEY_VID_SHIFT) & FDB_VID_MAX),
+		.port = (int)val_port(val),
+		.old_port = old_port,
+		.is_static = val_is_static(val),
+	};
+
+	memcpy(ev.mac, &key, FDB_ETH_ALEN);
+	fdb->notify(&ev, fdb->notify_arg);
+}
+
+/* fdb_event() - report the entry @key/@val; one branch when nobody listens */
+static inline void fdb_event(struct fdb *fdb, enum fdb_event_type type,
+			     uint64_t key, uint64_t val, int old_port)
+{
+	if (unlikely(fdb->notify))
+		fdb_event_emit(fdb, type, key, val, old_port);
+}
+
+void fdb_set_notify(struct fdb *fdb, fdb_notify_t fn, void *arg)
+{
+	fdb->notify = fn;
+	fdb->notify_arg = arg;
 }
 
 /* --- counting */
@@ -263,6 +297,7 @@ static int64_t fdb_find_free(struct fdb *fdb, uint64_t key, uint32_t now_ds)
 		if (!s->key)
 			return i;
 		if (!fdb_val_alive(fdb, s->val, now_ds)) {
+			fdb_event(fdb, FDB_EV_AGE, s->key, s->val, -1);
 			fdb_count_del(fdb, s->val);
 			s->key = 0;
 			s->val = 0;
@@ -330,6 +365,8 @@ static bool fdb_evict_one(struct fdb *fdb, unsigned int port, uint32_t now_ds)
 		fdb->stats.aged++;
 	else
 		fdb->stats.evicted++;
+	fdb_event(fdb, expired ? FDB_EV_AGE : FDB_EV_EVICT,
+		  fdb->slots[best].key, fdb->slots[best].val, -1);
 	fdb_slot_remove(fdb, (uint32_t)best);
 	return true;
 }
@@ -490,6 +527,7 @@ enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t *mac,
 		if (unlikely(!fdb_val_alive(fdb, val, now_ds))) {
 			/* dead but not yet reclaimed: learn it afresh */
 			fdb->stats.aged++;
+			fdb_event(fdb, FDB_EV_AGE, key, val, -1);
 			if (val_port(val) != port && fdb_port_full(fdb, port)) {
 				fdb_slot_remove(fdb, (uint32_t)i);
 				fdb->stats.limited++;
@@ -497,6 +535,7 @@ enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t *mac,
 			}
 			fdb->stats.learned++;
 			fdb_slot_set(fdb, s, fdb_val(port, false, now_ds));
+			fdb_event(fdb, FDB_EV_LEARN, key, s->val, -1);
 			return FDB_LEARN_NEW;
 		}
 		if (likely(val_port(val) == port)) {
@@ -508,12 +547,15 @@ enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t *mac,
 			*old_port = val_port(val);
 		if (unlikely(fdb_port_full(fdb, port))) {
 			/* stale where it is, not allowed here: forget it */
+			fdb_event(fdb, FDB_EV_LIMIT, key,
+				  fdb_val(port, false, 0), (int)val_port(val));
 			fdb_slot_remove(fdb, (uint32_t)i);
 			fdb->stats.limited++;
 			return FDB_LEARN_LIMITED;
 		}
 		fdb->stats.moves++;
 		fdb_slot_set(fdb, s, fdb_val(port, false, now_ds));
+		fdb_event(fdb, FDB_EV_MOVE, key, s->val, (int)val_port(val));
 		return FDB_LEARN_MOVED;
 	}
 
@@ -521,11 +563,13 @@ enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t *mac,
 		fdb->stats.limited++;
 		return FDB_LEARN_LIMITED;
 	}
-	if (fdb_insert(fdb, key, fdb_val(port, false, now_ds), now_ds) < 0) {
+	val = fdb_val(port, false, now_ds);
+	if (fdb_insert(fdb, key, val, now_ds) < 0) {
 		fdb->stats.refused++;
 		return FDB_LEARN_REFUSED;
 	}
 	fdb->stats.learned++;
+	fdb_event(fdb, FDB_EV_LEARN, key, val, -1);
 	return FDB_LEARN_NEW;
 }
 
@@ -560,11 +604,12 @@ int fdb_add_static(struct fdb *fdb, const uint8_t *mac, uint16_t vid,
 	key = fdb_key(mac, vid);
 	val = fdb_val(port, true, now_ds);
 	i = fdb_find(fdb, key);
-	if (i >= 0) {
+	if (i >= 0)
 		fdb_slot_set(fdb, &fdb->slots[i], val);
-		return 0;
-	}
-	return fdb_insert(fdb, key, val, now_ds);
+	else if (fdb_insert(fdb, key, val, now_ds) < 0)
+		return -ENOSPC;
+	fdb_event(fdb, FDB_EV_ADD, key, val, -1);
+	return 0;
 }
 
 int fdb_del(struct fdb *fdb, const uint8_t *mac, uint16_t vid)
@@ -576,6 +621,7 @@ int fdb_del(struct fdb *fdb, const uint8_t *mac, uint16_t vid)
 	i = fdb_find(fdb, fdb_key(mac, vid));
 	if (i < 0)
 		return -ENOENT;
+	fdb_event(fdb, FDB_EV_DEL, fdb->slots[i].key, fdb->slots[i].val, -1);
 	fdb_slot_remove(fdb, (uint32_t)i);
 	fdb->stats.flushed++;
 	return 0;
@@ -612,6 +658,14 @@ unsigned int fdb_flush(struct fdb *fdb, int port, unsigned int flags)
 		}
 	}
 	fdb->stats.flushed += removed;
+	if (unlikely(fdb->notify) && removed) {
+		struct fdb_event ev = {
+			.type = FDB_EV_FLUSH, .port = port, .old_port = -1,
+			.count = removed, .flags = flags,
+		};
+
+		fdb->notify(&ev, fdb->notify_arg);
+	}
 	return removed;
 }
 
@@ -628,6 +682,7 @@ unsigned int fdb_age(struct fdb *fdb, uint64_t now_ms, unsigned int max_slots)
 		const struct fdb_slot *s = &fdb->slots[i];
 
 		if (s->key && !fdb_val_alive(fdb, s->val, now_ds)) {
+			fdb_event(fdb, FDB_EV_AGE, s->key, s->val, -1);
 			/* another entry may move into slot i: look again */
 			fdb_slot_remove(fdb, i);
 			aged++;

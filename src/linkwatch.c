@@ -9,7 +9,12 @@
  *    (unless the kernel says it moved to another namespace: then the port
  *    keeps working and simply has no ifindex here any more);
  *  - RTM_NEWLINK with another MTU: the port's egress limit follows, as a
- *    Linux bridge port's does.
+ *    Linux bridge port's does;
+ *  - RTM_NEWLINK where the device went down or lost its carrier (a VM's
+ *    TAP when QEMU exits), or came back: reported as port.down/port.up
+ *    (events.c).  The state is read again from the kernel, not taken from
+ *    the message, so the burst of messages while a TAP is created and set
+ *    up reports nothing; a port counts as up until told otherwise.
  * Netdevs moved into other namespaces are out of sight here; their ports
  * rely on the fd.  Lost events (ENOBUFS) are logged; the fds still report
  * deletions.
@@ -40,6 +45,24 @@ static struct port *port_by_ifindex(struct sw *sw, int ifindex)
 	return NULL;
 }
 
+/* linkwatch_carrier() - report a change of @port's link state */
+static void linkwatch_carrier(struct linkwatch *lw, struct port *port)
+{
+	struct nl_link link;
+	bool down;
+
+	if (port->state != PORT_STATE_UP ||
+	    nl_link_get_by_index(lw->sw->nl, port->ifindex, &link))
+		return;
+	down = !link.up || !link.carrier;
+	if (down == port->link_down)
+		return;
+	port->link_down = down;
+	debug("port %s: link %s", port->name, down ? "down" : "up");
+	port_notify(port, down ? PORT_EV_DOWN : PORT_EV_UP,
+		    !down ? "link up" : !link.up ? "link down" : "no carrier");
+}
+
 static void linkwatch_event(const struct nl_event *ev, void *arg)
 {
 	struct linkwatch *lw = arg;
@@ -64,6 +87,7 @@ static void linkwatch_event(const struct nl_event *ev, void *arg)
 		     port->mtu, ev->link.mtu);
 		port->mtu = ev->link.mtu;
 	}
+	linkwatch_carrier(lw, port);
 }
 
 static void linkwatch_readable(uv_poll_t *h, int status, int events)

@@ -20,6 +20,7 @@
 #include <uv.h>
 
 #include "tapsw/ctl.h"
+#include "tapsw/events.h"
 #include "tapsw/fdb.h"
 #include "tapsw/linkwatch.h"
 #include "tapsw/log.h"
@@ -45,6 +46,7 @@ struct tapswd {
 	uv_loop_t *loop;
 	struct sw sw;
 	struct ctl_server *ctl;
+	struct events *events;
 	struct linkwatch *linkwatch;
 	uv_timer_t ageing;
 	uv_signal_t sigterm, sigint;
@@ -217,6 +219,10 @@ int main(int argc, char **argv)
 	if (!d.sw.nl)
 		die("cannot open rtnetlink: %s", strerror(errno));
 
+	d.events = events_new(d.loop, &d.sw);
+	if (!d.events)
+		die("out of memory");
+	ctl_cfg.events = d.events;
 	ret = ctl_server_start(d.loop, &d.sw, &ctl_cfg, &d.ctl, why,
 			       sizeof(why));
 	if (ret)
@@ -280,6 +286,7 @@ int main(int argc, char **argv)
 
 	/* orderly teardown: ports (persistent TAPs stay), socket, handles */
 	ctl_server_stop(d.ctl);
+	events_free(d.events);
 	if (d.linkwatch)
 		linkwatch_stop(d.linkwatch);
 	sw_fini(&d.sw);

@@ -69,6 +69,17 @@ int port_open(struct sw *sw, const struct port_config *cfg,
 	return 0;
 }
 
+void port_notify(struct port *port, enum port_event_type type,
+		 const char *reason)
+{
+	struct port_event ev = {
+		.type = type, .port = port, .reason = reason,
+	};
+
+	if (port->sw && port->sw->port_notify)
+		port->sw->port_notify(&ev, port->sw->port_notify_arg);
+}
+
 void port_flush_learned(struct port *port)
 {
 	fdb_flush(port->sw->fdb, (int)port->index, FDB_FLUSH_LEARNED);
@@ -122,6 +133,7 @@ int port_attach(struct sw *sw, struct port *port)
 	port->error[0] = '\0';
 	sw->ports[i] = port;
 	sw->active[sw->n_ports++] = port;
+	port_notify(port, PORT_EV_ADD, NULL);
 	return 0;
 }
 
@@ -145,6 +157,7 @@ void port_detach(struct sw *sw, struct port *port)
 	port->vlan.mode = VLAN_MODE_NONE;
 	fdb_flush(sw->fdb, (int)port->index, FDB_FLUSH_ALL);
 	fdb_set_port_limit(sw->fdb, port->index, 0);
+	port_notify(port, PORT_EV_DEL, NULL);
 	for (i = 0; i < sw->n_ports; i++) {
 		if (sw->active[i] == port) {
 			memmove(&sw->active[i], &sw->active[i + 1],
@@ -163,6 +176,7 @@ void port_fail(struct port *port, int errnum, const char *why)
 	port->state = PORT_STATE_DOWN;
 	snprintf(port->error, sizeof(port->error), "%s%s%s", why,
 		 errnum ? ": " : "", errnum ? strerror(errnum < 0 ? -errnum : errnum) : "");
+	port_notify(port, PORT_EV_DOWN, port->error);
 	port_flush_learned(port);
 	warn("port %s: down: %s", port->name, port->error);
 }

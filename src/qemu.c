@@ -157,11 +157,14 @@ static void qemu_peer_set(struct qemu_port *qp, const char *fmt, ...)
 	va_end(ap);
 	qp->port.peer_state = PORT_PEER_CONNECTED;
 	info("port %s: peer connected: %s", qp->port.name, qp->port.peer);
+	port_notify(&qp->port, PORT_EV_UP, "peer connected");
 }
 
 /* the peer went: say so, and forget the MACs learned behind it */
 static void qemu_peer_gone(struct qemu_port *qp, int errnum, const char *why)
 {
+	char reason[128];
+
 	if (errnum)
 		info("port %s: peer %s gone: %s: %s", qp->port.name,
 		     qp->port.peer, why, strerror(errnum < 0 ? -errnum : errnum));
@@ -169,6 +172,8 @@ static void qemu_peer_gone(struct qemu_port *qp, int errnum, const char *why)
 		info("port %s: peer %s gone: %s", qp->port.name, qp->port.peer,
 		     why);
 	qp->port.peer_state = PORT_PEER_WAITING;
+	snprintf(reason, sizeof(reason), "peer gone: %s", why);
+	port_notify(&qp->port, PORT_EV_DOWN, reason);
 	qp->port.peer[0] = '\0';
 	port_flush_learned(&qp->port);
 }

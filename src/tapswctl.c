@@ -9,10 +9,13 @@
  * line is printed: as text for people, or with -j as the daemon's JSON for
  * scripts (lists as bare arrays).  The daemon validates everything that
  * has meaning (MACs, names, ranges): this file only checks that numbers are
- * numbers.  Commands live in one table (object, command, usage, argument
- * counts, handler), as OVS unixctl and vde-2's comlist; the help text and
- * the usage errors come from it.  Objects and commands may be abbreviated
- * to any unambiguous prefix ("tapswctl p l" is "port list").
+ * numbers.  "monitor" is the one long-lived command: after the
+ * events.subscribe reply it keeps the connection and prints each
+ * notification that follows.  Commands live in one table (object,
+ * command, usage, argument counts, handler), as OVS unixctl and vde-2's
+ * comlist; the help text and the usage errors come from it.  Objects and
+ * commands may be abbreviated to any unambiguous prefix ("tapswctl p l"
+ * is "port list").
  *
  * Exit status: 0 on success, 1 when tapswd or the connection failed, 2 on
  * a usage error; every failure prints one line "tapswctl: ..." on stderr.
@@ -20,6 +23,7 @@
 #include "tapsw/tapsw.h"
 
 #include <getopt.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -48,6 +52,9 @@ struct cli {
 	bool json;
 	bool pretty;
 };
+
+/* monitor: SIGINT/SIGTERM arrived (recv() returns EINTR, we exit 0) */
+static volatile sig_atomic_t cli_stop;
 
 /* --- arguments */
 
@@ -363,6 +370,8 @@ static int sock_recv_line(int fd, struct ctl_linebuf *lb, char **line,
 			return 0;
 		}
 		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR && cli_stop)
+			return -EINTR;
 		if (n < 0 && errno == EINTR)
 			continue;
 		if (n < 0)
@@ -376,21 +385,18 @@ static int sock_recv_line(int fd, struct ctl_linebuf *lb, char **line,
 }
 
 /*
- * cli_call() - one request, one reply.  Steals @params (NULL: none).
- * Returns 0 with *@result (new reference), or an exit status with the error
- * printed.
+ * cli_request() - connect and send one request.  Steals @params (NULL:
+ * none).  Returns 0 with the socket in *@fdp, or an exit status with the
+ * error printed.
  */
-static int cli_call(const struct cli *cli, const char *method, json_t *params,
-		    json_t **result)
+static int cli_request(const struct cli *cli, const char *method,
+		       json_t *params, int *fdp)
 {
-	struct ctl_linebuf lb;
-	struct ctl_error err;
 	json_t *req;
-	char *text, *line;
+	char *text;
 	size_t len;
 	int fd = -1, ret;
 
-	*result = NULL;
 	req = ctl_request_encode(1, method, params);
 	text = req ? ctl_dump_line(req, &len) : NULL;
 	json_decref(req);
@@ -412,30 +418,67 @@ static int cli_call(const struct cli *cli, const char *method, json_t *params,
 		return fail(EXIT_DAEMON, "%s: send: %s", cli->socket,
 			    strerror(-ret));
 	}
+	*fdp = fd;
+	return 0;
+}
 
-	ret = ctl_linebuf_init(&lb, REPLY_MAX);
-	if (!ret)
-		ret = sock_recv_line(fd, &lb, &line, &len);
-	close(fd);
-	if (ret) {
-		ctl_linebuf_free(&lb);
-		if (ret == -ECONNRESET)
-			return fail(EXIT_DAEMON, "%s: %s", cli->socket,
-				    "tapswd closed the connection, no reply");
-		if (ret == -ETIMEDOUT)
-			return fail(EXIT_DAEMON, "%s: no reply in %d s",
-				    cli->socket, IO_TIMEOUT_S);
-		if (ret == -EMSGSIZE)
-			return fail(EXIT_DAEMON, "%s: reply longer than %d MiB",
-				    cli->socket, REPLY_MAX >> 20);
+/* cli_recv_error() - say why no line came; returns the exit status */
+static int cli_recv_error(const struct cli *cli, int ret)
+{
+	if (ret == -ECONNRESET)
 		return fail(EXIT_DAEMON, "%s: %s", cli->socket,
-			    strerror(-ret));
-	}
+			    "tapswd closed the connection, no reply");
+	if (ret == -ETIMEDOUT)
+		return fail(EXIT_DAEMON, "%s: no reply in %d s",
+			    cli->socket, IO_TIMEOUT_S);
+	if (ret == -EMSGSIZE)
+		return fail(EXIT_DAEMON, "%s: reply longer than %d MiB",
+			    cli->socket, REPLY_MAX >> 20);
+	return fail(EXIT_DAEMON, "%s: %s", cli->socket, strerror(-ret));
+}
+
+/*
+ * cli_reply() - read and decode the reply line.  Returns 0 with *@result
+ * (new reference), or an exit status with the error printed.
+ */
+static int cli_reply(const struct cli *cli, int fd, struct ctl_linebuf *lb,
+		     json_t **result)
+{
+	struct ctl_error err;
+	char *line;
+	size_t len;
+	int ret;
+
+	ret = sock_recv_line(fd, lb, &line, &len);
+	if (ret)
+		return cli_recv_error(cli, ret);
 	ret = ctl_response_decode(line, len, result, &err);
-	ctl_linebuf_free(&lb);
 	if (ret)
 		return fail(EXIT_DAEMON, "%s", err.message);
 	return 0;
+}
+
+/*
+ * cli_call() - one request, one reply.  Steals @params (NULL: none).
+ * Returns 0 with *@result (new reference), or an exit status with the error
+ * printed.
+ */
+static int cli_call(const struct cli *cli, const char *method, json_t *params,
+		    json_t **result)
+{
+	struct ctl_linebuf lb;
+	int fd, ret;
+
+	*result = NULL;
+	ret = cli_request(cli, method, params, &fd);
+	if (ret)
+		return ret;
+	ret = ctl_linebuf_init(&lb, REPLY_MAX);
+	ret = ret ? fail(EXIT_DAEMON, "out of memory") :
+		    cli_reply(cli, fd, &lb, result);
+	close(fd);
+	ctl_linebuf_free(&lb);
+	return ret;
 }
 
 /* --- output */
@@ -443,7 +486,8 @@ static int cli_call(const struct cli *cli, const char *method, json_t *params,
 static void json_print(const struct cli *cli, const json_t *j)
 {
 	size_t flags = JSON_ENCODE_ANY |
-		       (cli->pretty ? JSON_INDENT(2) : JSON_COMPACT);
+		       (cli->pretty ? JSON_INDENT(2) : JSON_COMPACT) |
+		       JSON_REAL_PRECISION(15);
 
 	json_dumpf(j, stdout, flags);
 	putchar('\n');
@@ -752,7 +796,7 @@ static void print_switch(const json_t *result)
 {
 	static const char *const order[] = {
 		"version", "pid", "socket", "uptime", "ageing", "fdb_max",
-		"ports", "io", "fdb", NULL,
+		"ports", "io", "fdb", "events", NULL,
 	};
 	const char *const *key;
 	const json_t *v;
@@ -842,6 +886,114 @@ static int cmd_call(const struct cli *cli, const struct cmd *cmd,
 	json_print(cli, result);
 	json_decref(result);
 	return 0;
+}
+
+/* --- monitor */
+
+static void on_stop_signal(int sig)
+{
+	cli_stop = 1;
+}
+
+/*
+ * print_event() - one line for people, as bridge monitor does:
+ * "fdb learn 52:54:00:12:34:56 vlan 0 port tap1", "port down tap1 reason
+ * ...": the type, its subject (the MAC, else the port), then the other
+ * members as "key value", in the daemon's order; time is left out.
+ */
+static void print_event(const json_t *ev)
+{
+	const char *type = json_string_value(json_object_get(ev, "type"));
+	const char *subject = json_object_get(ev, "mac") ? "mac" : "port";
+	const char *key;
+	char buf[1024];
+	json_t *v;
+	size_t i;
+
+	if (!type)
+		return;
+	for (i = 0; type[i]; i++)
+		putchar(type[i] == '.' ? ' ' : type[i]);
+	value_format(json_object_get(ev, subject), buf, sizeof(buf));
+	if (json_object_get(ev, subject))
+		printf(" %s", buf);
+	json_object_foreach((json_t *)ev, key, v) {
+		if (!strcmp(key, "type") || !strcmp(key, "time") ||
+		    !strcmp(key, subject))
+			continue;
+		value_format(v, buf, sizeof(buf));
+		printf(strpbrk(buf, " \"") || !*buf ? " %s \"%s\"" : " %s %s",
+		       key, buf);
+	}
+	putchar('\n');
+}
+
+/*
+ * cmd_monitor() - events.subscribe, then print each notification until a
+ * signal (exit 0) or the daemon goes (exit 1).
+ */
+static int cmd_monitor(const struct cli *cli, const struct cmd *cmd,
+		       int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	json_t *params = json_object(), *names = json_array(), *msg = NULL, *ev;
+	struct timeval no_timeout = { 0 };
+	struct ctl_linebuf lb;
+	char *line;
+	size_t len;
+	int i, fd, ret;
+
+	for (i = 0; i < argc; i++)
+		json_array_append_new(names, json_string(argv[i]));
+	if (!params || json_object_set_new(params, "events", names))
+		return fail(EXIT_DAEMON, "out of memory");
+	/* no SA_RESTART: recv() returns EINTR and we leave */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	ret = cli_request(cli, cmd->method, argc ? params : NULL, &fd);
+	if (!argc)
+		json_decref(params);
+	if (ret)
+		return ret;
+	if (ctl_linebuf_init(&lb, REPLY_MAX)) {
+		close(fd);
+		return fail(EXIT_DAEMON, "out of memory");
+	}
+	ret = cli_reply(cli, fd, &lb, &msg);
+	json_decref(msg);
+	/* events may be hours apart */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &no_timeout,
+		   sizeof(no_timeout));
+	while (!ret && !cli_stop) {
+		ret = sock_recv_line(fd, &lb, &line, &len);
+		if (ret == -EINTR)
+			ret = 0;
+		else if (ret == -ECONNRESET)
+			ret = fail(EXIT_DAEMON, "%s: %s", cli->socket,
+				   "tapswd closed the connection");
+		else if (ret)
+			ret = cli_recv_error(cli, ret);
+		if (ret || cli_stop)
+			break;
+		msg = json_loadb(line, len, 0, NULL);
+		ev = json_object_get(msg, "params");
+		if (json_is_object(ev) && json_is_string(json_object_get(
+			msg, "method"))) {
+			if (cli->json)
+				json_print(cli, ev);
+			else
+				print_event(ev);
+			if (fflush(stdout))
+				ret = fail(EXIT_DAEMON,
+					   "write error on standard output");
+		}
+		json_decref(msg);
+	}
+	if (cli_stop)
+		ret = 0;
+	close(fd);
+	ctl_linebuf_free(&lb);
+	return ret;
 }
 
 static const struct arg_kw kw_port_add[] = {
@@ -945,6 +1097,11 @@ static const struct cmd cmds[] = {
 	{ "show", NULL, "", "the switch: version, uptime, settings, FDB",
 	  0, 0, cmd_generic, "switch.show", { NULL }, NULL,
 	  print_switch, NULL, true },
+	{ "monitor", NULL, "[all | port | fdb | TYPE]...",
+	  "print port and FDB events as they happen, until interrupted "
+	  "(TYPE: fdb.learn, port.down, ...)",
+	  0, 16, cmd_monitor, "events.subscribe", { NULL }, NULL,
+	  NULL, NULL, true },
 	{ "call", NULL, "METHOD [JSON-PARAMS]",
 	  "any JSON-RPC method; prints the result as JSON",
 	  1, 2, cmd_call, NULL, { NULL }, NULL, NULL, NULL, true },

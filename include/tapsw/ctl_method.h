@@ -16,6 +16,8 @@
 #include <jansson.h>
 
 struct sw;
+struct events;
+struct events_sink;
 
 struct ctl_context {
 	struct sw *sw;
@@ -23,6 +25,9 @@ struct ctl_context {
 	uint64_t start_ms;	/* the loop clock at start-up, for uptime */
 	uint64_t now_ms;	/* the loop clock now: set before each request */
 	const char *state_path;	/* --state FILE, saved after each change */
+	/* events.subscribe: the notifier (or NULL), the requesting client */
+	struct events *events;
+	const struct events_sink *sink;
 };
 
 /*

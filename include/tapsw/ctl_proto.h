@@ -109,6 +109,13 @@ int ctl_response_decode(const char *line, size_t len, json_t **result,
 char *ctl_dump_line(const json_t *msg, size_t *len);
 
 /*
+ * ctl_utf8_seq_len() - length of the valid UTF-8 sequence at @s (at most
+ * @n bytes available), or 0 if it is not one.  Overlong forms and
+ * surrogates are refused, as jansson does.
+ */
+size_t ctl_utf8_seq_len(const unsigned char *s, size_t n);
+
+/*
  * errno <-> name ("ENOENT"); unknown names give 0, unknown values NULL.
  * The sign of @errnum is ignored.  Linux aliases (EWOULDBLOCK, ENOTSUP,
  * EDEADLOCK) are understood but never produced.

@@ -63,6 +63,11 @@
  * - A MAC seen on another port than its entry says is moved there and
  *   counted (stats.moves); a static entry does not move (stats.refused).
  * - fdb_flush() walks the whole table: it is a control-plane operation.
+ * - Changes can be reported through one hook (fdb_set_notify()): a function
+ *   pointer, NULL unless somebody listens, tested once where an entry is
+ *   created, moved or removed -- never on a hit, so forwarding known
+ *   addresses costs nothing more.  The hook gets a struct fdb_event (no
+ *   text): formatting and queueing are the listener's (events.c).
  *
  * Nothing here does I/O or formats text; callers walk the table with
  * fdb_foreach() and print what they like.
@@ -221,6 +226,47 @@ uint32_t fdb_get_port_limit(const struct fdb *fdb, unsigned int port);
 
 /* fdb_port_entries() - live and dead-but-unreclaimed entries of @port. */
 unsigned int fdb_port_entries(const struct fdb *fdb, unsigned int port);
+
+/*
+ * Change notifications.  Each counter in struct fdb_stats that records an
+ * entry coming or going has an event, so a listener can mirror the table:
+ * LEARN (learned), MOVE (moves), AGE (aged: reclaimed by the sweep, by an
+ * insert reusing the slot, or seen again after it died -- then a LEARN
+ * follows), EVICT (evicted), LIMIT (limited, for a MAC forgotten when it
+ * moved onto a port at its max-macs; a new MAC refused at the limit was
+ * never an entry and has no event), ADD and DEL (fdb_add_static(),
+ * fdb_del()), and one FLUSH per fdb_flush() that removed something.
+ */
+enum fdb_event_type {
+	FDB_EV_LEARN = 0,
+	FDB_EV_MOVE,
+	FDB_EV_AGE,
+	FDB_EV_EVICT,
+	FDB_EV_LIMIT,
+	FDB_EV_ADD,
+	FDB_EV_DEL,
+	FDB_EV_FLUSH,
+	FDB_EV_MAX
+};
+
+struct fdb_event {
+	enum fdb_event_type type;
+	uint8_t mac[FDB_ETH_ALEN];	/* not FLUSH */
+	uint16_t vid;			/* not FLUSH */
+	int port;		/* the entry's port; FLUSH: -1 for all */
+	int old_port;		/* MOVE, LIMIT: where it was; else -1 */
+	bool is_static;		/* the entry is static (ADD, DEL) */
+	unsigned int count;		/* FLUSH: entries removed */
+	unsigned int flags;		/* FLUSH: enum fdb_flush_flags */
+};
+
+typedef void (*fdb_notify_t)(const struct fdb_event *ev, void *arg);
+
+/*
+ * fdb_set_notify() - call @fn(@ev, @arg) on every change (NULL: nobody).
+ * @fn runs inside fdb_learn() and friends: it must not change the table.
+ */
+void fdb_set_notify(struct fdb *fdb, fdb_notify_t fn, void *arg);
 
 void fdb_get_stats(const struct fdb *fdb, struct fdb_stats *stats);
 /* fdb_clear_stats() - zero the event counters (not entries/capacity). */

@@ -134,6 +134,7 @@ struct port {
 	unsigned int offloads;		/* TUN_F_* the kernel may hand us */
 	enum port_state state;
 	char error[96];			/* why it is down */
+	bool link_down;			/* netdev down, or no carrier */
 	enum port_peer_state peer_state;
 	char peer[128];			/* who is connected, for people */
 	struct port_settings settings;
@@ -147,6 +148,34 @@ struct port {
  */
 int port_open(struct sw *sw, const struct port_config *cfg,
 	      struct port **portp, char *why, size_t whylen);
+
+/*
+ * Port change notifications, for whoever set sw->port_notify (events.c);
+ * NULL when nobody listens.  ADD once attached, DEL before it is detached,
+ * DOWN when the backend fails (port_fail()), a socket port's peer goes or
+ * the netdev goes down or loses its carrier (linkwatch.c), UP when a peer
+ * connects or the netdev comes back: what a bridge port would call its
+ * carrier.  @reason says why (DOWN, UP), else NULL.
+ */
+enum port_event_type {
+	PORT_EV_ADD = 0,
+	PORT_EV_DEL,
+	PORT_EV_UP,
+	PORT_EV_DOWN,
+	PORT_EV_MAX
+};
+
+struct port_event {
+	enum port_event_type type;
+	const struct port *port;
+	const char *reason;
+};
+
+typedef void (*port_notify_t)(const struct port_event *ev, void *arg);
+
+/* port_notify() - report @type on @port to sw->port_notify, if set */
+void port_notify(struct port *port, enum port_event_type type,
+		 const char *reason);
 
 /* port_flush_learned() - forget the MACs learned on @port (its peer went) */
 void port_flush_learned(struct port *port);

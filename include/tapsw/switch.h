@@ -45,6 +45,8 @@ struct sw {
 	/* daemon handles the backends need; unused by the forwarding path */
 	void *loop;		/* uv_loop_t */
 	struct nl *nl;		/* rtnetlink request socket */
+	port_notify_t port_notify;	/* port changes, NULL: none wanted */
+	void *port_notify_arg;
 };
 
 enum sw_action {

@@ -57,6 +57,8 @@ fi
 
 jansson_cflags=$(pkg-config --cflags jansson 2>/dev/null)
 jansson_libs=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
+uv_cflags=$(pkg-config --cflags libuv 2>/dev/null)
+uv_libs=$(pkg-config --libs libuv 2>/dev/null || echo -luv)
 common=(src/log.c src/ether.c src/fdb.c src/port.c src/switch.c src/vnet.c
 	src/vlan.c)
 
@@ -71,11 +73,16 @@ build() {	# build NAME: $out/fuzz-NAME
 		if [[ -f $top_srcdir/src/uring.c ]]; then
 			srcs+=(src/uring.c)
 			grep -q '^#define HAVE_LIBURING 1' "$builddir/config.h" &&
-				libs+=($(pkg-config --libs liburing libuv))
+				libs+=($(pkg-config --libs liburing) $uv_libs)
+		fi
+		# events.subscribe (refused: no connection) links events.c
+		if [[ -f $top_srcdir/src/events.c ]]; then
+			srcs+=(src/events.c)
+			libs+=($uv_libs)
 		fi
 	fi
 	(cd "$top_srcdir" &&
-	 "$cc" "${flags[@]}" -Iinclude -I"$builddir" $jansson_cflags \
+	 "$cc" "${flags[@]}" -Iinclude -I"$builddir" $jansson_cflags $uv_cflags \
 		"tests/fuzz/fuzz-$name.c" "${srcs[@]}" "${libs[@]}" \
 		-o "$out/fuzz-$name") >"$out/build-$name.log" 2>&1
 }
