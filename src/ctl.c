@@ -7,7 +7,12 @@
  *  - a request line longer than CTL_LINE_MAX gets an EMSGSIZE error and the
  *    client is closed once the reply is written;
  *  - replies a client does not read pile up in libuv's write queue; once
- *    more than CTL_CLIENT_OUTQ_MAX are waiting, the client is dropped;
+ *    more than CTL_CLIENT_OUTQ_HIGH are waiting, its requests are no
+ *    longer read (they wait in the socket, then in the client) until the
+ *    queue is down to CTL_CLIENT_OUTQ_LOW, so a batch of any size is
+ *    answered in full; a client whose replies do not move for
+ *    CTL_CLIENT_STALL_MS meanwhile is not reading and is dropped (one reply
+ *    of any size is fine: fdb show of a big table is legitimate);
  *  - at most CTL_CLIENTS_MAX clients at once; more are accepted and closed
  *    at once (libuv itself keeps a spare fd for EMFILE);
  *  - a client that subscribed to events (events.c) gets them through the
@@ -36,7 +41,10 @@
 
 enum {
 	CTL_CLIENTS_MAX = 256,
-	CTL_CLIENT_OUTQ_MAX = 1024 * 1024,
+	CTL_CLIENT_OUTQ_HIGH = 256 * 1024,	/* stop reading requests */
+	CTL_CLIENT_OUTQ_LOW = 64 * 1024,	/* read them again */
+	CTL_CLIENT_STALL_MS = 10 * 1000,	/* no reply moved: dropped */
+	CTL_STALL_TICK_MS = 1000,
 	CTL_READ_CHUNK = 64 * 1024,
 };
 
@@ -47,6 +55,9 @@ struct ctl_client {
 	struct events_sink sink;	/* if it subscribes to events */
 	struct ctl_client *next;
 	unsigned int pending;		/* replies queued, not yet written */
+	uint64_t stalled_since;		/* paused: when a reply last moved */
+	int read_error;			/* framing error after buffered lines */
+	bool paused;			/* too many replies queued: not read */
 	bool eof;			/* the client is done sending */
 	bool closing;
 	unsigned int id;
@@ -54,6 +65,8 @@ struct ctl_client {
 
 struct ctl_server {
 	uv_pipe_t listener;
+	uv_timer_t stall_timer;		/* drops paused clients that stall */
+	unsigned int handles;		/* of the two above, not yet closed */
 	struct ctl_context ctx;
 	char *path;
 	struct ctl_client *clients;
@@ -102,6 +115,10 @@ static bool client_done(struct ctl_client *c)
 	return c->eof && !c->pending && !(ev && events_is_subscribed(ev, c));
 }
 
+static size_t client_backlog(void *arg);
+static void client_process(struct ctl_client *c);
+static void client_resume(struct ctl_client *c);
+
 struct ctl_write {
 	uv_write_t req;
 	char *text;
@@ -114,11 +131,21 @@ static void client_write_cb(uv_write_t *req, int status)
 	struct ctl_client *c = req->handle->data;
 
 	c->pending--;
-	/* a client that half-closed still gets every reply before we close */
-	if ((status < 0 || w->close_after || client_done(c)) &&
-	    status != UV_ECANCELED)
-		client_close(c);
 	free(w->text);
+	if (status == UV_ECANCELED) {
+		free(w);
+		return;
+	}
+	if (status < 0 || w->close_after) {
+		client_close(c);
+	} else if (c->paused) {
+		c->stalled_since = uv_now(req->handle->loop);
+		if (client_backlog(c) <= CTL_CLIENT_OUTQ_LOW)
+			client_resume(c);
+	} else if (client_done(c)) {
+		/* a client that half-closed gets every reply before we close */
+		client_close(c);
+	}
 	free(w);
 }
 
@@ -131,18 +158,6 @@ static void client_send(struct ctl_client *c, char *text, size_t len,
 
 	if (c->closing) {
 		free(text);
-		return;
-	}
-	/* unread replies beyond the bound: the client is not reading (one
-	 * reply of any size is fine: fdb show of a big table is legitimate) */
-	if (uv_stream_get_write_queue_size((uv_stream_t *)&c->pipe) >
-	    CTL_CLIENT_OUTQ_MAX) {
-		c->srv->dropped++;
-		if (log_ratelimit(&c->srv->rl, uv_now(c->pipe.loop)))
-			warn("control client %u: not reading its replies, dropped",
-			     c->id);
-		free(text);
-		client_close(c);
 		return;
 	}
 	w = calloc(1, sizeof(*w));
@@ -192,11 +207,6 @@ static void client_read_cb(uv_stream_t *stream, ssize_t nread,
 			   const uv_buf_t *buf)
 {
 	struct ctl_client *c = stream->data;
-	struct ctl_server *srv = c->srv;
-	char *line, *reply;
-	size_t reply_len;
-	ssize_t len;
-	int ret;
 
 	if (nread == 0)
 		return;
@@ -213,28 +223,90 @@ static void client_read_cb(uv_stream_t *stream, ssize_t nread,
 		return;
 	}
 
-	ret = ctl_linebuf_append(&c->in, buf->base, (size_t)nread);
-	/* answer the complete lines before any framing error */
-	srv->ctx.now_ms = uv_now(stream->loop);
+	/* the complete lines are answered before any framing error */
+	c->read_error = ctl_linebuf_append(&c->in, buf->base, (size_t)nread);
+	client_process(c);
+}
+
+/* a framing error: answer it, then close */
+static void client_read_failed(struct ctl_client *c, int err)
+{
+	struct ctl_server *srv = c->srv;
+
+	srv->dropped++;
+	if (log_ratelimit(&srv->rl, uv_now(c->pipe.loop)))
+		warn("control client %u: %s, closing", c->id,
+		     err == -EMSGSIZE ? "request line too long" : strerror(-err));
+	uv_read_stop((uv_stream_t *)&c->pipe);
+	client_send_error(c, CTL_ERR_INVALID_REQUEST, -err,
+			  err == -EMSGSIZE ?
+			  "request line longer than 65536 bytes" :
+			  "out of memory", true);
+}
+
+/*
+ * client_process() - answer the complete lines @c has sent, until its
+ * unread replies pass CTL_CLIENT_OUTQ_HIGH: then stop reading from it
+ * (client_resume() goes on once they are down to CTL_CLIENT_OUTQ_LOW).
+ */
+static void client_process(struct ctl_client *c)
+{
+	struct ctl_server *srv = c->srv;
+	char *line, *reply;
+	size_t reply_len;
+	ssize_t len;
+
+	srv->ctx.now_ms = uv_now(c->pipe.loop);
 	srv->ctx.sink = &c->sink;
-	while (!c->closing && (len = ctl_linebuf_next(&c->in, &line)) >= 0) {
+	while (!c->closing) {
+		if (client_backlog(c) > CTL_CLIENT_OUTQ_HIGH) {
+			if (!c->paused) {
+				c->paused = true;
+				c->stalled_since = srv->ctx.now_ms;
+				uv_read_stop((uv_stream_t *)&c->pipe);
+			}
+			break;
+		}
+		len = ctl_linebuf_next(&c->in, &line);
+		if (len < 0)
+			break;
 		reply = ctl_handle_line(&srv->ctx, line, (size_t)len,
 					&reply_len);
 		if (reply)
 			client_send(c, reply, reply_len, false);
 	}
 	srv->ctx.sink = NULL;
-	if (ret && !c->closing) {
+	if (c->read_error && !c->paused && !c->closing)
+		client_read_failed(c, c->read_error);
+}
+
+/* @c reads its replies again: answer what it sent meanwhile, read more */
+static void client_resume(struct ctl_client *c)
+{
+	c->paused = false;
+	client_process(c);
+	if (!c->paused && !c->closing && !c->read_error && !c->eof &&
+	    uv_read_start((uv_stream_t *)&c->pipe, client_alloc_cb,
+			  client_read_cb))
+		client_close(c);
+}
+
+/* every second: drop the paused clients whose replies do not move */
+static void ctl_on_stall_tick(uv_timer_t *t)
+{
+	struct ctl_server *srv = t->data;
+	uint64_t now = uv_now(t->loop);
+	struct ctl_client *c, *next;
+
+	for (c = srv->clients; c; c = next) {
+		next = c->next;
+		if (!c->paused || now - c->stalled_since < CTL_CLIENT_STALL_MS)
+			continue;
 		srv->dropped++;
-		if (log_ratelimit(&srv->rl, uv_now(stream->loop)))
-			warn("control client %u: %s, closing", c->id,
-			     ret == -EMSGSIZE ? "request line too long" :
-			     strerror(-ret));
-		uv_read_stop(stream);
-		client_send_error(c, CTL_ERR_INVALID_REQUEST, -ret,
-				  ret == -EMSGSIZE ?
-				  "request line longer than 65536 bytes" :
-				  "out of memory", true);
+		if (log_ratelimit(&srv->rl, now))
+			warn("control client %u: not reading its replies (%zu bytes unread for %d s), dropped",
+			     c->id, client_backlog(c), CTL_CLIENT_STALL_MS / 1000);
+		client_close(c);
 	}
 }
 
@@ -326,10 +398,13 @@ static int socket_in_use(const char *path)
 	return ret;
 }
 
+/* the listener and the timer are closed: the last one frees */
 static void server_free_cb(uv_handle_t *h)
 {
 	struct ctl_server *srv = h->data;
 
+	if (--srv->handles)
+		return;
 	free(srv->path);
 	free(srv);
 }
@@ -404,6 +479,9 @@ int ctl_server_start(uv_loop_t *loop, struct sw *sw,
 
 	uv_pipe_init(loop, &srv->listener, 0);
 	srv->listener.data = srv;
+	uv_timer_init(loop, &srv->stall_timer);
+	srv->stall_timer.data = srv;
+	srv->handles = 2;
 	ret = uv_pipe_bind(&srv->listener, cfg->path);
 	if (ret) {
 		snprintf(why, whylen, "cannot bind %s: %s", cfg->path,
@@ -424,12 +502,16 @@ int ctl_server_start(uv_loop_t *loop, struct sw *sw,
 			 uv_strerror(ret));
 		goto err_unlink;
 	}
+	uv_timer_start(&srv->stall_timer, ctl_on_stall_tick, CTL_STALL_TICK_MS,
+		       CTL_STALL_TICK_MS);
+	uv_unref((uv_handle_t *)&srv->stall_timer);
 	*srvp = srv;
 	return 0;
 
 err_unlink:
 	unlink(cfg->path);
 err_close:
+	uv_close((uv_handle_t *)&srv->stall_timer, server_free_cb);
 	uv_close((uv_handle_t *)&srv->listener, server_free_cb);
 	return ret;
 }
@@ -439,5 +521,6 @@ void ctl_server_stop(struct ctl_server *srv)
 	while (srv->clients)
 		client_close(srv->clients);
 	unlink(srv->path);
+	uv_close((uv_handle_t *)&srv->stall_timer, server_free_cb);
 	uv_close((uv_handle_t *)&srv->listener, server_free_cb);
 }

@@ -70,9 +70,8 @@ running() {
 	kill -0 "$1" 2>/dev/null && [[ $(awk '{ print $3 }' "/proc/$1/stat" 2>/dev/null) != Z ]]
 }
 
-# on_port MAC PORT: the FDB maps MAC to PORT.  (lib.sh's fdb_has lists the
-# whole FDB, and a reply over the control server's 1 MiB output bound --
-# some 12000 entries -- gets the client dropped: ask for the port's only.)
+# on_port MAC PORT: the FDB maps MAC to PORT (asking for the port's entries
+# only: lib.sh's fdb_has lists the whole FDB, thousands of entries here)
 on_port() {
 	ctl -j fdb show port "$2" | jq -e --arg m "$1" \
 		'any(.[]; (.mac | ascii_downcase) == ($m | ascii_downcase))' >/dev/null
