@@ -9,27 +9,12 @@ set -uo pipefail
 BENCH_DIR=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 source "$BENCH_DIR/lib/common.sh"
 for f in "$BENCH_DIR"/adapters/*.sh; do source "$f"; done
+source "$BENCH_DIR/lib/tool.sh"
+bn_tool_init "$@"
 command -v perf >/dev/null || die "perf is not installed (apt-get install linux-perf)"
-exec 9>/run/bn-bench.lock
-flock -n 9 || die "run.sh (or another tool) is running"
-ADS=("${@:-linux-bridge}")
-[[ $# -gt 0 ]] || ADS=(linux-bridge tapsw)
-[[ $(id -u) -eq 0 ]] || die "must run as root"
-for ad in "${ADS[@]}"; do [[ -n ${BN_AD_TAG[$ad]:-} ]] || die "unknown adapter '$ad' (known: ${BN_AD_ORDER[*]})"; done
 out=$(mktemp -d /tmp/bn-profile.XXXXXX)
-cleanup() { local a; for a in "${ADS[@]}"; do bn_ctx "$a"; "${AD_FN}_stop" >/dev/null 2>&1; done; bn_cleanup_all; rm -f /run/bn-bench.lock; }
-trap cleanup EXIT
-trap 'exit 143' TERM INT
-bn_cleanup_all
 for ad in "${ADS[@]}"; do
-    bn_ctx "$ad"; NPORTS=2; mkdir -p "$RUN_DIR"
-    bn_ns_add "$SW_NS"; bn_ns_add "$(bn_host 1)"; bn_ns_add "$(bn_host 2)"
-    "${AD_FN}_start" >/dev/null 2>&1 || { echo "$ad: start failed"; continue; }
-    for i in 1 2; do
-        ip -n "$(bn_host $i)" addr add "$BN_NET4.$i/24" dev e0
-        ip -n "$(bn_host $i)" link set e0 up
-    done
-    ip netns exec "$(bn_host 1)" ping -c 2 -i 0.2 -W 1 "$BN_NET4.2" >/dev/null
+    bn_tool_up "$ad" || continue
     ip netns exec "$(bn_host 2)" iperf3 -s -1 -B "$BN_NET4.2" >/dev/null 2>&1 & sp=$!
     sleep 0.5
     ip netns exec "$(bn_host 1)" iperf3 -c "$BN_NET4.2" -t 8 -J >"$out/$ad.iperf.json" 2>&1 & cp=$!
@@ -43,7 +28,6 @@ for ad in "${ADS[@]}"; do
     echo "-- top symbols (% of all samples):"
     perf report -i "$out/$ad.data" --no-children --sort comm,sym --stdio -g none 2>/dev/null |
         grep -E '^ +[0-9.]+%' | head -"${PROFILE_TOP:-25}"
-    "${AD_FN}_stop" >/dev/null 2>&1
-    bn_ns_del "$SW_NS"; bn_ns_del "$(bn_host 1)"; bn_ns_del "$(bn_host 2)"
+    bn_tool_down "$ad"
 done
 echo "perf data: $out"
