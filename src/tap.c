@@ -34,18 +34,22 @@
  * gets an all-zero header there, so every frame looks the same to the
  * switch.
  *
- * With io_uring (uring.c, kernel >= 6.7) a port is read instead by one
- * multishot read into a ring of its own buffers: the kernel reads frames as
- * they come and the loop forwards a batch of them per wake-up, with no
+ * Busy ports (tap_set_busy()): with io_uring (uring.c), a port that still
+ * has frames after a whole budget is read instead by one multishot read
+ * into a ring of its own buffers (kernel >= 6.7): the kernel reads frames
+ * as they come and the loop forwards a batch of them per wake-up, with no
  * system call per frame.  The frame is forwarded from that buffer, which
  * goes back to the ring once switch_input() returns (small writes are
- * copies; big ones are written before it returns).
+ * copies; big ones are written before it returns).  A tick puts the port
+ * back on read() once it is quiet, since for a frame now and then one
+ * read() is the quicker way (ping: 1.6 times faster).
  *
- * Writing: with io_uring in use (uring.c), frames up to URING_SLOT_SIZE are
- * copied into the ring's write queue and go to the kernel in one batch per
- * loop iteration; larger ones are written directly, after the port's queued
- * writes (uring_fd_sync()), so frames never overtake each other.  Without
- * io_uring every frame is one write().
+ * Writing: while some port is busy, frames up to URING_SLOT_SIZE are
+ * copied into io_uring's write queue and go to the kernel in one batch per
+ * loop iteration; larger ones, and every frame while all ports are quiet,
+ * are written directly, after the port's queued writes (uring_fd_sync()),
+ * so frames never overtake each other.  Without io_uring every frame is
+ * one write().
  */
 #include "tapsw/tapsw.h"
 
@@ -70,6 +74,8 @@
 
 enum {
 	TAP_RX_BUDGET = 64,		/* frames per wake-up per port */
+	TAP_BUSY_TICK_MS = 1000,	/* how often busy ports are checked */
+	TAP_BUSY_FRAMES = 1000,		/* fewer per tick: quiet again */
 	TAP_BUF_SIZE = 65536 + 256,	/* > largest frame: MTU 65535 + headers */
 	TAP_READ_MAX = VNET_HDR_LEN + TAP_BUF_SIZE,
 	TAP_TXQLEN = 10000,		/* tun tail-drops when its queue is full */
@@ -82,7 +88,18 @@ struct tap_port {
 	uv_poll_t poll;
 	struct uring_fd ufd;	/* small writes batched through io_uring */
 	struct uring_rx rx;	/* a multishot read, when io_uring has it */
+	bool busy;		/* on tap_busy.ports (tap_set_busy()) */
+	bool ring_failed;	/* io_uring refused to read it: read() only */
+	uint64_t busy_mark;	/* rx_packets at the last tick */
+	struct tap_port *busy_next;
 };
+
+/* the busy ports, checked every TAP_BUSY_TICK_MS (tap_set_busy()) */
+static struct {
+	uv_timer_t timer;
+	bool timer_init;
+	struct tap_port *ports;
+} tap_busy;
 
 /* [headroom][virtio-net header][Ethernet frame up to 64 KiB] */
 static uint8_t tap_room[PKT_HEADROOM + VNET_HDR_LEN + TAP_BUF_SIZE]
@@ -108,9 +125,11 @@ static int tap_send(struct port *port, const void *buf, size_t len)
 	ssize_t n;
 
 	if (uring_active()) {
-		if (likely(len <= URING_SLOT_SIZE))
+		/* batched while some port is busy (tap_set_busy()); one by
+		 * one, with the least latency, when all are quiet */
+		if (tap_busy.ports && likely(len <= URING_SLOT_SIZE))
 			return uring_write(&tp->ufd, buf, len);
-		/* a big one goes directly, after what is queued before it */
+		/* a direct write goes after what is queued before it */
 		uring_fd_sync(&tp->ufd);
 	}
 	do
@@ -119,6 +138,21 @@ static int tap_send(struct port *port, const void *buf, size_t len)
 	if (n < 0)
 		return -errno;
 	return 0;
+}
+
+static void tap_busy_unlink(struct tap_port *tp)
+{
+	struct tap_port **pp;
+
+	for (pp = &tap_busy.ports; *pp; pp = &(*pp)->busy_next) {
+		if (*pp == tp) {
+			*pp = tp->busy_next;
+			break;
+		}
+	}
+	tp->busy = false;
+	if (!tap_busy.ports && tap_busy.timer_init)
+		uv_timer_stop(&tap_busy.timer);
 }
 
 static void tap_free_cb(uv_handle_t *h)
@@ -133,6 +167,7 @@ static void tap_close(struct port *port, bool destroy)
 {
 	struct tap_port *tp = to_tap(port);
 
+	tap_busy_unlink(tp);
 	uring_rx_stop(&tp->rx);
 	uring_fd_sync(&tp->ufd);	/* no write of ours left in flight */
 	if (destroy && ioctl(tp->fd, TUNSETPERSIST, 0) < 0)
@@ -184,6 +219,8 @@ static void tap_input(struct tap_port *tp, uint8_t *buf, size_t n, size_t size)
 	switch_input(port->sw, port, &pkt);
 }
 
+static void tap_set_busy(struct tap_port *tp);
+
 static void tap_on_readable(uv_poll_t *h, int status, int events)
 {
 	struct tap_port *tp = h->data;
@@ -217,6 +254,8 @@ static void tap_on_readable(uv_poll_t *h, int status, int events)
 		}
 		tap_input(tp, tap_buf, (size_t)n, size);
 	}
+	/* still more after a whole budget: a busy port */
+	tap_set_busy(tp);
 }
 
 /* a frame from the multishot read (uring.c), in one of the port's buffers */
@@ -236,29 +275,86 @@ static void tap_rx_fail(struct uring_rx *rx, int err)
 		port_fail(&tp->port, err, "TAP device gone");
 		return;
 	}
-	/* the ring refused this fd: read it the plain way from now on */
+	/* the ring refused this fd: read it the plain way (the buffers go
+	 * when the port closes) */
 	warn_perror(-err, "port %s: io_uring read failed, using read()",
 		    tp->port.name);
+	tp->ring_failed = true;
 	uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);
 }
 
-/* start reading: one multishot read through io_uring, else uv_poll + read() */
-static int tap_start_reading(struct tap_port *tp)
+/* every TAP_BUSY_TICK_MS: busy ports that went quiet are read with read() */
+static void tap_busy_tick(uv_timer_t *t)
+{
+	struct tap_port *tp, *next;
+
+	for (tp = tap_busy.ports; tp; tp = next) {
+		next = tp->busy_next;
+		if (!tp->busy)
+			continue;	/* unlinked while another port was read */
+		if (tp->port.stats.rx_packets - tp->busy_mark >= TAP_BUSY_FRAMES) {
+			tp->busy_mark = tp->port.stats.rx_packets;
+			continue;
+		}
+		debug("port %s: quiet, read() again", tp->port.name);
+		tap_busy_unlink(tp);
+		uring_rx_stop(&tp->rx);	/* forwards what it read meanwhile */
+		if (!uv_is_active((uv_handle_t *)&tp->poll) &&
+		    tp->port.state != PORT_STATE_DOWN)
+			uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);
+	}
+}
+
+/*
+ * tap_set_busy() - @tp had frames left after a whole TAP_RX_BUDGET.
+ *
+ * A port starts quiet: poll + one read() per frame, and writes to TAPs go
+ * out one write() each.  That costs least latency for a frame now and then
+ * (with a multishot read and batched writes a ping took 1.6 times as long:
+ * a task-work round, an eventfd and a deferred submit per wake-up).  While
+ * some port is busy, writes of small frames are batched through io_uring,
+ * and a busy port is read by one multishot read (kernel >= 6.7), with no
+ * system call per frame either way, until a tick finds it quiet again.
+ */
+static void tap_set_busy(struct tap_port *tp)
 {
 	struct uring_rx *rx = &tp->rx;
 
-	if (uring_rx_available()) {
+	if (tp->busy || !uring_active())
+		return;
+	if (!tap_busy.timer_init) {
+		uv_timer_init(tp->poll.loop, &tap_busy.timer);
+		uv_unref((uv_handle_t *)&tap_busy.timer);
+		tap_busy.timer_init = true;
+	}
+	if (uring_rx_available() && !tp->ring_failed) {
 		rx->port = &tp->port;
 		rx->fd = tp->fd;
-		/* room for a VLAN tag, then [vnet header][frame] as read() has */
+		/* room for a VLAN tag, then [vnet header][frame] as read() */
 		rx->headroom = PKT_HEADROOM + (tp->port.vnet ? 0 : VNET_HDR_LEN);
 		rx->buf_len = tp->port.vnet ? TAP_READ_MAX :
 					      TAP_READ_MAX - VNET_HDR_LEN;
 		rx->input = tap_rx_input;
 		rx->fail = tap_rx_fail;
-		if (uring_rx_start(rx, (uint16_t)tp->port.index) == 0)
-			return 0;
+		uv_poll_stop(&tp->poll);
+		if (uring_rx_start(rx, (uint16_t)tp->port.index))
+			uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);
 	}
+	debug("port %s: busy, %s", tp->port.name,
+	      uv_is_active((uv_handle_t *)&tp->poll) ?
+	      "writes batched" : "read by io_uring, writes batched");
+	tp->busy = true;
+	tp->busy_mark = tp->port.stats.rx_packets;
+	tp->busy_next = tap_busy.ports;
+	if (!tap_busy.ports)
+		uv_timer_start(&tap_busy.timer, tap_busy_tick,
+			       TAP_BUSY_TICK_MS, TAP_BUSY_TICK_MS);
+	tap_busy.ports = tp;
+}
+
+/* start reading: uv_poll + read() (tap_set_busy() when the port is busy) */
+static int tap_start_reading(struct tap_port *tp)
+{
 	return uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);
 }
 

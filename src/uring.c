@@ -18,7 +18,10 @@
  * small frame costs far less than the system call it saves, keeps the read
  * buffer free for the next read at once, and makes a flood to k ports k
  * independent writes with no reference counting.  Nothing is allocated per
- * frame: 256 slots of 2 KiB are allocated at start-up.
+ * frame: 256 slots of 2 KiB are allocated at start-up.  Which frames take
+ * this way, and which ports are read by the multishot reads below, is the
+ * backend's choice: tap.c uses both only while a port is busy, since for a
+ * lone frame a plain read() and write() is quicker.
  *
  * Larger frames (GSO superframes, jumbo frames) keep their direct write():
  * one system call moves up to 64 KiB, batching saves nothing, and copying

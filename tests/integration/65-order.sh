@@ -59,6 +59,15 @@ log "UDP 64-byte h1 -> h2: $pkts datagrams, $lost lost, $oo out of order"
 [[ $oo =~ ^[0-9]+$ ]] || fail "no out_of_order count in iperf3's output"
 ((oo == 0)) || fail "$oo datagrams arrived out of order ($io)"
 
+# the flood made h1's port busy: read through io_uring, then quiet again
+if [[ $io == uring ]]; then
+	grep -q "port ${HOST_PORT[h1]}: busy" "$TAPSWD_LOG" ||
+		fail "h1's port never became busy under the flood (tapswd log)"
+	wait_until 5 grep -q "port ${HOST_PORT[h1]}: quiet" "$TAPSWD_LOG" ||
+		fail "h1's port did not go back to read() after the flood"
+	log "h1's port: $(grep -o "port ${HOST_PORT[h1]}: busy.*" "$TAPSWD_LOG" | head -1), then quiet"
+fi
+
 threads=$(ls "/proc/$TAPSWD_PID/task" | wc -l)
 [[ $threads -eq 1 ]] ||
 	fail "tapswd has $threads threads (io_uring workers?): $(cat /proc/"$TAPSWD_PID"/task/*/comm | tr '\n' ' ')"
