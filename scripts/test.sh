@@ -5,7 +5,11 @@
 # time). Run as root on Debian 12: the integration tests build network
 # namespaces and TAPs (as root they run; otherwise they are skipped).
 #
-#   sudo scripts/test.sh [CONFIGURE ARGS...]     e.g. --enable-sanitizers
+#   sudo scripts/test.sh [CONFIGURE ARGS...]
+#
+# A fresh build is configured with --enable-sanitizers (ASan + UBSan: every
+# test runs under them, and LeakSanitizer checks each tapswd at exit) unless
+# configure arguments are given, e.g. --disable-sanitizers for a plain build.
 #
 # Environment: NO_INSTALL=1 skips apt-get; BUILD_DIR (default build/).
 # The last line printed is the totals, from automake's test-suite.log:
@@ -71,6 +75,7 @@ if [[ -f $top/config.status ]]; then
 	fi
 else
 	bld=${BUILD_DIR:-$top/build}
+	((${#cfg_args[@]})) || cfg_args=(--enable-sanitizers)
 	say "fresh build in $bld ${cfg_args[*]}"
 	if [[ ! -x configure ]]; then
 		autoreconf -fi || broken "autoreconf failed"
