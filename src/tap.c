@@ -328,14 +328,6 @@ static void tap_set_busy(struct tap_port *tp)
 		tap_busy.timer_init = true;
 	}
 	if (uring_rx_available() && !tp->ring_failed) {
-		rx->port = &tp->port;
-		rx->fd = tp->fd;
-		/* room for a VLAN tag, then [vnet header][frame] as read() */
-		rx->headroom = PKT_HEADROOM + (tp->port.vnet ? 0 : VNET_HDR_LEN);
-		rx->buf_len = tp->port.vnet ? TAP_READ_MAX :
-					      TAP_READ_MAX - VNET_HDR_LEN;
-		rx->input = tap_rx_input;
-		rx->fail = tap_rx_fail;
 		uv_poll_stop(&tp->poll);
 		if (uring_rx_start(rx, (uint16_t)tp->port.index))
 			uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);
@@ -350,12 +342,6 @@ static void tap_set_busy(struct tap_port *tp)
 		uv_timer_start(&tap_busy.timer, tap_busy_tick,
 			       TAP_BUSY_TICK_MS, TAP_BUSY_TICK_MS);
 	tap_busy.ports = tp;
-}
-
-/* start reading: uv_poll + read() (tap_set_busy() when the port is busy) */
-static int tap_start_reading(struct tap_port *tp)
-{
-	return uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);
 }
 
 /* ask for vnet headers and the best offloads the kernel takes */
@@ -568,6 +554,14 @@ int tap_port_open(struct sw *sw, const struct port_config *cfg,
 	snprintf(tp->port.name, sizeof(tp->port.name), "%s", cfg->name);
 	tp->ufd.port = &tp->port;
 	tp->ufd.fd = tp->fd;
+	/* the multishot read of a busy port: room for a VLAN tag, then
+	 * [vnet header][frame] as read() leaves them */
+	tp->rx.port = &tp->port;
+	tp->rx.fd = tp->fd;
+	tp->rx.headroom = PKT_HEADROOM + (tp->port.vnet ? 0 : VNET_HDR_LEN);
+	tp->rx.buf_len = tp->port.vnet ? TAP_READ_MAX : TAP_READ_MAX - VNET_HDR_LEN;
+	tp->rx.input = tap_rx_input;
+	tp->rx.fail = tap_rx_fail;
 	tp->port.sw = sw;
 	tp->port.ops = &tap_ops;
 	tp->port.created = created;
@@ -615,7 +609,8 @@ int tap_port_open(struct sw *sw, const struct port_config *cfg,
 		goto err_destroy;
 	}
 	tp->poll.data = tp;
-	ret = tap_start_reading(tp);
+	/* read() until the port is busy (tap_set_busy()) */
+	ret = uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);
 	if (ret) {
 		snprintf(why, whylen, "cannot poll: %s", uv_strerror(ret));
 		port_detach(sw, &tp->port);
