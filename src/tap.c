@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * tap.c - TAP port backend: /dev/net/tun, TUNSETIFF, a uv_poll_t, and a
- * read loop drained until EAGAIN.
+ * read loop drained until EAGAIN that follows answers.
  *
  * Attaching: TUNSETIFF with IFF_TUN_EXCL first, so we know whether the
  * device is ours (created now, made persistent, remembered in
@@ -28,8 +28,11 @@
  *
  * Reading: each wake-up reads at most TAP_RX_BUDGET frames, so one busy
  * port cannot starve the others (libuv calls every ready port once per
- * loop iteration).  One static buffer holds the frame being forwarded: the
- * read buffer is the write buffer, and nothing is allocated per frame.  A
+ * loop iteration).  After a frame that went to one TAP, the next read is
+ * from that TAP, where the answer is often already waiting
+ * (tap_follow_next()).  One static buffer holds the frame being
+ * forwarded: the read buffer is the write buffer, and nothing is allocated
+ * per frame.  A
  * port without vnet headers reads VNET_HDR_LEN bytes into the buffer and
  * gets an all-zero header there, so every frame looks the same to the
  * switch.
@@ -90,6 +93,7 @@ struct tap_port {
 	struct uring_rx rx;	/* a multishot read, when io_uring has it */
 	bool busy;		/* on tap_busy.ports (tap_set_busy()) */
 	bool ring_failed;	/* io_uring refused to read it: read() only */
+	bool follow_miss;	/* a read after a frame to it found nothing */
 	uint64_t busy_mark;	/* rx_packets at the last tick */
 	struct tap_port *busy_next;
 };
@@ -119,6 +123,16 @@ static struct tap_port *to_tap(struct port *port)
 	return (struct tap_port *)port;
 }
 
+/*
+ * The TAP port the frame being forwarded was written to, if it went to
+ * exactly one and there by write() (tap_on_readable(): following the
+ * answer).
+ */
+static struct {
+	struct tap_port *to;
+	unsigned int sent;
+} tap_follow;
+
 static int tap_send(struct port *port, const void *buf, size_t len)
 {
 	struct tap_port *tp = to_tap(port);
@@ -127,11 +141,15 @@ static int tap_send(struct port *port, const void *buf, size_t len)
 	if (uring_active()) {
 		/* batched while some port is busy (tap_set_busy()); one by
 		 * one, with the least latency, when all are quiet */
-		if (tap_busy.ports && likely(len <= URING_SLOT_SIZE))
+		if (tap_busy.ports && likely(len <= URING_SLOT_SIZE)) {
+			tap_follow.sent = 2;	/* not written yet */
 			return uring_write(&tp->ufd, buf, len);
+		}
 		/* a direct write goes after what is queued before it */
 		uring_fd_sync(&tp->ufd);
 	}
+	tap_follow.to = tp;
+	tap_follow.sent++;
 	do
 		n = write(tp->fd, buf, len);
 	while (n < 0 && errno == EINTR);
@@ -168,6 +186,8 @@ static void tap_close(struct port *port, bool destroy)
 	struct tap_port *tp = to_tap(port);
 
 	tap_busy_unlink(tp);
+	if (tap_follow.to == tp)
+		tap_follow.to = NULL;
 	uring_rx_stop(&tp->rx);
 	uring_fd_sync(&tp->ufd);	/* no write of ours left in flight */
 	if (destroy && ioctl(tp->fd, TUNSETPERSIST, 0) < 0)
@@ -221,14 +241,54 @@ static void tap_input(struct tap_port *tp, uint8_t *buf, size_t n, size_t size)
 
 static void tap_set_busy(struct tap_port *tp);
 
+/*
+ * tap_follow_next() - the port to read after a frame was forwarded: the one
+ * TAP it was written to, if it is read with read() and answered last time.
+ *
+ * A frame written to a TAP is taken in by that namespace's stack inside
+ * write() (tun_get_user() -> netif_receive_skb()), and what the stack
+ * answers on the spot -- a TCP ACK, an echo reply, and in turn the sender's
+ * next segments once the ACK opens its window -- is already queued on the
+ * TAP when write() returns.  Reading it right away, instead of going back
+ * to epoll to be told so, saves an epoll_wait() and a read() that finds the
+ * port empty per frame, and forwards the answer sooner.  A read that finds
+ * nothing turns this off for that port until epoll reports it readable
+ * again, so one-way traffic costs one read, not one per frame.
+ */
+static struct tap_port *tap_follow_next(void)
+{
+	struct tap_port *to = tap_follow.to;
+
+	if (tap_follow.sent != 1 || !to || to->follow_miss || to->busy ||
+	    !uv_is_active((uv_handle_t *)&to->poll))
+		return NULL;
+	return to;
+}
+
+/* read one frame from @tp into tap_buf and forward it; -errno if none */
+static int tap_read_one(struct tap_port *tp)
+{
+	bool vnet = tp->port.vnet;
+	size_t size = vnet ? TAP_READ_MAX : TAP_READ_MAX - VNET_HDR_LEN;
+	ssize_t n;
+
+	do
+		n = read(tp->fd, vnet ? tap_buf : tap_buf + VNET_HDR_LEN, size);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		return -errno;
+	tap_follow.to = NULL;
+	tap_follow.sent = 0;
+	tap_input(tp, tap_buf, (size_t)n, size);
+	return 0;
+}
+
 static void tap_on_readable(uv_poll_t *h, int status, int events)
 {
-	struct tap_port *tp = h->data;
+	struct tap_port *tp = h->data, *rd = tp, *next;
 	struct port *port = &tp->port;
-	uint8_t *at = port->vnet ? tap_buf : tap_buf + VNET_HDR_LEN;
-	size_t size = port->vnet ? TAP_READ_MAX : TAP_READ_MAX - VNET_HDR_LEN;
-	unsigned int i;
-	ssize_t n;
+	unsigned int i, own = 0;
+	int err;
 
 	if (status < 0) {
 		uv_poll_stop(h);
@@ -237,25 +297,35 @@ static void tap_on_readable(uv_poll_t *h, int status, int events)
 	}
 
 	port->sw->now_ms = uv_now(h->loop);
+	tp->follow_miss = false;
 	for (i = 0; i < TAP_RX_BUDGET; i++) {
-		n = read(tp->fd, at, size);
-		if (n < 0) {
-			if (errno == EAGAIN)
-				return;
-			if (errno == EINTR)
-				continue;
-			if (errno == EBADFD || errno == EBADF) {
-				uv_poll_stop(h);
-				port_fail(port, -errno, "TAP device gone");
-				return;
-			}
+		err = tap_read_one(rd);
+		if (err && rd != tp) {
+			/* the port we followed had no answer (its own
+			 * callback deals with errors): back to ours */
+			rd->follow_miss = true;
+			rd = tp;
+			continue;
+		}
+		if (err == -EAGAIN)
+			return;
+		if (err == -EBADFD || err == -EBADF) {
+			uv_poll_stop(h);
+			port_fail(port, err, "TAP device gone");
+			return;
+		}
+		if (err) {
 			port_count_drop(port, DROP_RX_ERROR);
 			return;
 		}
-		tap_input(tp, tap_buf, (size_t)n, size);
+		if (rd == tp)
+			own++;
+		next = tap_follow_next();
+		rd = next ? next : tp;
 	}
-	/* still more after a whole budget: a busy port */
-	tap_set_busy(tp);
+	/* a whole budget of our own frames, and still more: a busy port */
+	if (own == TAP_RX_BUDGET)
+		tap_set_busy(tp);
 }
 
 /* a frame from the multishot read (uring.c), in one of the port's buffers */
