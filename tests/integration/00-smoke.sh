@@ -3,7 +3,8 @@
 # 00-smoke: three hosts, each in its own namespace on a tapsw TAP port, ping
 # every pair over IPv4 and IPv6; TCP bulk traffic (iperf3, full-size and
 # offloaded frames) flows h1 -> h2; `tapswctl -j port list` shows the three
-# ports with frames counted both ways.
+# ports with frames counted both ways; tapswd runs with a short scheduler
+# slice.
 
 . "${TESTLIB:-$(dirname "$0")/lib.sh}"
 need_basics iperf3 ss
@@ -61,6 +62,15 @@ table=$(ctl port list)
 for h in "${hosts[@]}"; do
 	grep -qw "${HOST_PORT[$h]}" <<<"$table" || fail "'tapswctl port list' does not show ${HOST_PORT[$h]}: $table"
 done
+
+# tapswd asked the scheduler for a 0.1 ms slice (--slice; Linux >= 6.12
+# keeps a task's own slice, older kernels ignore it)
+IFS=. read -r kmaj kmin _ <<<"$(uname -r)"
+if ((kmaj > 6 || (kmaj == 6 && kmin >= 12))); then
+	slice=$(awk '$1 == "se.slice" {print $3}' "/proc/$TAPSWD_PID/sched")
+	[[ $slice == 100000 ]] || fail "tapswd's scheduler slice is '$slice' ns, expected 100000 (--slice 100)"
+	log "scheduler slice: $slice ns"
+fi
 
 tapswd_alive || fail "tapswd died"
 stop_switch
