@@ -272,6 +272,11 @@ static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 		json_object_set_new(o, counters[i].key,
 				    json_integer((json_int_t)counters[i].val));
 	json_object_set_new(o, "drop_reasons", reasons);
+	json_object_set_new(o, "link", json_string(port->link_down ?
+						       "down" : "up"));
+	if (!port->ifindex && port->link_ifindex)
+		json_object_set_new(o, "link_netnsid",
+				    json_integer(port->link_nsid));
 	if (port->state != PORT_STATE_UP)
 		json_object_set_new(o, "error", json_string(port->error));
 	if (port->peer_state != PORT_PEER_NONE)

@@ -15,9 +15,13 @@
  *    (events.c).  The state is read again from the kernel, not taken from
  *    the message, so the burst of messages while a TAP is created and set
  *    up reports nothing; a port counts as up until told otherwise.
- * Netdevs moved into other namespaces are out of sight here; their ports
- * rely on the fd.  Lost events (ENOBUFS) are logged; the fds still report
- * deletions.
+ * A port's netdev moved out of our namespace (RTM_DELLINK with its new
+ * namespace's id and ifindex) stays in sight there: the monitor hears the
+ * namespaces ours has ids for, the one a link moves to included, so a TAP
+ * set down in a host's namespace gives port.down all the same.  One moved
+ * on from there again, or found in another namespace at start, is out of
+ * sight; its port relies on the fd.  Lost events (ENOBUFS) are logged; the
+ * fds still report deletions.
  */
 #include "tapsw/tapsw.h"
 
@@ -35,13 +39,18 @@ struct linkwatch {
 	struct sw *sw;
 };
 
-static struct port *port_by_ifindex(struct sw *sw, int ifindex)
+/* the port whose netdev is @ifindex in namespace @nsid (-1: ours) */
+static struct port *port_by_ifindex(struct sw *sw, int nsid, int ifindex)
 {
+	struct port *port;
 	unsigned int i;
 
-	for (i = 0; i < sw->n_ports; i++)
-		if (sw->active[i]->ifindex == ifindex)
-			return sw->active[i];
+	for (i = 0; i < sw->n_ports; i++) {
+		port = sw->active[i];
+		if (nsid < 0 ? port->ifindex == ifindex :
+		    port->link_ifindex == ifindex && port->link_nsid == nsid)
+			return port;
+	}
 	return NULL;
 }
 
@@ -50,11 +59,24 @@ static void linkwatch_carrier(struct linkwatch *lw, struct port *port)
 {
 	struct nl_link link;
 	bool down;
+	int ret;
 
-	if (port->state != PORT_STATE_UP ||
-	    nl_link_get_by_index(lw->sw->nl, port->ifindex, &link))
+	if (port->state != PORT_STATE_UP)
+		return;
+	ret = port->ifindex ?
+		nl_link_get_by_index(lw->sw->nl, port->ifindex, &link) :
+		nl_link_get_in(lw->sw->nl, port->link_nsid,
+			       port->link_ifindex, &link);
+	if (ret)
 		return;
 	down = !link.up || !link.carrier;
+	/* a move leaves the netdev down until someone sets it up there:
+	 * that is setting up, not the link going down */
+	if (port->link_moved) {
+		if (down)
+			return;
+		port->link_moved = false;
+	}
 	if (down == port->link_down)
 		return;
 	port->link_down = down;
@@ -66,18 +88,29 @@ static void linkwatch_carrier(struct linkwatch *lw, struct port *port)
 static void linkwatch_event(const struct nl_event *ev, void *arg)
 {
 	struct linkwatch *lw = arg;
-	struct port *port = port_by_ifindex(lw->sw, ev->link.ifindex);
+	struct port *port;
 
-	if (!port || ev->link.ifindex <= 0)
+	if (ev->link.ifindex <= 0)
+		return;
+	port = port_by_ifindex(lw->sw, ev->nsid, ev->link.ifindex);
+	if (!port)
 		return;
 	if (ev->type == NL_EVENT_DELLINK) {
+		port->ifindex = 0;
+		port->link_ifindex = 0;
 		if (ev->moved) {
-			debug("port %s: netdev moved to another namespace",
-			      port->name);
-			port->ifindex = 0;
+			/* watched there if the kernel says where to */
+			if (ev->new_nsid >= 0 && ev->new_ifindex > 0) {
+				port->link_nsid = ev->new_nsid;
+				port->link_ifindex = ev->new_ifindex;
+				port->link_moved = true;
+			}
+			debug("port %s: netdev moved to another namespace "
+			      "(id %d, ifindex %d)", port->name,
+			      port->link_ifindex ? port->link_nsid : -1,
+			      port->link_ifindex);
 			return;
 		}
-		port->ifindex = 0;
 		port_fail(port, 0, "netdev deleted (RTM_DELLINK)");
 		return;
 	}
@@ -133,6 +166,10 @@ int linkwatch_start(uv_loop_t *loop, struct sw *sw, struct linkwatch **lwp)
 		ret = -errno;
 		goto err_free;
 	}
+	if (!nl_monitor_all_nsid(lw->mon))
+		warn("link events: only from tapswd's own namespace (listening "
+		     "to the others needs CAP_NET_BROADCAST): a TAP moved into "
+		     "another one and set down there is not reported");
 	ret = uv_poll_init(loop, &lw->poll, nl_monitor_fd(lw->mon));
 	if (ret)
 		goto err_close;

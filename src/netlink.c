@@ -24,6 +24,10 @@
  * kernel sends RTM_DELLINK with IFLA_NEW_NETNSID (and IFLA_NEW_IFINDEX), and
  * nl_event.moved tells the two apart.  A TAP whose netdev moves keeps its
  * queue fd, so tapswd must not treat such a DELLINK as the port going away.
+ * The monitor also sets NETLINK_LISTEN_ALL_NSID: events of the namespaces
+ * ours has an id for (the kernel makes one for the namespace a link moves
+ * to) come with that id in a control message, so the moved TAP can still be
+ * watched (nl_event.nsid, nl_link_get_in() with IFLA_TARGET_NETNSID).
  *
  * Every attribute is checked (mnl_attr_type_valid, mnl_attr_validate) before
  * use, as in libmnl examples/rtnl/rtnl-link-event.c; a malformed attribute
@@ -70,6 +74,7 @@ struct nl {
 
 struct nl_monitor {
 	struct mnl_socket *sock;
+	bool all_nsid;		/* NETLINK_LISTEN_ALL_NSID took */
 	alignas(8) char buf[NL_BUF_SIZE];
 };
 
@@ -379,11 +384,18 @@ int nl_link_get(struct nl *nl, const char *name, struct nl_link *link)
 
 int nl_link_get_by_index(struct nl *nl, int ifindex, struct nl_link *link)
 {
+	return nl_link_get_in(nl, -1, ifindex, link);
+}
+
+int nl_link_get_in(struct nl *nl, int nsid, int ifindex, struct nl_link *link)
+{
 	struct nlmsghdr *nlh;
 
 	if (ifindex <= 0)
 		return -ENODEV;
 	nlh = nl_req_link(nl, RTM_GETLINK, 0, ifindex);
+	if (nsid >= 0)		/* Linux 4.20 */
+		mnl_attr_put_u32(nlh, IFLA_TARGET_NETNSID, (uint32_t)nsid);
 	return nl_link_get_req(nl, nlh, link);
 }
 
@@ -458,7 +470,7 @@ int nl_link_del(struct nl *nl, int ifindex)
 
 struct nl_monitor *nl_monitor_open(void)
 {
-	const int size = NL_MON_RCVBUF;
+	const int size = NL_MON_RCVBUF, one = 1;
 	struct nl_monitor *mon;
 	int fd, flags, ret;
 
@@ -485,6 +497,13 @@ struct nl_monitor *nl_monitor_open(void)
 		ret = -errno;
 		goto err_close;
 	}
+	/* and from the namespaces ours has ids for (Linux 4.14;
+	 * CAP_NET_BROADCAST) */
+	mon->all_nsid = setsockopt(fd, SOL_NETLINK, NETLINK_LISTEN_ALL_NSID,
+				   &one, sizeof(one)) == 0;
+	if (!mon->all_nsid)
+		debug("%s: NETLINK_LISTEN_ALL_NSID: %s", __func__,
+		      strerror(errno));
 	return mon;
 
 err_close:
@@ -508,11 +527,16 @@ int nl_monitor_fd(const struct nl_monitor *mon)
 	return mnl_socket_get_fd(mon->sock);
 }
 
-static void nl_monitor_msg(const struct nlmsghdr *nlh, nl_event_cb_t cb,
-			   void *arg)
+bool nl_monitor_all_nsid(const struct nl_monitor *mon)
+{
+	return mon->all_nsid;
+}
+
+static void nl_monitor_msg(const struct nlmsghdr *nlh, int nsid,
+			   nl_event_cb_t cb, void *arg)
 {
 	struct nl_link_attrs a;
-	struct nl_event ev = { 0 };
+	struct nl_event ev = { .nsid = nsid, .new_nsid = -1 };
 
 	switch (nlh->nlmsg_type) {
 	case RTM_NEWLINK:
@@ -529,6 +553,12 @@ static void nl_monitor_msg(const struct nlmsghdr *nlh, nl_event_cb_t cb,
 		return;
 	}
 	ev.moved = ev.type == NL_EVENT_DELLINK && a.tb[IFLA_NEW_NETNSID];
+	if (ev.moved && nsid < 0) {
+		ev.new_nsid = (int)mnl_attr_get_u32(a.tb[IFLA_NEW_NETNSID]);
+		if (a.tb[IFLA_NEW_IFINDEX])
+			ev.new_ifindex =
+				(int)mnl_attr_get_u32(a.tb[IFLA_NEW_IFINDEX]);
+	}
 	cb(&ev, arg);
 }
 
@@ -543,15 +573,22 @@ int nl_monitor_read(struct nl_monitor *mon, nl_event_cb_t cb, void *arg)
 			.iov_base = mon->buf,
 			.iov_len = sizeof(mon->buf),
 		};
+		union {
+			char buf[CMSG_SPACE(sizeof(int))];
+			struct cmsghdr align;
+		} ctl;
 		struct msghdr msg = {
 			.msg_name = &sa,
 			.msg_namelen = sizeof(sa),
 			.msg_iov = &iov,
 			.msg_iovlen = 1,
+			.msg_control = ctl.buf,
+			.msg_controllen = sizeof(ctl.buf),
 		};
 		const struct nlmsghdr *nlh;
+		struct cmsghdr *cm;
+		int len, nsid = -1;
 		ssize_t n;
-		int len;
 
 		n = recvmsg(fd, &msg, 0);
 		if (n < 0) {
@@ -574,10 +611,16 @@ int nl_monitor_read(struct nl_monitor *mon, nl_event_cb_t cb, void *arg)
 			      sa.nl_pid);
 			continue;
 		}
+		/* from another namespace: which (none for our own) */
+		for (cm = CMSG_FIRSTHDR(&msg); cm; cm = CMSG_NXTHDR(&msg, cm))
+			if (cm->cmsg_level == SOL_NETLINK &&
+			    cm->cmsg_type == NETLINK_LISTEN_ALL_NSID &&
+			    cm->cmsg_len == CMSG_LEN(sizeof(int)))
+				memcpy(&nsid, CMSG_DATA(cm), sizeof(nsid));
 		len = n;
 		for (nlh = (const void *)mon->buf;
 		     mnl_nlmsg_ok(nlh, len); nlh = mnl_nlmsg_next(nlh, &len))
-			nl_monitor_msg(nlh, cb, arg);
+			nl_monitor_msg(nlh, nsid, cb, arg);
 	}
 	return lost ? -ENOBUFS : 0;
 }

@@ -729,8 +729,8 @@ static void print_port_list(const json_t *result)
 static void print_port(const json_t *port)
 {
 	static const char *const order[] = {
-		"name", "kind", "index", "state", "error", "mtu", "vlan",
-		"created",
+		"name", "kind", "index", "state", "error", "link",
+		"link_netnsid", "mtu", "vlan", "created",
 		"vnet_hdr", "offloads", "ifindex", "fdb_entries", "rx_packets", "rx_bytes",
 		"tx_packets", "tx_bytes", "drops", "drop_reasons", NULL,
 	};
@@ -743,8 +743,9 @@ static void print_port(const json_t *port)
 		if (!strcmp(*key, "vlan")) {
 			vlan_text(v, buf, sizeof(buf));
 			kv_print(0, *key, buf);
-		} else if (!strcmp(*key, "error")) {
-			if (v)		/* only when down */
+		} else if (!strcmp(*key, "error") ||
+			   !strcmp(*key, "link_netnsid")) {
+			if (v)		/* only when down; moved */
 				kv_print_json(0, *key, v);
 		} else if (!strcmp(*key, "drop_reasons")) {
 			if (json_is_object(v))

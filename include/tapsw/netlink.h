@@ -39,6 +39,11 @@ const char *nl_strerror(const struct nl *nl);
 /* nl_link_get() - look @name up in the caller's namespace.  -ENODEV if absent. */
 int nl_link_get(struct nl *nl, const char *name, struct nl_link *link);
 int nl_link_get_by_index(struct nl *nl, int ifindex, struct nl_link *link);
+/*
+ * nl_link_get_in() - link @ifindex of the namespace our namespace calls
+ * @nsid (an id from a link event, struct nl_event), or of ours if @nsid < 0.
+ */
+int nl_link_get_in(struct nl *nl, int nsid, int ifindex, struct nl_link *link);
 int nl_link_set_up(struct nl *nl, int ifindex, bool up);
 int nl_link_set_mtu(struct nl *nl, int ifindex, unsigned int mtu);
 int nl_link_set_txqlen(struct nl *nl, int ifindex, unsigned int txqlen);
@@ -62,8 +67,12 @@ enum nl_event_type {
 struct nl_event {
 	enum nl_event_type type;
 	struct nl_link link;
+	int nsid;		/* the link's namespace, by the id ours gives
+				 * it; -1: ours */
 	bool moved;		/* DELLINK because it moved to another netns
 				 * (IFLA_NEW_NETNSID present) */
+	int new_nsid;		/* moved: where to, and its ifindex there */
+	int new_ifindex;	/* (0 if the kernel did not say) */
 };
 
 /*
@@ -73,6 +82,12 @@ struct nl_event {
  * those the message carried; a malformed attribute reads as absent (zero).
  * A link deleted while up gives NEWLINK (down) then DELLINK; a link moved
  * out gives DELLINK with @moved set, and its ifindex here is gone for good.
+ *
+ * Events also come from other namespaces that ours has an id for
+ * (NETLINK_LISTEN_ALL_NSID): the kernel gives one to the namespace a link
+ * is moved into from ours, so a TAP moved into a host's namespace can still
+ * be watched there, by (@nsid, ifindex).  Their @new_nsid would be in the
+ * other namespace's numbering: it is left -1.
  */
 typedef void (*nl_event_cb_t)(const struct nl_event *ev, void *arg);
 
@@ -82,6 +97,8 @@ struct nl_monitor *nl_monitor_open(void);
 void nl_monitor_close(struct nl_monitor *mon);
 /* the fd to poll for readability (non-blocking) */
 int nl_monitor_fd(const struct nl_monitor *mon);
+/* whether events of other namespaces come too (needs CAP_NET_BROADCAST) */
+bool nl_monitor_all_nsid(const struct nl_monitor *mon);
 /*
  * nl_monitor_read() - read every pending message and call @cb for each link
  * event.  Returns 0 when drained, -ENOBUFS when the kernel dropped events

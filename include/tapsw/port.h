@@ -129,6 +129,9 @@ struct port {
 	char name[IF_NAMESIZE];
 	unsigned int mtu;		/* largest payload sent to this port */
 	int ifindex;			/* when added, in tapswd's netns */
+	int link_nsid;			/* moved to another netns: its id */
+	int link_ifindex;		/* and ifindex there; 0: not known */
+	bool link_moved;		/* not seen up there yet */
 	bool created;			/* tapsw created the device */
 	bool vnet;			/* frames carry a virtio-net header */
 	unsigned int offloads;		/* TUN_F_* the kernel may hand us */

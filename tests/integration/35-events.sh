@@ -10,7 +10,8 @@
 # (tests/tools/macflood): tapswd's RSS stays bounded, h2 still pings h3,
 # and once the subscriber reads again it gets events.lost with a count.
 # A peer connecting to and leaving a stream port gives port.up, port.down,
-# and so does a TAP in tapswd's namespace set down and up.
+# and so does a TAP set down and up, in tapswd's namespace or moved into
+# a host's.
 # Last, a monitor exits 1 with one line when tapswd stops, and 0 on SIGINT.
 # Knobs: EVENTS_FLOOD_COUNT (300000 MACs), EVENTS_FLOOD_RATE (100000 pps).
 
@@ -90,6 +91,7 @@ expect "port.up (peer connected)" '.type == "port.up" and .port == $p and (.peer
 expect "port.down (peer gone)" '.type == "port.down" and .port == $p and (.reason | startswith("peer gone"))' --arg p "$ps"
 
 # --- port.down, port.up: a TAP left in tapswd's namespace set down and up
+# (and, below, one moved into a host's namespace)
 pl="${T}l"
 ctl port add "$pl" >/dev/null
 ip -n "$SW_NS" link set "$pl" down
@@ -102,6 +104,16 @@ n=$(ev_count '(.type == "port.up" or .type == "port.down") and (.port | test("h[
 ((n == 0)) || fail "$n port.up/port.down events for the hosts' ports, which never went down"
 [[ $(ev_count '.type == "port.down" and .port == $p' --arg p "$pl") -eq 1 ]] ||
 	fail "one 'ip link set down' gave $(ev_count '.type == "port.down" and .port == $p' --arg p "$pl") port.down events"
+# --- the same for a TAP moved into a host's namespace: watched there
+ip -n "${HOST_NS[h3]}" link set "${HOST_IF[h3]}" down
+expect "port.down (link down, in h3's namespace)" '.type == "port.down" and .port == $p and .reason == "link down"' --arg p "$p3"
+[[ $(port_field "$p3" link) == down ]] || fail "port $p3: link not down: $(port_json "$p3")"
+[[ $(port_field "$p3" state) == up ]] || fail "port $p3: state is not up (only its link is down): $(port_json "$p3")"
+port_json "$p3" | jq -e '.link_netnsid | type == "number"' >/dev/null ||
+	fail "port $p3: no link_netnsid after the move into h3's namespace: $(port_json "$p3")"
+ip -n "${HOST_NS[h3]}" link set "${HOST_IF[h3]}" up
+expect "port.up (link up, in h3's namespace)" '.type == "port.up" and .port == $p and .reason == "link up"' --arg p "$p3"
+[[ $(port_field "$p3" link) == up ]] || fail "port $p3: link not up again: $(port_json "$p3")"
 ping_ok h1 h2
 ping_ok h2 h3
 expect "fdb.learn h1" '.type == "fdb.learn" and .mac == $m and .port == $p and .vlan == 0' --arg m "$mac1" --arg p "$p1"

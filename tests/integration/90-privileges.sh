@@ -11,7 +11,9 @@
 # its pid and uid), a client uid outside G gets EACCES; a vm port fails
 # with an error naming CAP_NET_RAW; tapswd warns that it cannot search
 # other namespaces for a TAP (setns needs CAP_SYS_ADMIN), and re-adding a
-# TAP moved into one makes a new TAP instead; SIGTERM ends it with status 0.
+# TAP moved into one makes a new TAP instead; it warns that it hears link
+# events of its own namespace only (CAP_NET_BROADCAST); SIGTERM ends it
+# with status 0.
 #
 # Where /dev/net/tun is not open to other users (some hosts make it 0600),
 # tapswd gets its own node, mode 0666, bind-mounted over /dev/net/tun in a
@@ -128,6 +130,9 @@ log "vm port: '$err'"
 grep -q "cannot look for existing TAPs in other network namespaces (entering one needs CAP_SYS_ADMIN)" "$TAPSWD_LOG" ||
 	fail "no word from tapswd that it cannot search other namespaces"
 log "$(grep -o 'port [^ ]*: cannot look.*SYS_ADMIN)' "$TAPSWD_LOG")"
+grep -q "link events: only from tapswd's own namespace (listening to the others needs CAP_NET_BROADCAST)" "$TAPSWD_LOG" ||
+	fail "no word from tapswd that it watches link events of its own namespace only"
+log "$(grep -o 'link events: only.*CAP_NET_BROADCAST)' "$TAPSWD_LOG")"
 # so a TAP moved away is not found again: port add makes a new one here
 ctl port del "${T}h2" >/dev/null
 ctl port add "${T}h2" >/dev/null
