@@ -358,7 +358,7 @@ static int qemu_stream_parse(struct qemu_port *qp, struct qemu_conn *c)
 		pkt.len = flen;
 		off += QEMU_LEN_SIZE + flen;
 		if (unlikely(flen > port->mtu + QEMU_MTU_HDR)) {
-			port_count_drop(port, DROP_RX_ERROR);
+			port_count_drop(port, DROP_OVERSIZE);
 			continue;
 		}
 		/* what lies before: frames forwarded, or the headroom */
@@ -653,9 +653,12 @@ static void qemu_dgram_on_readable(uv_poll_t *h, int status, int events)
 		}
 		qemu_dgram_learn_peer(qp, &from, flen);
 		/* MSG_TRUNC: n is the datagram's length, even if cut */
-		if (unlikely((size_t)n > port->mtu + QEMU_MTU_HDR ||
-			     (size_t)n > QEMU_FRAME_MAX)) {
+		if (unlikely((size_t)n > QEMU_FRAME_MAX)) {
 			port_count_drop(port, DROP_RX_ERROR);
+			continue;
+		}
+		if (unlikely((size_t)n > port->mtu + QEMU_MTU_HDR)) {
+			port_count_drop(port, DROP_OVERSIZE);
 			continue;
 		}
 		memset(qemu_frame_buf, 0, VNET_HDR_LEN);

@@ -27,7 +27,8 @@ enum drop_reason {
 				 * on a taken stream port, refused */
 	DROP_VLAN_INGRESS,	/* its VLAN is not allowed on this port */
 	/* egress */
-	DROP_OVERSIZE,		/* above the egress port's MTU */
+	DROP_OVERSIZE,		/* above the egress port's MTU (or, from a
+				 * socket port, its own) */
 	DROP_PORT_DOWN,		/* egress port down (TAP down: EIO; or gone) */
 	DROP_TX_ERROR,		/* write failed otherwise */
 	DROP_VLAN_EGRESS,	/* known destination on a port not in its VLAN */

@@ -18,7 +18,9 @@
 # counted as vnet_bad_gso/vnet_bad_csum/rx_error (the kernel, not tapsw,
 # refuses them all at write() on Linux 6.18: the test logs which); the
 # switch's dropped total is the sum of the ports' ingress reasons; the ping
-# lost nothing; tapswd is alive and exits 0 on SIGTERM.
+# lost nothing; with the socket ports set to MTU 1500, 3000-byte frames
+# from them are counted `oversize` there, on the way in; tapswd is alive
+# and exits 0 on SIGTERM.
 #
 # BADFRAME_N: frames of each kind per port (default 200).
 
@@ -147,6 +149,24 @@ sw_dropped=$(stats_field .switch.drops)
 sum=$(ctl -j stats | jq -er "$ingress")
 [[ $sw_dropped -eq $sum ]] || fail "switch dropped $sw_dropped, the ports' ingress reasons sum to $sum"
 log "switch: $sw_dropped frames dropped at ingress"
+
+# --- a socket port's own MTU: frames above it are dropped on the way in
+egress_over() { ctl -j stats | jq -er '[.ports[] | select(.name != $dg and .name != $st) | .drop_reasons.oversize] | add' --arg dg "$DG" --arg st "$ST"; }
+over0=$(egress_over)
+for p in "$DG" "$ST"; do
+	ctl port set "$p" mtu 1500 >/dev/null || fail "port set $p mtu 1500 failed"
+done
+inject dg-mtu "$BADFRAME" -n "$N" -d "$TMPD/dg.sock" -l "$TMPD/bf.sock" big good
+inject st-mtu "$BADFRAME" -n "$N" -s "$TMPD/st.sock" big good
+wait_until 20 rx_is "$DG" $((12 * N)) || fail "dgram port: rx $(rx "$DG") of $((12 * N)) frames"
+wait_until 20 rx_is "$ST" $((11 * N)) || fail "stream port: rx $(rx "$ST") of $((11 * N)) frames"
+for p in "$DG" "$ST"; do
+	expect "$p" oversize "$N"
+	expect "$p" rx_error 0
+done
+[[ $(egress_over) -eq $over0 ]] ||
+	fail "3000-byte frames from 1500-MTU socket ports reached egress ports ($over0 -> $(egress_over) oversize there)"
+log "socket ports at MTU 1500: $N 3000-byte frames each counted oversize on the way in"
 
 # --- forwarding went on, tapswd is fine
 summary=$(grep -E 'packets transmitted' "$TMPD/ping.out") || fail "no ping summary"
