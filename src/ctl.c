@@ -13,8 +13,12 @@
  *    answered in full; a client whose replies do not move for
  *    CTL_CLIENT_STALL_MS meanwhile is not reading and is dropped (one reply
  *    of any size is fine: fdb show of a big table is legitimate);
- *  - at most CTL_CLIENTS_MAX clients at once; more are accepted and closed
- *    at once (libuv itself keeps a spare fd for EMFILE);
+ *  - at most CTL_CLIENTS_MAX clients at once.  One more makes room by
+ *    closing the client that has sent nothing for the longest time, at
+ *    least CTL_IDLE_EVICT_MS, has no reply queued and listens to no
+ *    events, so clients left open by a script cannot lock the admin out;
+ *    with none such it is accepted and closed at once (libuv itself keeps
+ *    a spare fd for EMFILE);
  *  - a client that subscribed to events (events.c) gets them through the
  *    same write queue, under the smaller EVENTS_QUEUE_MAX: past it events
  *    are dropped and counted, the client stays.  It stays after it half-
@@ -24,6 +28,7 @@
  */
 #include "tapsw/tapsw.h"
 
+#include <inttypes.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -41,6 +46,7 @@
 
 enum {
 	CTL_CLIENTS_MAX = 256,
+	CTL_IDLE_EVICT_MS = 5 * 1000,		/* may be closed to make room */
 	CTL_CLIENT_OUTQ_HIGH = 256 * 1024,	/* stop reading requests */
 	CTL_CLIENT_OUTQ_LOW = 64 * 1024,	/* read them again */
 	CTL_CLIENT_STALL_MS = 10 * 1000,	/* no reply moved: dropped */
@@ -55,6 +61,7 @@ struct ctl_client {
 	struct events_sink sink;	/* if it subscribes to events */
 	struct ctl_client *next;
 	unsigned int pending;		/* replies queued, not yet written */
+	uint64_t last_read;		/* when it last sent something */
 	uint64_t stalled_since;		/* paused: when a reply last moved */
 	int read_error;			/* framing error after buffered lines */
 	bool paused;			/* too many replies queued: not read */
@@ -70,10 +77,8 @@ struct ctl_server {
 	struct ctl_context ctx;
 	char *path;
 	struct ctl_client *clients;
-	unsigned int n_clients;
 	unsigned int next_id;
-	uint64_t refused;		/* clients over the limit */
-	uint64_t dropped;		/* clients dropped: slow or overlong */
+	struct ctl_stats stats;
 	struct log_ratelimit rl;
 };
 
@@ -101,7 +106,7 @@ static void client_close(struct ctl_client *c)
 			break;
 		}
 	}
-	srv->n_clients--;
+	srv->stats.clients--;
 	if (srv->ctx.events)
 		events_unsubscribe(srv->ctx.events, c);
 	uv_close((uv_handle_t *)&c->pipe, client_free_cb);
@@ -223,6 +228,7 @@ static void client_read_cb(uv_stream_t *stream, ssize_t nread,
 		return;
 	}
 
+	c->last_read = uv_now(stream->loop);
 	/* the complete lines are answered before any framing error */
 	c->read_error = ctl_linebuf_append(&c->in, buf->base, (size_t)nread);
 	client_process(c);
@@ -233,7 +239,7 @@ static void client_read_failed(struct ctl_client *c, int err)
 {
 	struct ctl_server *srv = c->srv;
 
-	srv->dropped++;
+	srv->stats.dropped++;
 	if (log_ratelimit(&srv->rl, uv_now(c->pipe.loop)))
 		warn("control client %u: %s, closing", c->id,
 		     err == -EMSGSIZE ? "request line too long" : strerror(-err));
@@ -302,7 +308,7 @@ static void ctl_on_stall_tick(uv_timer_t *t)
 		next = c->next;
 		if (!c->paused || now - c->stalled_since < CTL_CLIENT_STALL_MS)
 			continue;
-		srv->dropped++;
+		srv->stats.dropped++;
 		if (log_ratelimit(&srv->rl, now))
 			warn("control client %u: not reading its replies (%zu bytes unread for %d s), dropped",
 			     c->id, client_backlog(c), CTL_CLIENT_STALL_MS / 1000);
@@ -338,6 +344,37 @@ static void log_peer(struct ctl_client *c)
 		      (unsigned int)cred.gid);
 }
 
+/*
+ * client_evict_idle() - the server is full: close the client that has been
+ * silent longest, if that is at least CTL_IDLE_EVICT_MS and it waits for
+ * nothing (no reply queued, no events).  Returns whether one went.
+ */
+static bool client_evict_idle(struct ctl_server *srv, struct ctl_client *new)
+{
+	struct events *ev = srv->ctx.events;
+	uint64_t now = uv_now(new->pipe.loop);
+	struct ctl_client *c, *victim = NULL;
+
+	for (c = srv->clients; c; c = c->next) {
+		if (c == new || c->closing || c->pending || c->paused ||
+		    (ev && events_is_subscribed(ev, c)) ||
+		    now - c->last_read < CTL_IDLE_EVICT_MS)
+			continue;
+		if (!victim || c->last_read < victim->last_read)
+			victim = c;
+	}
+	if (!victim)
+		return false;
+	srv->stats.evicted++;
+	if (log_ratelimit(&srv->rl, now))
+		info("control socket: %d clients: closing client %u, silent "
+		     "for %" PRIu64 " s, to make room", CTL_CLIENTS_MAX,
+		     victim->id, (now - victim->last_read) / 1000);
+	client_send_error(victim, CTL_ERR_SERVER, ETIMEDOUT,
+			  "closed: idle while the server is full", true);
+	return true;
+}
+
 static void ctl_on_connection(uv_stream_t *listener, int status)
 {
 	struct ctl_server *srv = listener->data;
@@ -366,11 +403,13 @@ static void ctl_on_connection(uv_stream_t *listener, int status)
 	}
 	c->next = srv->clients;
 	srv->clients = c;
-	srv->n_clients++;
+	srv->stats.clients++;
+	c->last_read = uv_now(listener->loop);
 	log_peer(c);
 
-	if (srv->n_clients > CTL_CLIENTS_MAX) {
-		srv->refused++;
+	if (srv->stats.clients > CTL_CLIENTS_MAX &&
+	    !client_evict_idle(srv, c)) {
+		srv->stats.refused++;
 		if (log_ratelimit(&srv->rl, uv_now(listener->loop)))
 			warn("control socket: more than %d clients, refusing",
 			     CTL_CLIENTS_MAX);
@@ -471,6 +510,7 @@ int ctl_server_start(uv_loop_t *loop, struct sw *sw,
 		return -ENOMEM;
 	srv->path = strdup(cfg->path);
 	srv->ctx.sw = sw;
+	srv->ctx.stats = &srv->stats;
 	srv->ctx.socket_path = srv->path;
 	srv->ctx.state_path = cfg->state_path;
 	srv->ctx.events = cfg->events;

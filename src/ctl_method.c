@@ -344,6 +344,13 @@ static int m_switch_show(struct ctl_context *ctx, json_t *params,
 			    "ports", (json_int_t)sw->n_ports,
 			    "io", io_mode_name(uring_mode()),
 			    "fdb", fdb_stats_json(sw->fdb));
+	if (*result && ctx->stats)
+		json_object_set_new(*result, "control", json_pack(
+			"{s:i, s:I, s:I, s:I}",
+			"clients", (int)ctx->stats->clients,
+			"refused", (json_int_t)ctx->stats->refused,
+			"evicted", (json_int_t)ctx->stats->evicted,
+			"dropped", (json_int_t)ctx->stats->dropped));
 	if (*result && ctx->events) {
 		struct events_stats es;
 

@@ -413,7 +413,8 @@ static int cli_request(const struct cli *cli, const char *method,
 	}
 	ret = sock_send(fd, text, len);
 	free(text);
-	if (ret) {
+	/* closed on us: a line it wrote first says why (too many clients) */
+	if (ret && ret != -EPIPE && ret != -ECONNRESET) {
 		close(fd);
 		return fail(EXIT_DAEMON, "%s: send: %s", cli->socket,
 			    strerror(-ret));
@@ -797,7 +798,7 @@ static void print_switch(const json_t *result)
 {
 	static const char *const order[] = {
 		"version", "pid", "socket", "uptime", "ageing", "fdb_max",
-		"ports", "io", "fdb", "events", NULL,
+		"ports", "io", "fdb", "events", "control", NULL,
 	};
 	const char *const *key;
 	const json_t *v;

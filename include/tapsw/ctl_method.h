@@ -19,8 +19,17 @@ struct sw;
 struct events;
 struct events_sink;
 
+/* the control server's own counters (ctl.c), for switch.show */
+struct ctl_stats {
+	unsigned int clients;	/* connected now */
+	uint64_t refused;	/* over the limit, none idle to make room */
+	uint64_t evicted;	/* idle, closed to make room for a new one */
+	uint64_t dropped;	/* not reading their replies; overlong line */
+};
+
 struct ctl_context {
 	struct sw *sw;
+	const struct ctl_stats *stats;	/* the server's */
 	const char *socket_path;
 	uint64_t start_ms;	/* the loop clock at start-up, for uptime */
 	uint64_t now_ms;	/* the loop clock now: set before each request */
