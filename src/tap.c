@@ -77,8 +77,8 @@
 
 enum {
 	TAP_RX_BUDGET = 64,		/* frames per wake-up per port */
-	TAP_BUSY_TICK_MS = 1000,	/* how often busy ports are checked */
-	TAP_BUSY_FRAMES = 1000,		/* fewer per tick: quiet again */
+	TAP_BUSY_TICK_MS = 100,		/* how often busy ports are checked */
+	TAP_BUSY_FRAMES = 100,		/* fewer per tick (1000/s): quiet */
 	TAP_BUF_SIZE = 65536 + 256,	/* > largest frame: MTU 65535 + headers */
 	TAP_READ_MAX = VNET_HDR_LEN + TAP_BUF_SIZE,
 	TAP_TXQLEN = 10000,		/* tun tail-drops when its queue is full */
