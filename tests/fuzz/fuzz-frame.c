@@ -144,7 +144,8 @@ struct fuzz_l3 {
 	bool ipv6;
 };
 
-/* Ethernet, up to two tags, IPv4 or IPv6 without extension headers */
+/* Ethernet, up to three tags (as vnet.c: 802.1ad + 802.1Q + one pushed),
+ * IPv4 or IPv6 without extension headers */
 static bool fuzz_parse(const uint8_t *f, size_t len, struct fuzz_l3 *o)
 {
 	size_t off = ETHER_HDR_LEN;
@@ -154,7 +155,7 @@ static bool fuzz_parse(const uint8_t *f, size_t len, struct fuzz_l3 *o)
 	if (len < ETHER_HDR_LEN)
 		return false;
 	type = be16(f + 12);
-	for (tags = 0; tags < 2 && (type == ETHER_TYPE_8021Q ||
+	for (tags = 0; tags < 3 && (type == ETHER_TYPE_8021Q ||
 				    type == ETHER_TYPE_8021AD); tags++) {
 		if (len < off + ETHER_VLAN_HLEN)
 			return false;
