@@ -208,7 +208,13 @@ running "$STUCK_PID" || fail "the stuck monitor died: $(cat "$TMPD/stuck.err")"
 # FDB table's pages (fdb-max 4096: ~100 KiB), the I/O buffers the flood
 # touches and allocator slack -- as 70-macflood allows, 16 MiB.  Queueing
 # what was lost instead would be ~100 bytes a lost event: far more.
-((rss_max - rss0 < 16 * 1024)) || fail "tapswd's RSS grew from $rss0 to $rss_max KiB with a stuck subscriber ($lost events lost)"
+# Under a wrapper such as valgrind the RSS is the wrapper's (its free list
+# holds 20 MB of freed blocks), whose leak check speaks for the heap.
+if ((${#tapswd_wrapper[@]} == 0)); then
+	((rss_max - rss0 < 16 * 1024)) || fail "tapswd's RSS grew from $rss0 to $rss_max KiB with a stuck subscriber ($lost events lost)"
+else
+	log "RSS not checked: tapswd runs under a wrapper"
+fi
 ((tx >= 10 && (tx - rx) * 100 / tx <= 10)) || fail "ping h2 -> h3 during the flood: $rx of $tx answered"
 ping_ok h2 h3
 
