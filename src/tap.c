@@ -188,7 +188,7 @@ static void tap_close(struct port *port, bool destroy)
 	tap_busy_unlink(tp);
 	if (tap_follow.to == tp)
 		tap_follow.to = NULL;
-	uring_rx_stop(&tp->rx);
+	uring_rx_stop(&tp->rx, false);
 	uring_fd_sync(&tp->ufd);	/* no write of ours left in flight */
 	if (destroy && ioctl(tp->fd, TUNSETPERSIST, 0) < 0)
 		warn_perror(errno, "port %s: cannot clear persist flag", port->name);
@@ -368,7 +368,7 @@ static void tap_busy_tick(uv_timer_t *t)
 		}
 		debug("port %s: quiet, read() again", tp->port.name);
 		tap_busy_unlink(tp);
-		uring_rx_stop(&tp->rx);	/* forwards what it read meanwhile */
+		uring_rx_stop(&tp->rx, true);	/* forwards what it read */
 		if (!uv_is_active((uv_handle_t *)&tp->poll) &&
 		    tp->port.state != PORT_STATE_DOWN)
 			uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);

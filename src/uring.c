@@ -328,7 +328,7 @@ static void uring_rx_complete(const struct io_uring_cqe *cqe)
 		if (unlikely(bid >= rx->nbufs))
 			return;		/* cannot happen */
 		buf = rx->mem + (size_t)bid * rx->chunk;
-		if (likely(cqe->res > 0 && !rx->stopped))
+		if (likely(cqe->res > 0 && (!rx->stopped || rx->draining)))
 			rx->input(rx, buf, (size_t)cqe->res);
 		/* the frame is forwarded (small ones copied): buffer back */
 		io_uring_buf_ring_add(br, buf + rx->headroom,
@@ -437,6 +437,7 @@ int uring_rx_start(struct uring_rx *rx, uint16_t bgid)
 	io_uring_buf_ring_advance(br, (int)rx->nbufs);
 	rx->br = br;
 	rx->stopped = false;
+	rx->draining = false;
 	ret = uring_rx_arm(rx);
 	if (ret)
 		goto err_unregister;
@@ -454,7 +455,7 @@ err_mem:
 	return ret;
 }
 
-void uring_rx_stop(struct uring_rx *rx)
+void uring_rx_stop(struct uring_rx *rx, bool forward)
 {
 	struct io_uring_sqe *sqe;
 	struct io_uring_cqe *cqe;
@@ -463,6 +464,7 @@ void uring_rx_stop(struct uring_rx *rx)
 	if (!rx->br)
 		return;
 	rx->stopped = true;
+	rx->draining = forward;
 	if (rx->armed) {
 		sqe = io_uring_get_sqe(&u.rx_ring);
 		if (!sqe) {
@@ -724,7 +726,7 @@ int uring_rx_start(struct uring_rx *rx, uint16_t bgid)
 	return -EOPNOTSUPP;
 }
 
-void uring_rx_stop(struct uring_rx *rx)
+void uring_rx_stop(struct uring_rx *rx, bool forward)
 {
 }
 

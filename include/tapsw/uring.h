@@ -97,6 +97,7 @@ struct uring_rx {
 	uint16_t bgid;
 	bool armed;		/* the multishot read is in the kernel */
 	bool stopped;		/* failed or being stopped: do not re-arm */
+	bool draining;		/* stopped, but what it read is forwarded */
 };
 
 /* uring_rx_available() - multishot reads with buffer rings (kernel >= 6.7) */
@@ -109,8 +110,13 @@ bool uring_rx_available(void);
  */
 int uring_rx_start(struct uring_rx *rx, uint16_t bgid);
 
-/* uring_rx_stop() - cancel the read, wait for it to end, free the buffers */
-void uring_rx_stop(struct uring_rx *rx);
+/*
+ * uring_rx_stop() - cancel the read, wait for it to end, free the buffers.
+ * With @forward, the frames it had read by then are handed to ->input()
+ * first, so a port going back to read() loses and reorders nothing; a port
+ * being closed passes false and they are dropped.
+ */
+void uring_rx_stop(struct uring_rx *rx, bool forward);
 
 /* uring_flush() - submit what is queued and count what has completed */
 void uring_flush(void);
