@@ -32,10 +32,9 @@
  * from that TAP, where the answer is often already waiting
  * (tap_follow_next()).  One static buffer holds the frame being
  * forwarded: the read buffer is the write buffer, and nothing is allocated
- * per frame.  A
- * port without vnet headers reads VNET_HDR_LEN bytes into the buffer and
- * gets an all-zero header there, so every frame looks the same to the
- * switch.
+ * per frame.  A port without vnet headers reads VNET_HDR_LEN bytes into the
+ * buffer and gets an all-zero header there, so every frame looks the same
+ * to the switch.
  *
  * Busy ports (tap_set_busy()): with io_uring (uring.c), a port that still
  * has frames after a whole budget is read instead by one multishot read
@@ -138,18 +137,18 @@ static int tap_send(struct port *port, const void *buf, size_t len)
 	struct tap_port *tp = to_tap(port);
 	ssize_t n;
 
+	tap_follow.sent++;
 	if (uring_active()) {
 		/* batched while some port is busy (tap_set_busy()); one by
 		 * one, with the least latency, when all are quiet */
 		if (tap_busy.ports && likely(len <= URING_SLOT_SIZE)) {
-			tap_follow.sent = 2;	/* not written yet */
+			tap_follow.to = NULL;	/* not written yet: no answer */
 			return uring_write(&tp->ufd, buf, len);
 		}
 		/* a direct write goes after what is queued before it */
 		uring_fd_sync(&tp->ufd);
 	}
 	tap_follow.to = tp;
-	tap_follow.sent++;
 	do
 		n = write(tp->fd, buf, len);
 	while (n < 0 && errno == EINTR);
