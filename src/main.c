@@ -44,7 +44,8 @@ enum {
 	OPT_IO,
 	OPT_SLICE,
 	SLICE_US_DEFAULT = 100,		/* --slice: 0.1 ms */
-	SLICE_US_MAX = 100000,		/* the kernel's bounds: 0.1-100 ms */
+	SLICE_US_MIN = 100,		/* the kernel's bounds: 0.1-100 ms */
+	SLICE_US_MAX = 100000,
 };
 
 #define DEFAULT_SOCKET	"/run/tapsw/tapswd.sock"
@@ -226,8 +227,8 @@ int main(int argc, char **argv)
 			break;
 		case OPT_SLICE:
 			slice_us = parse_num("--slice", optarg, SLICE_US_MAX);
-			if (slice_us && slice_us < SLICE_US_DEFAULT)
-				die("--slice: 0, or %d to %d", SLICE_US_DEFAULT,
+			if (slice_us && slice_us < SLICE_US_MIN)
+				die("--slice: 0, or %d to %d", SLICE_US_MIN,
 				    SLICE_US_MAX);
 			break;
 		case OPT_AGEING:
