@@ -219,6 +219,18 @@ static int param_vlan_mode(json_t *params, struct vlan_config *vc,
 	return 1;
 }
 
+/* "learning", "flood", ... (port.h): applied to *@flags; how many given */
+static int param_port_flags(json_t *params, unsigned int *flags,
+			    struct ctl_error *err)
+{
+	char why[128];
+	int ret = port_flags_from_json(params, flags, why, sizeof(why));
+
+	if (ret < 0)
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL, "%s", why);
+	return ret;
+}
+
 /* --- results */
 
 static json_t *port_json(struct ctl_context *ctx, const struct port *port)
@@ -271,6 +283,7 @@ static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 	for (i = 0; i < ARRAY_SIZE(counters); i++)
 		json_object_set_new(o, counters[i].key,
 				    json_integer((json_int_t)counters[i].val));
+	port_flags_json_set(o, port->flags);
 	json_object_set_new(o, "drop_reasons", reasons);
 	json_object_set_new(o, "link", json_string(port->link_down ?
 						       "down" : "up"));
@@ -403,6 +416,7 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 	bool offload = true;
 	char why[200] = "";
 	uint64_t mtu = 0;
+	unsigned int flags = 0;
 	int ret, k, has_vlan;
 
 	if ((ret = param_string(params, "name", true, &cfg.name, err)) < 0 ||
@@ -414,7 +428,8 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 	    (ret = param_string(params, "path", false, &cfg.path, err)) < 0 ||
 	    (ret = param_string(params, "netns", false, &cfg.netns, err)) < 0 ||
 	    (ret = param_mode(params, &cfg.mode, err)) < 0 ||
-	    (has_vlan = ret = param_vlan_mode(params, &vlan, err)) < 0)
+	    (has_vlan = ret = param_vlan_mode(params, &vlan, err)) < 0 ||
+	    (ret = param_port_flags(params, &flags, err)) < 0)
 		return ret;
 	cfg.mtu = (unsigned int)mtu;
 	cfg.no_offload = !offload;
@@ -461,6 +476,7 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 	}
 	if (has_vlan)
 		port_set_vlan(port, &vlan);
+	port->flags = flags;
 	*result = port_json(ctx, port);
 	return 0;
 }
@@ -512,13 +528,17 @@ static int m_port_set(struct ctl_context *ctx, json_t *params,
 	struct vlan_config vlan;
 	uint64_t mtu, max_macs;
 	int has_mtu, has_max, has_vlan;
+	unsigned int flags;
 	int ret;
 
-	if ((ret = param_port(ctx, params, "name", true, &port, err)) < 0 ||
-	    (has_mtu = ret = param_uint(params, "mtu", 65535, &mtu, err)) < 0 ||
+	if ((ret = param_port(ctx, params, "name", true, &port, err)) < 0)
+		return ret;
+	flags = port->flags;
+	if ((has_mtu = ret = param_uint(params, "mtu", 65535, &mtu, err)) < 0 ||
 	    (has_max = ret = param_uint(params, "max_macs", FDB_PORT_LIMIT_MAX,
 					&max_macs, err)) < 0 ||
-	    (has_vlan = ret = param_vlan_mode(params, &vlan, err)) < 0)
+	    (has_vlan = ret = param_vlan_mode(params, &vlan, err)) < 0 ||
+	    (ret = param_port_flags(params, &flags, err)) < 0)
 		return ret;
 	if (has_mtu && mtu < 68) {
 		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
@@ -541,6 +561,7 @@ static int m_port_set(struct ctl_context *ctx, json_t *params,
 				   (uint32_t)max_macs);
 	if (has_vlan)
 		port_set_vlan(port, &vlan);
+	port->flags = flags;
 	*result = port_json(ctx, port);
 	return 0;
 }
@@ -761,17 +782,21 @@ static int m_events_subscribe(struct ctl_context *ctx, json_t *params,
 
 #define PARAMS(...)	((const char *const[]){ __VA_ARGS__, NULL })
 #define NO_PARAMS	((const char *const[]){ NULL })
+/* port_flag_info's names (port.c) */
+#define PORT_FLAG_PARAMS "learning", "flood", "mcast_flood", "bcast_flood", \
+			 "isolated"
 
 static const struct ctl_method methods[] = {
 	{ "switch.show", m_switch_show, NO_PARAMS, false },
 	{ "port.add", m_port_add, PARAMS("name", "kind", "mtu", "owner", "group",
 					     "offload", "path", "mode", "netns",
-					     "vlan"),
+					     "vlan", PORT_FLAG_PARAMS),
 	  true },
 	{ "port.del", m_port_del, PARAMS("name", "destroy"), true },
 	{ "port.list", m_port_list, NO_PARAMS, false },
 	{ "port.show", m_port_show, PARAMS("name"), false },
-	{ "port.set", m_port_set, PARAMS("name", "mtu", "max_macs", "vlan"),
+	{ "port.set", m_port_set, PARAMS("name", "mtu", "max_macs", "vlan",
+					     PORT_FLAG_PARAMS),
 	  true },
 	{ "fdb.show", m_fdb_show, PARAMS("port", "vlan"), false },
 	{ "fdb.add", m_fdb_add, PARAMS("mac", "port", "vlan"), true },

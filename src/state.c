@@ -8,7 +8,9 @@
  *    "ports": [{"name": "tap0", "kind": "tap", "mtu": 1500, "max_macs": 0,
  *               "offload": true, "owner": -1, "group": -1, "mode": 0,
  *               "path": "", "netns": "h1",
- *               "vlan": {"mode": "access", "tag": 10}}, ...],
+ *               "vlan": {"mode": "access", "tag": 10},
+ *               "learning": true, "flood": true, "mcast_flood": true,
+ *               "bcast_flood": true, "isolated": false}, ...],
  *    "fdb": [{"mac": "52:54:00:12:34:56", "vlan": 0, "port": "tap0"}, ...]}
  *
  * "netns" is where the TAP's netdev was when the file was written (asked
@@ -16,7 +18,8 @@
  * at restore it is only a hint: the TAP is looked for in tapswd's own
  * namespace, then there, then in every named namespace.  "vlan" is the
  * port's VLAN mode as port.show has it (docs/vlan.md); a file without it
- * (older tapswd) restores transparent ports.
+ * (older tapswd) restores transparent ports.  The bridge controls
+ * ("learning", ... port.h) are restored where given, defaults otherwise.
  */
 #include "tapsw/tapsw.h"
 
@@ -41,11 +44,12 @@ static json_t *state_port(struct sw *sw, struct port *port)
 {
 	const struct port_settings *set = &port->settings;
 	char ns[sizeof(set->netns)];
+	json_t *o;
 
 	snprintf(ns, sizeof(ns), "%s", set->netns);
 	if (port->ops->locate && port->state == PORT_STATE_UP)
 		port->ops->locate(port, ns, sizeof(ns));
-	return json_pack("{s:s, s:s, s:I, s:I, s:b, s:I, s:I, s:I, s:s, s:s, "
+	o = json_pack("{s:s, s:s, s:I, s:I, s:b, s:I, s:I, s:I, s:s, s:s, "
 			 "s:o}",
 			 "name", port->name,
 			 "kind", port_kind_name(port->ops->kind),
@@ -59,6 +63,9 @@ static json_t *state_port(struct sw *sw, struct port *port)
 			 "path", set->path,
 			 "netns", ns,
 			 "vlan", vlan_config_json(&port->vlan));
+	if (o)
+		port_flags_json_set(o, port->flags);
+	return o;
 }
 
 struct state_fdb_arg {
@@ -200,6 +207,7 @@ static int state_restore_port(struct sw *sw, json_t *p, unsigned int *failed)
 	struct vlan_config vlan = { 0 };
 	json_int_t mtu, max_macs;
 	json_t *vj = json_object_get(p, "vlan");
+	unsigned int flags = 0;
 	struct port *port;
 	char why[200];
 	int kind, ret;
@@ -210,7 +218,8 @@ static int state_restore_port(struct sw *sw, json_t *p, unsigned int *failed)
 	max_macs = jint(p, "max_macs", 0);
 	if (!cfg.name[0] || kind < 0 || mtu < 0 || mtu > 65535 ||
 	    max_macs < 0 || max_macs > FDB_PORT_LIMIT_MAX ||
-	    (vj && vlan_config_from_json(vj, &vlan, why, sizeof(why))))
+	    (vj && vlan_config_from_json(vj, &vlan, why, sizeof(why))) ||
+	    port_flags_from_json(p, &flags, why, sizeof(why)) < 0)
 		return -EINVAL;
 	cfg.kind = (enum port_kind)kind;
 	cfg.mtu = (unsigned int)mtu;
@@ -229,6 +238,7 @@ static int state_restore_port(struct sw *sw, json_t *p, unsigned int *failed)
 	}
 	fdb_set_port_limit(sw->fdb, port->index, (uint32_t)max_macs);
 	port_set_vlan(port, &vlan);
+	port->flags = flags;
 	return 0;
 }
 

@@ -11,6 +11,12 @@
  *    ingress port (filtered: the destination already got it on that wire);
  *  - broadcast, multicast and unknown unicast go to every other port that
  *    is up; never back out of the ingress port.
+ * A port's bridge controls (port.flags, port.h) bend these as the Linux
+ * bridge's do: "learning off" learns nothing from it, "flood off",
+ * "mcast_flood off" and "bcast_flood off" keep unknown unicast, multicast
+ * and broadcast from being flooded to it, and two "isolated" ports never
+ * exchange a frame (one to a known destination is dropped, counted
+ * "isolated" on its ingress port; a flood skips them).
  * VLANs are transparent by default: tagged frames pass untouched and are
  * learned per VLAN id, so the same MAC on two VLANs is two entries.  Ports
  * with a VLAN mode (access, trunk: vlan.h, docs/vlan.md) refuse frames of
@@ -99,22 +105,33 @@ void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
 	d->wire_len = vh->gso_type == VIRTIO_NET_HDR_GSO_NONE ? pkt->len :
 		      vnet_frame_seg_len(vh, pkt->eth, pkt->len);
 	d->out = NULL;
+	/* the flood skips ports with these flags (isolation: both ends) */
+	d->skip = in->flags & PORT_ISOLATED;
 
-	if (unlikely(fdb_learn(sw->fdb, eth.src, eth.vid, in->index,
+	if (likely(!(in->flags & PORT_NO_LEARNING)) &&
+	    unlikely(fdb_learn(sw->fdb, eth.src, eth.vid, in->index,
 			       sw->now_ms, NULL) == FDB_LEARN_LIMITED))
 		in->stats.learn_limited++;
 
 	if (ether_is_multicast(eth.dst)) {
 		d->action = SW_FLOOD;
+		d->skip |= ether_is_broadcast(eth.dst) ? PORT_NO_BCAST_FLOOD :
+							 PORT_NO_MCAST_FLOOD;
 		return;
 	}
 	out = fdb_lookup(sw->fdb, eth.dst, eth.vid, sw->now_ms);
 	if (out < 0 || !sw->ports[out]) {
 		d->action = SW_FLOOD;
+		d->skip |= PORT_NO_FLOOD;
 		return;
 	}
 	if ((unsigned int)out == in->index) {
 		d->action = SW_FILTER;
+		return;
+	}
+	if (unlikely(in->flags & sw->ports[out]->flags & PORT_ISOLATED)) {
+		d->action = SW_DROP;
+		d->reason = DROP_ISOLATED;
 		return;
 	}
 	d->action = SW_UNICAST;
@@ -193,6 +210,7 @@ void switch_flood_vlan(struct sw *sw, struct port *in, const struct pkt *pkt,
 
 			tagged = first;
 			if (out == in || out->state != PORT_STATE_UP ||
+			    (out->flags & d->skip) ||
 			    !vlan_egress(&out->vlan, d->vid, &tagged) ||
 			    (tagged == first) != (pass == 0))
 				continue;
@@ -237,7 +255,8 @@ void switch_input(struct sw *sw, struct port *in, struct pkt *pkt)
 		for (i = 0; i < sw->n_ports; i++) {
 			struct port *out = sw->active[i];
 
-			if (out == in || out->state != PORT_STATE_UP)
+			if (out == in || out->state != PORT_STATE_UP ||
+			    (out->flags & d.skip))
 				continue;
 			port_output(out, pkt, d.hdr_len, d.wire_len);
 		}

@@ -731,7 +731,8 @@ static void print_port(const json_t *port)
 {
 	static const char *const order[] = {
 		"name", "kind", "index", "state", "error", "link",
-		"link_netnsid", "mtu", "vlan", "created",
+		"link_netnsid", "mtu", "vlan", "learning", "flood",
+		"mcast_flood", "bcast_flood", "isolated", "created",
 		"vnet_hdr", "offloads", "ifindex", "fdb_entries", "rx_packets", "rx_bytes",
 		"tx_packets", "tx_bytes", "drops", "drop_reasons", NULL,
 	};
@@ -1012,6 +1013,11 @@ static const struct arg_kw kw_port_add[] = {
 	{ "access", "access", ARG_VLAN, false },
 	{ "trunk", "trunk", ARG_VLAN, false },
 	{ "native", "native", ARG_VLAN, false },
+	{ "learning", "learning", ARG_ONOFF, false },
+	{ "flood", "flood", ARG_ONOFF, false },
+	{ "mcast_flood", "mcast_flood", ARG_ONOFF, false },
+	{ "bcast_flood", "bcast_flood", ARG_ONOFF, false },
+	{ "isolated", "isolated", ARG_ONOFF, false },
 	{ .word = NULL },
 };
 static const struct arg_kw kw_port_del[] = {
@@ -1025,6 +1031,11 @@ static const struct arg_kw kw_port_set[] = {
 	{ "trunk", "trunk", ARG_VLAN, false },
 	{ "native", "native", ARG_VLAN, false },
 	{ "vlan", "none", ARG_VLAN, false },
+	{ "learning", "learning", ARG_ONOFF, false },
+	{ "flood", "flood", ARG_ONOFF, false },
+	{ "mcast_flood", "mcast_flood", ARG_ONOFF, false },
+	{ "bcast_flood", "bcast_flood", ARG_ONOFF, false },
+	{ "isolated", "isolated", ARG_ONOFF, false },
 	{ .word = NULL },
 };
 static const struct arg_kw kw_fdb_show[] = {
@@ -1055,10 +1066,11 @@ static const struct cmd cmds[] = {
 	{ "port", "add",
 	  "NAME [vm | netdev | stream PATH | dgram PATH] [mtu N] "
 	  "[owner USER] [group GROUP] [mode MODE] [offload on|off] "
-	  "[netns NS] [access VID | trunk VID,... [native VID]]",
+	  "[netns NS] [access VID | trunk VID,... [native VID]] "
+	  "[learning|flood|mcast_flood|bcast_flood|isolated on|off]...",
 	  "add a port: TAP NAME (created persistent if needed), a TAP for a "
 	  "VM, an existing interface, or a QEMU socket",
-	  1, 22, cmd_generic, "port.add", { "name" }, kw_port_add,
+	  1, 32, cmd_generic, "port.add", { "name" }, kw_port_add,
 	  NULL, NULL, false },
 	{ "port", "del", "NAME [destroy]",
 	  "detach a port; destroy also deletes its TAP",
@@ -1071,10 +1083,11 @@ static const struct cmd cmds[] = {
 	  0, 1, cmd_port_show, "port.show", { "name" }, NULL,
 	  print_port, NULL, false },
 	{ "port", "set", "NAME [mtu N] [max-macs N] "
-	  "[access VID | trunk VID,... [native VID] | vlan none]",
+	  "[access VID | trunk VID,... [native VID] | vlan none] "
+	  "[learning|flood|mcast_flood|bcast_flood|isolated on|off]...",
 	  "change a port's MTU, cap the MACs it may hold (0: no cap), "
-	  "set its VLAN mode",
-	  1, 11, cmd_generic, "port.set", { "name" }, kw_port_set,
+	  "set its VLAN mode and its bridge controls",
+	  1, 21, cmd_generic, "port.set", { "name" }, kw_port_set,
 	  NULL, NULL, false },
 	{ "fdb", "show", "[port NAME] [vlan VID]", "the MAC table",
 	  0, 4, cmd_generic, "fdb.show", { NULL }, kw_fdb_show,

@@ -26,6 +26,8 @@ enum drop_reason {
 	DROP_PEER_REFUSED,	/* a connection, not a frame: a second client
 				 * on a taken stream port, refused */
 	DROP_VLAN_INGRESS,	/* its VLAN is not allowed on this port */
+	DROP_ISOLATED,		/* to a known destination on another
+				 * isolated port (port flag "isolated") */
 	/* egress */
 	DROP_OVERSIZE,		/* above the egress port's MTU (or, from a
 				 * socket port, its own) */
@@ -49,6 +51,7 @@ static inline const char *drop_reason_name(enum drop_reason r)
 		[DROP_VNET_BAD_CSUM] = "vnet_bad_csum",
 		[DROP_PEER_REFUSED] = "peer_refused",
 		[DROP_VLAN_INGRESS] = "vlan_ingress",
+		[DROP_ISOLATED] = "isolated",
 		[DROP_OVERSIZE] = "oversize",
 		[DROP_PORT_DOWN] = "port_down",
 		[DROP_TX_ERROR] = "tx_error",

@@ -66,6 +66,53 @@ enum port_state {
 	PORT_STATE_DOWN,	/* the backend failed; see port.error */
 };
 
+/*
+ * A port's bridge controls (port.flags), as the Linux bridge's `bridge link
+ * set dev X learning|flood|mcast_flood|bcast_flood|isolated on|off`.  The
+ * bits say what differs from a bridge port's defaults, so a port starts
+ * with none: it learns, takes every kind of flooded frame, and is not
+ * isolated.  They steer the forwarding decision (switch.c), never a frame
+ * to a known destination, except between isolated ports.
+ */
+enum port_flag {
+	PORT_NO_LEARNING = 1u << 0,	/* its sources are not learned */
+	PORT_NO_FLOOD = 1u << 1,	/* no unknown unicast flooded to it */
+	PORT_NO_MCAST_FLOOD = 1u << 2,	/* no multicast flooded to it */
+	PORT_NO_BCAST_FLOOD = 1u << 3,	/* no broadcast flooded to it */
+	PORT_ISOLATED = 1u << 4,	/* nothing to or from other isolated ports */
+};
+
+/* one control: its name on the control socket and in the state file, the
+ * bit, and whether the bit being set means "on" (isolated) or "off" */
+struct port_flag_info {
+	const char *name;
+	unsigned int bit;
+	bool on_when_set;
+};
+
+extern const struct port_flag_info port_flag_info[];
+enum { PORT_FLAG_COUNT = 5 };
+
+/* port_flag_on() - the control's value as a user sees it (learning: true) */
+static inline bool port_flag_on(unsigned int flags,
+				const struct port_flag_info *fi)
+{
+	return !!(flags & fi->bit) == fi->on_when_set;
+}
+
+struct json_t;
+
+/* port_flags_json_set() - "learning": true, ... for each control, into @o */
+void port_flags_json_set(struct json_t *o, unsigned int flags);
+
+/*
+ * port_flags_from_json() - the controls given in object @o ("learning":
+ * false, ...; others keys are not looked at) applied to *@flags: how many
+ * there were, or -EINVAL with a reason in @why (a value not true/false).
+ */
+int port_flags_from_json(const struct json_t *o, unsigned int *flags,
+			 char *why, size_t whylen);
+
 struct port_stats {
 	uint64_t rx_packets;
 	uint64_t rx_bytes;
@@ -142,6 +189,7 @@ struct port {
 	char peer[128];			/* who is connected, for people */
 	struct port_settings settings;
 	struct vlan_config vlan;	/* its VLAN mode (vlan.h) */
+	unsigned int flags;		/* PORT_NO_LEARNING, ... (bridge controls) */
 	struct port_stats stats;
 };
 

@@ -64,6 +64,7 @@ struct sw_decision {
 	bool tagged;		/* its outer tag is that VLAN's (vlan.h) */
 	size_t hdr_len;		/* Ethernet header, with its VLAN tag */
 	size_t wire_len;	/* largest frame on the wire once segmented */
+	unsigned int skip;	/* SW_FLOOD: not to ports with these flags */
 };
 
 int sw_init(struct sw *sw, const struct sw_config *cfg);

@@ -63,6 +63,17 @@ static void input(struct sw *sw, struct port *in, size_t len)
 	switch_input(sw, in, &pkt);
 }
 
+/* a broadcast and a multicast frame from @src, into @in */
+static void input_bcast_mcast(struct sw *sw, struct port *in, uint8_t src)
+{
+	size_t len = frame(buf, 60, 0xff, src, -1);
+
+	input(sw, in, len);
+	len = frame(buf, 60, 0x0b, src, -1);
+	buf[0] = 0x33, buf[1] = 0x33;
+	input(sw, in, len);
+}
+
 static bool sent_is(unsigned int a, unsigned int b, unsigned int c)
 {
 	return rec_sent[0] == a && rec_sent[1] == b && rec_sent[2] == c;
@@ -81,7 +92,7 @@ int main(void)
 	size_t len;
 	unsigned int i;
 
-	plan_tests(32);
+	plan_tests(40);
 
 	ok1(sw_init(&sw, &cfg) == 0);
 	p[0] = rec_port_add(&sw, "p0");
@@ -232,6 +243,54 @@ int main(void)
 	p[1] = rec_port_add(&sw, "p1b");
 	ok(p[1]->index == 1, "lowest free index reused");
 
+	/* bridge controls (port.flags): A is on p0, C will be on p2 */
+	fdb_flush(sw.fdb, -1, FDB_FLUSH_ALL);
+	p[2]->flags = PORT_NO_LEARNING;
+	len = frame(buf, 60, 0xff, 0x0c, -1);
+	input(&sw, p[2], len);
+	ok(fdb_lookup(sw.fdb, buf + 6, 0, sw.now_ms) < 0,
+	   "learning off: the source is not learned");
+	p[2]->flags = PORT_NO_FLOOD;
+	rec_clear();
+	len = frame(buf, 60, 0x0d, 0x0a, -1);
+	input(&sw, p[0], len);
+	ok(sent_is(0, 1, 0), "flood off: no unknown unicast to it");
+	rec_clear();
+	input_bcast_mcast(&sw, p[0], 0x0a);
+	ok(sent_is(0, 2, 2), "flood off: broadcast and multicast still go");
+	p[2]->flags = PORT_NO_MCAST_FLOOD | PORT_NO_BCAST_FLOOD;
+	rec_clear();
+	input_bcast_mcast(&sw, p[0], 0x0a);
+	len = frame(buf, 60, 0x0d, 0x0a, -1);
+	input(&sw, p[0], len);
+	ok(sent_is(0, 3, 1),
+	   "mcast_flood and bcast_flood off: only unknown unicast to it");
+	p[2]->flags = 0;
+	len = frame(buf, 60, 0xff, 0x0c, -1);
+	input(&sw, p[2], len);
+	p[2]->flags = PORT_NO_FLOOD | PORT_NO_MCAST_FLOOD |
+		      PORT_NO_BCAST_FLOOD | PORT_NO_LEARNING;
+	rec_clear();
+	len = frame(buf, 60, 0x0c, 0x0a, -1);
+	input(&sw, p[0], len);
+	ok(sent_is(0, 0, 1), "a known destination is reached with flooding off");
+	p[0]->flags = p[2]->flags = PORT_ISOLATED;
+	rec_clear();
+	input(&sw, p[0], len);
+	ok(sent_is(0, 0, 0) && p[0]->stats.drop[DROP_ISOLATED] == 1,
+	   "isolated to isolated: dropped, counted on ingress");
+	rec_clear();
+	len = frame(buf, 60, 0xff, 0x0a, -1);
+	input(&sw, p[0], len);
+	ok(sent_is(0, 1, 0), "an isolated port's flood skips isolated ports");
+	rec_clear();
+	len = frame(buf, 60, 0x0c, 0x0b, -1);
+	input(&sw, p[1], len);
+	len = frame(buf, 60, 0xff, 0x0b, -1);
+	input(&sw, p[1], len);
+	ok(sent_is(1, 0, 2), "other ports reach isolated ones");
+	p[0]->flags = p[2]->flags = 0;
+
 	/* hub mode: ageing 0 learns nothing, floods everything */
 	fdb_set_ageing(sw.fdb, 0);
 	fdb_flush(sw.fdb, -1, FDB_FLUSH_ALL);
@@ -248,7 +307,7 @@ int main(void)
 		     (unsigned long long)p[i]->stats.tx_packets,
 		     (unsigned long long)port_drops(p[i]));
 	ok(sw.stats.rx_packets > 0 && sw.stats.unicast > 0 &&
-	   sw.stats.flooded > 0 && sw.stats.dropped == 6,
+	   sw.stats.flooded > 0 && sw.stats.dropped == 7,
 	   "switch counters move (dropped %llu)",
 	   (unsigned long long)sw.stats.dropped);
 	sw_fini(&sw);
