@@ -3,11 +3,11 @@
 # 80-state: tapswd --state FILE keeps the configuration across a crash.
 # Three hosts: h1 and h2 on TAPs moved into their namespaces by hand (as test
 # scripts do), h3 on a TAP that `port add ... netns NS` put there itself.
-# Settings (a MAC limit, an MTU) and a static FDB entry are made, then
-# tapswd is killed with SIGKILL and started again with the same state file:
-# with no other action the ports are back — re-opened inside the namespaces
-# their TAPs live in —, the settings and the static entry too, and the
-# hosts reach each other. A corrupt state file stops tapswd with a clear
+# Settings (a MAC limit, an MTU, bridge controls) and a static FDB entry
+# are made, then tapswd is killed with SIGKILL and started again with the
+# same state file: with no other action the ports are back — re-opened
+# inside the namespaces their TAPs live in —, the settings and the static
+# entry too, and the hosts reach each other. A corrupt state file stops tapswd with a clear
 # error instead of starting an empty switch.
 
 . "${TESTLIB:-$(dirname "$0")/lib.sh}"
@@ -29,6 +29,7 @@ host_addr_up h3
 p1=${HOST_PORT[h1]} p2=${HOST_PORT[h2]}
 ctl port set "$p1" max-macs 5 || fail "port set max-macs failed"
 ctl port set "$p2" mtu 1400 || fail "port set mtu failed"
+ctl port set "$p3" learning off mcast_flood off || fail "port set learning/mcast_flood off failed"
 ctl fdb add 02:00:00:00:00:99 port "$p2" vlan 7 || fail "fdb add failed"
 for a in h1 h2 h3; do for b in h1 h2 h3; do
 	[[ $a == "$b" ]] || ping_ok "$a" "$b"
@@ -58,6 +59,8 @@ ports=$(ctl -j port list)
 jq -e 'all(.[]; .state == "up")' <<<"$ports" >/dev/null || fail "a port is not up: $ports"
 [[ $(port_field "$p1" max_macs) == 5 ]] || fail "max-macs of $p1 lost: $(port_json "$p1")"
 [[ $(port_field "$p2" mtu) == 1400 ]] || fail "mtu of $p2 lost: $(port_json "$p2")"
+jq -e '(.learning | not) and (.mcast_flood | not) and .flood and .bcast_flood and (.isolated | not)' \
+	<<<"$(port_json "$p3")" >/dev/null || fail "controls of $p3 lost: $(port_json "$p3")"
 ctl -j fdb show | jq -e --arg p "$p2" \
 	'any(.[]; .mac == "02:00:00:00:00:99" and .vlan == 7 and .port == $p and .static)' >/dev/null ||
 	fail "static entry lost: $(ctl -j fdb show)"

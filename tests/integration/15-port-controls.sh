@@ -1,0 +1,108 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-or-later
+# 15-port-controls: the Linux bridge's per-port controls, with real traffic
+# between three hosts (tcpdump on the receivers):
+#  - learning off: the port's host stays out of the FDB, and is still reached
+#    (flooded);
+#  - flood off: no unknown unicast to it, broadcast still; bcast_flood off:
+#    no broadcast to it; mcast_flood off: no multicast to it; a known
+#    destination behind it is reached all the same;
+#  - isolated on two ports: they no longer reach each other (the frames are
+#    counted "isolated"), both still reach the third; off again: back;
+#  - `port show` has the controls; a bad value is refused.
+
+. "${TESTLIB:-$(dirname "$0")/lib.sh}"
+need_basics tcpdump
+
+HOST_IPV6=0			# quiet links: only our traffic
+start_switch
+add_host h1 1
+add_host h2 2
+add_host h3 3
+p1=${HOST_PORT[h1]} p3=${HOST_PORT[h3]}
+for a in h1 h2 h3; do for b in h1 h2 h3; do
+	[[ $a == "$b" ]] || ping_ok "$a" "$b"
+done; done
+
+# seen_on HOST FILTER CMD...: run CMD in h1 while tcpdump listens on HOST;
+# prints how many frames HOST saw
+seen_on() {
+	local host=$1 filter=$2 pid file out
+	shift 2
+	capture_start "$host" "$filter"
+	pid=$CAP_PID file=$CAP_FILE
+	in_ns "${HOST_NS[h1]}" "$@" >/dev/null 2>&1 || true	# no answer is expected
+	out=$(capture_stop "$pid" "$file")
+	grep -c . <<<"$out" || true
+}
+
+# --- defaults, as a bridge port's
+jq -e '.learning and .flood and .mcast_flood and .bcast_flood and (.isolated | not)' \
+	<<<"$(port_json "$p3")" >/dev/null || fail "port defaults: $(port_json "$p3")"
+out=$(ctl port set "$p3" learning maybe 2>&1) && fail "learning maybe was taken"
+log "a bad value: $out"
+
+# --- learning off: h3 is not learned, and is still reached
+ctl port set "$p3" learning off >/dev/null || fail "port set learning off failed"
+ctl fdb flush >/dev/null
+ping_ok h3 h1
+ping_ok h1 h3
+fdb_lacks "$(host_mac h3)" || fail "h3 learned with learning off: $(ctl -j fdb show)"
+fdb_has "$(host_mac h1)" "$p1" || fail "h1 not learned: $(ctl -j fdb show)"
+ctl port set "$p3" learning on >/dev/null
+ping_ok h3 h1
+fdb_has "$(host_mac h3)" "$p3" || fail "h3 not learned once learning is on: $(ctl -j fdb show)"
+log "learning off: h3 reached but not in the FDB; on again: learned"
+
+# --- flood off: unknown unicast (to a MAC nobody has) skips h3
+in_ns "${HOST_NS[h1]}" ip neigh replace 10.0.0.77 lladdr 02:00:00:00:00:77 \
+	dev "${HOST_IF[h1]}" || fail "cannot add a neighbour in h1"
+unknown=(ping -n -q -c 3 -i 0.2 -W 1 10.0.0.77)
+bcast=(ping -n -q -c 2 -i 0.5 -W 1 10.0.0.99)	# ARP who-has: broadcast
+mcast=(ping -n -q -c 3 -i 0.2 -W 1 -I "${HOST_IF[h1]}" 224.0.0.1)
+n=$(seen_on h3 "icmp and host 10.0.0.77" "${unknown[@]}")
+((n >= 3)) || fail "with flood on, h3 saw $n of 3 frames to an unknown MAC"
+ctl port set "$p3" flood off >/dev/null || fail "port set flood off failed"
+n=$(seen_on h3 "icmp and host 10.0.0.77" "${unknown[@]}")
+((n == 0)) || fail "flood off: h3 saw $n frames to an unknown MAC"
+n=$(seen_on h2 "icmp and host 10.0.0.77" "${unknown[@]}")
+((n >= 3)) || fail "flood off on h3: h2 saw $n of 3 frames to an unknown MAC"
+n=$(seen_on h3 "arp and host 10.0.0.99" "${bcast[@]}")
+((n >= 1)) || fail "flood off: h3 no longer sees broadcast ARP"
+ping_ok h1 h3
+log "flood off: unknown unicast not to h3 (h2 got it), broadcast still, h3 reached"
+
+# --- bcast_flood off, mcast_flood off
+ctl port set "$p3" bcast_flood off >/dev/null || fail "port set bcast_flood off failed"
+n=$(seen_on h3 "arp and host 10.0.0.99" "${bcast[@]}")
+((n == 0)) || fail "bcast_flood off: h3 saw $n broadcast ARP requests"
+n=$(seen_on h2 "arp and host 10.0.0.99" "${bcast[@]}")
+((n >= 1)) || fail "bcast_flood off on h3: h2 saw no broadcast ARP"
+n=$(seen_on h3 "icmp and dst 224.0.0.1" "${mcast[@]}")
+((n >= 3)) || fail "with mcast_flood on, h3 saw $n of 3 multicast echoes"
+ctl port set "$p3" mcast_flood off >/dev/null || fail "port set mcast_flood off failed"
+n=$(seen_on h3 "icmp and dst 224.0.0.1" "${mcast[@]}")
+((n == 0)) || fail "mcast_flood off: h3 saw $n multicast echoes"
+n=$(seen_on h2 "icmp and dst 224.0.0.1" "${mcast[@]}")
+((n >= 3)) || fail "mcast_flood off on h3: h2 saw $n of 3 multicast echoes"
+ping_ok h1 h3		# known unicast, both ways (ARP entries are fresh)
+ctl port set "$p3" flood on bcast_flood on mcast_flood on >/dev/null
+log "bcast_flood off, mcast_flood off: none of them to h3, h2 got them, h3 reached"
+
+# --- isolated: h1 and h2 stop reaching each other, not h3
+ping_ok h1 h2		# fresh neighbours: the echoes go as known unicast
+ctl port set "$p1" isolated on >/dev/null || fail "port set isolated on failed"
+ctl port set "${HOST_PORT[h2]}" isolated on >/dev/null
+[[ $(port_field "$p1" isolated) == true ]] || fail "port show: $(port_json "$p1")"
+d0=$(port_field "$p1" drop_reasons.isolated)
+ping_fails h1 "$(ip4 h2)" || fail "isolated h1 still reaches isolated h2"
+d1=$(port_field "$p1" drop_reasons.isolated)
+((d1 >= d0 + 2)) || fail "isolated drops on $p1: $d0 -> $d1, expected 2 more"
+ping_ok h1 h3
+ping_ok h2 h3
+ctl port set "$p1" isolated off >/dev/null
+ping_ok h1 h2
+log "isolated h1, h2: no echo between them (isolated drops $d0 -> $d1), both reach h3; off: back"
+
+tapswd_alive || fail "tapswd died"
+pass
