@@ -50,19 +50,19 @@ static json_t *state_port(struct sw *sw, struct port *port)
 	if (port->ops->locate && port->state == PORT_STATE_UP)
 		port->ops->locate(port, ns, sizeof(ns));
 	o = json_pack("{s:s, s:s, s:I, s:I, s:b, s:I, s:I, s:I, s:s, s:s, "
-			 "s:o}",
-			 "name", port->name,
-			 "kind", port_kind_name(port->ops->kind),
-			 "mtu", (json_int_t)port->mtu,
-			 "max_macs", (json_int_t)fdb_get_port_limit(sw->fdb,
-								    port->index),
-			 "offload", !set->no_offload,
-			 "owner", (json_int_t)set->owner,
-			 "group", (json_int_t)set->group,
-			 "mode", (json_int_t)set->mode,
-			 "path", set->path,
-			 "netns", ns,
-			 "vlan", vlan_config_json(&port->vlan));
+		      "s:o}",
+		      "name", port->name,
+		      "kind", port_kind_name(port->ops->kind),
+		      "mtu", (json_int_t)port->mtu,
+		      "max_macs", (json_int_t)fdb_get_port_limit(sw->fdb,
+								 port->index),
+		      "offload", !set->no_offload,
+		      "owner", (json_int_t)set->owner,
+		      "group", (json_int_t)set->group,
+		      "mode", (json_int_t)set->mode,
+		      "path", set->path,
+		      "netns", ns,
+		      "vlan", vlan_config_json(&port->vlan));
 	if (o)
 		port_flags_json_set(o, port->flags);
 	return o;

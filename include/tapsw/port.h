@@ -107,7 +107,7 @@ void port_flags_json_set(struct json_t *o, unsigned int flags);
 
 /*
  * port_flags_from_json() - the controls given in object @o ("learning":
- * false, ...; others keys are not looked at) applied to *@flags: how many
+ * false, ...; other keys are not looked at) applied to *@flags: how many
  * there were, or -EINVAL with a reason in @why (a value not true/false).
  */
 int port_flags_from_json(const struct json_t *o, unsigned int *flags,
