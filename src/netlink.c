@@ -27,7 +27,10 @@
  * The monitor also sets NETLINK_LISTEN_ALL_NSID: events of the namespaces
  * ours has an id for (the kernel makes one for the namespace a link moves
  * to) come with that id in a control message, so the moved TAP can still be
- * watched (nl_event.nsid, nl_link_get_in() with IFLA_TARGET_NETNSID).
+ * watched (nl_event.nsid, nl_link_get_in() with IFLA_TARGET_NETNSID).  For a
+ * namespace reached otherwise (a TAP found there at start), nl_nsid_of()
+ * asks its id (RTM_GETNSID) and has the kernel give it one if it has none
+ * (RTM_NEWNSID), as `ip netns set NAME auto` does.
  *
  * Every attribute is checked (mnl_attr_type_valid, mnl_attr_validate) before
  * use, as in libmnl examples/rtnl/rtnl-link-event.c; a malformed attribute
@@ -43,6 +46,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <linux/if_link.h>
+#include <linux/net_namespace.h>
 #include <linux/netlink.h>
 #include <linux/rtnetlink.h>
 #include <libmnl/libmnl.h>
@@ -397,6 +401,54 @@ int nl_link_get_in(struct nl *nl, int nsid, int ifindex, struct nl_link *link)
 	if (nsid >= 0)		/* Linux 4.20 */
 		mnl_attr_put_u32(nlh, IFLA_TARGET_NETNSID, (uint32_t)nsid);
 	return nl_link_get_req(nl, nlh, link);
+}
+
+/* an RTM_NEWNSID answer: its NETNSA_NSID into *arg */
+static int nl_nsid_cb(const struct nlmsghdr *nlh, void *arg)
+{
+	const struct nlattr *attr;
+
+	if (nlh->nlmsg_type != RTM_NEWNSID)
+		return 0;
+	mnl_attr_for_each(attr, nlh, sizeof(struct rtgenmsg)) {
+		if (mnl_attr_get_type(attr) == NETNSA_NSID &&
+		    mnl_attr_validate(attr, MNL_TYPE_U32) == 0)
+			*(int *)arg = (int)mnl_attr_get_u32(attr);
+	}
+	return 0;
+}
+
+/* RTM_GETNSID or (with NETNSA_NSID -1: "pick one") RTM_NEWNSID for @nsfd */
+static int nl_nsid_req(struct nl *nl, uint16_t type, int nsfd, int *nsid)
+{
+	struct nlmsghdr *nlh = mnl_nlmsg_put_header(nl->buf);
+	struct rtgenmsg *rt;
+
+	nlh->nlmsg_type = type;
+	rt = mnl_nlmsg_put_extra_header(nlh, sizeof(*rt));
+	rt->rtgen_family = AF_UNSPEC;
+	mnl_attr_put_u32(nlh, NETNSA_FD, (uint32_t)nsfd);
+	if (type == RTM_NEWNSID)
+		mnl_attr_put_u32(nlh, NETNSA_NSID,
+				 (uint32_t)NETNSA_NSID_NOT_ASSIGNED);
+	*nsid = NETNSA_NSID_NOT_ASSIGNED;
+	return nl_do(nl, type == RTM_GETNSID ? nl_nsid_cb : NULL, nsid);
+}
+
+int nl_nsid_of(struct nl *nl, int nsfd)
+{
+	int nsid, ret;
+
+	ret = nl_nsid_req(nl, RTM_GETNSID, nsfd, &nsid);
+	if (ret == 0 && nsid < 0) {
+		/* none yet: have the kernel pick one (EEXIST: a race, fine) */
+		ret = nl_nsid_req(nl, RTM_NEWNSID, nsfd, &nsid);
+		if (ret == 0 || ret == -EEXIST)
+			ret = nl_nsid_req(nl, RTM_GETNSID, nsfd, &nsid);
+	}
+	if (ret)
+		return ret;
+	return nsid >= 0 ? nsid : -ENOENT;
 }
 
 /* RTM_NEWLINK on an existing link with one u32 attribute */

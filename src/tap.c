@@ -473,16 +473,18 @@ static const char *tap_attach_why(int ret)
 
 /*
  * tap_open_tun() - open /dev/net/tun in namespace @ns ("" for ours): a TAP
- * is then found by name in that namespace.  Reads the TAP's MTU there into
- * *@mtu when it exists (else leaves TAP_MTU_DEFAULT).  Returns the fd or a
- * negative errno.
+ * is then found by name in that namespace.  Reads the TAP's MTU and ifindex
+ * there into *@mtu and *@ifindex when it exists (else leaves TAP_MTU_DEFAULT
+ * and 0).  Returns the fd or a negative errno.
  */
-static int tap_open_tun(const char *ns, const char *name, unsigned int *mtu)
+static int tap_open_tun(const char *ns, const char *name, unsigned int *mtu,
+			int *ifindex)
 {
 	struct ifreq ifr = { 0 };
 	int fd, sock, back = -1, ret;
 
 	*mtu = TAP_MTU_DEFAULT;
+	*ifindex = 0;
 	if (ns[0]) {
 		ret = netns_enter(ns, &back);
 		if (ret)
@@ -495,6 +497,8 @@ static int tap_open_tun(const char *ns, const char *name, unsigned int *mtu)
 		snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", name);
 		if (ioctl(sock, SIOCGIFMTU, &ifr) == 0 && ifr.ifr_mtu > 0)
 			*mtu = (unsigned int)ifr.ifr_mtu;
+		if (ioctl(sock, SIOCGIFINDEX, &ifr) == 0)
+			*ifindex = ifr.ifr_ifindex;
 		close(sock);
 	}
 	if (netns_leave(back) < 0) {
@@ -537,6 +541,35 @@ static int tap_locate(struct port *port, char *ns, size_t nslen)
 }
 
 /*
+ * tap_watch_there() - a TAP found in another namespace, as netdev @ifindex
+ * there: ask the id our namespace knows that one by (giving it one if need
+ * be), so that linkwatch.c follows the link there as it follows a TAP moved
+ * out after it was added.  Without it the port works, unwatched.
+ */
+static void tap_watch_there(struct sw *sw, struct tap_port *tp, int ifindex)
+{
+	struct nl_link link;
+	int nsfd, nsid;
+
+	if (!sw->nl || ifindex <= 0)
+		return;
+	nsfd = ioctl(tp->fd, TUNGETDEVNETNS);
+	if (nsfd < 0)
+		return;
+	nsid = nl_nsid_of(sw->nl, nsfd);
+	close(nsfd);
+	if (nsid < 0) {
+		debug("port %s: no id for its namespace (%s): link not watched",
+		      tp->port.name, strerror(-nsid));
+		return;
+	}
+	tp->port.link_nsid = nsid;
+	tp->port.link_ifindex = ifindex;
+	if (nl_link_get_in(sw->nl, nsid, ifindex, &link) == 0)
+		tp->port.link_down = !link.up || !link.carrier;
+}
+
+/*
  * Without CAP_SYS_ADMIN tapswd cannot enter other namespaces to look for a
  * TAP moved there, and creates a new one in its own: say so, once.
  */
@@ -558,7 +591,7 @@ int tap_port_open(struct sw *sw, const struct port_config *cfg,
 	char where[NETNS_NAME_MAX];
 	struct tap_port *tp;
 	bool created = false;
-	int ret;
+	int ret, ifindex_there;
 
 	if (!cfg->name[0] || strlen(cfg->name) >= IF_NAMESIZE) {
 		snprintf(why, whylen, "invalid TAP name (1 to %d characters)",
@@ -577,7 +610,7 @@ int tap_port_open(struct sw *sw, const struct port_config *cfg,
 		tap_warn_unsearched(cfg->name);
 	if (ret)
 		where[0] = '\0';	/* nowhere: it is created here */
-	tp->fd = tap_open_tun(where, cfg->name, &tp->port.mtu);
+	tp->fd = tap_open_tun(where, cfg->name, &tp->port.mtu, &ifindex_there);
 	if (tp->fd < 0) {
 		ret = tp->fd;
 		snprintf(why, whylen, "cannot open /dev/net/tun%s%s: %s%s",
@@ -635,7 +668,9 @@ int tap_port_open(struct sw *sw, const struct port_config *cfg,
 	tp->port.ops = &tap_ops;
 	tp->port.created = created;
 
-	if (!where[0] && sw->nl && nl_link_get(sw->nl, cfg->name, &link) == 0) {
+	if (where[0])
+		tap_watch_there(sw, tp, ifindex_there);
+	else if (sw->nl && nl_link_get(sw->nl, cfg->name, &link) == 0) {
 		tp->port.ifindex = link.ifindex;
 		tp->port.mtu = link.mtu;
 		if (created) {

@@ -47,6 +47,13 @@ int nl_link_get_in(struct nl *nl, int nsid, int ifindex, struct nl_link *link);
 int nl_link_set_up(struct nl *nl, int ifindex, bool up);
 int nl_link_set_mtu(struct nl *nl, int ifindex, unsigned int mtu);
 int nl_link_set_txqlen(struct nl *nl, int ifindex, unsigned int txqlen);
+/*
+ * nl_nsid_of() - the id our namespace knows the namespace open at @nsfd by
+ * (what nl_event.nsid and nl_link_get_in() use), giving it one if it has
+ * none yet; or a negative errno.
+ */
+int nl_nsid_of(struct nl *nl, int nsfd);
+
 /* nl_link_set_netns() - move @ifindex into the namespace open at @netns_fd */
 int nl_link_set_netns(struct nl *nl, int ifindex, int netns_fd);
 /*

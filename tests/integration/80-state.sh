@@ -70,6 +70,18 @@ for a in h1 h2 h3; do for b in h1 h2 h3; do
 done; done
 log "after kill -9 and restart: 3 ports up in their namespaces, settings and static entry back, all pairs ping"
 
+# found in h1's namespace at start: its link there is watched as before
+[[ $(port_field "$p1" link_netnsid) =~ ^[0-9]+$ ]] ||
+	fail "$p1, found in ${HOST_NS[h1]}, has no link_netnsid: $(port_json "$p1")"
+ip -n "${HOST_NS[h1]}" link set "${HOST_IF[h1]}" down
+wait_until 5 test "$(port_field "$p1" link)" = down ||
+	fail "$p1 set down in ${HOST_NS[h1]}: port show still says link $(port_field "$p1" link)"
+ip -n "${HOST_NS[h1]}" link set "${HOST_IF[h1]}" up
+wait_until 5 test "$(port_field "$p1" link)" = up ||
+	fail "$p1 set up again: port show says link $(port_field "$p1" link)"
+ping_ok h1 h2
+log "after the restart, $p1's link in ${HOST_NS[h1]} is followed: down, up"
+
 # a corrupt state file is an error, not an empty switch
 stop_switch
 printf '{"tapsw_state": 1, "ports": [' >"$STATE"
