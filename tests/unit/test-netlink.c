@@ -30,8 +30,8 @@
 enum {
 	EVENT_WAIT_MS = 1000,
 	MAX_EVENTS = 64,
-	N_TESTS = 32,
-	N_LINK_TESTS = 9,	/* skipped without dummy or veth */
+	N_TESTS = 35,
+	N_LINK_TESTS = 12,	/* skipped without dummy or veth */
 };
 
 struct events {
@@ -164,7 +164,7 @@ static void test_del_move(struct nl *nl, struct nl_monitor *mon,
 	const struct nl_event *ev;
 	struct nl_link link;
 	struct nl *nl2;
-	int ret, nsfd;
+	int ret, nsfd, nsfd3, id, id3;
 
 	ret = nl_link_del(nl, del_ifindex);
 	ok(ret == 0, "delete a link (%d)", ret);
@@ -188,8 +188,25 @@ static void test_del_move(struct nl *nl, struct nl_monitor *mon,
 	ret = nl2 ? nl_link_get(nl2, "tsw0", &link) : -errno;
 	ok(ret == 0, "moved link is there (%d)", ret);
 	nl_close(nl2);
+
+	/* the id ours knows it by: the one the move announced */
+	id = nsfd >= 0 ? nl_nsid_of(nl, nsfd) : -EBADF;
+	ok(ev && id >= 0 && id == ev->new_nsid,
+	   "nl_nsid_of() is the id the move announced (%d, %d)", id,
+	   ev ? ev->new_nsid : -1);
+	/* a third namespace, which ours has no id for yet */
+	nsfd3 = -1;
+	if (unshare(CLONE_NEWNET) == 0)
+		nsfd3 = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
+	id3 = nsfd3 >= 0 ? nl_nsid_of(nl, nsfd3) : -EBADF;
+	ok(id3 >= 0 && id3 != id, "a namespace without an id gets one (%d)",
+	   id3);
+	ret = nsfd3 >= 0 ? nl_nsid_of(nl, nsfd3) : -EBADF;
+	ok(ret == id3, "asked again, the same id (%d)", ret);
 	if (nsfd >= 0)
 		close(nsfd);
+	if (nsfd3 >= 0)
+		close(nsfd3);
 }
 
 int main(void)
