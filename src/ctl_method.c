@@ -784,7 +784,7 @@ static int m_events_subscribe(struct ctl_context *ctx, json_t *params,
 #define NO_PARAMS	((const char *const[]){ NULL })
 /* port_flag_info's names (port.c) */
 #define PORT_FLAG_PARAMS "learning", "flood", "mcast_flood", "bcast_flood", \
-			 "isolated"
+			 "isolated", "locked"
 
 static const struct ctl_method methods[] = {
 	{ "switch.show", m_switch_show, NO_PARAMS, false },

@@ -107,6 +107,7 @@ const struct port_flag_info port_flag_info[PORT_FLAG_COUNT] = {
 	{ "mcast_flood", PORT_NO_MCAST_FLOOD, false },
 	{ "bcast_flood", PORT_NO_BCAST_FLOOD, false },
 	{ "isolated", PORT_ISOLATED, true },
+	{ "locked", PORT_LOCKED, true },
 };
 
 void port_flags_json_set(json_t *o, unsigned int flags)

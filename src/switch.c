@@ -14,9 +14,12 @@
  * A port's bridge controls (port.flags, port.h) bend these as the Linux
  * bridge's do: "learning off" learns nothing from it, "flood off",
  * "mcast_flood off" and "bcast_flood off" keep unknown unicast, multicast
- * and broadcast from being flooded to it, and two "isolated" ports never
+ * and broadcast from being flooded to it, two "isolated" ports never
  * exchange a frame (one to a known destination is dropped, counted
- * "isolated" on its ingress port; a flood skips them).
+ * "isolated" on its ingress port; a flood skips them), and a "locked" port
+ * passes only frames from sources the FDB has on it (a static entry, or one
+ * learned before it was locked); the others are dropped, "locked", and
+ * never learned, so a host there cannot take another's MAC.
  * VLANs are transparent by default: tagged frames pass untouched and are
  * learned per VLAN id, so the same MAC on two VLANs is two entries.  Ports
  * with a VLAN mode (access, trunk: vlan.h, docs/vlan.md) refuse frames of
@@ -107,6 +110,14 @@ void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
 	d->out = NULL;
 	/* the flood skips ports with these flags (isolation: both ends) */
 	d->skip = in->flags & PORT_ISOLATED;
+
+	if (unlikely(in->flags & PORT_LOCKED) &&
+	    fdb_lookup(sw->fdb, eth.src, eth.vid, sw->now_ms) !=
+	    (int)in->index) {
+		d->action = SW_DROP;
+		d->reason = DROP_LOCKED;
+		return;
+	}
 
 	if (likely(!(in->flags & PORT_NO_LEARNING)) &&
 	    unlikely(fdb_learn(sw->fdb, eth.src, eth.vid, in->index,

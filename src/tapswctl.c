@@ -732,7 +732,7 @@ static void print_port(const json_t *port)
 	static const char *const order[] = {
 		"name", "kind", "index", "state", "error", "link",
 		"link_netnsid", "mtu", "vlan", "learning", "flood",
-		"mcast_flood", "bcast_flood", "isolated", "created",
+		"mcast_flood", "bcast_flood", "isolated", "locked", "created",
 		"vnet_hdr", "offloads", "ifindex", "fdb_entries", "rx_packets", "rx_bytes",
 		"tx_packets", "tx_bytes", "drops", "drop_reasons", NULL,
 	};
@@ -1018,6 +1018,7 @@ static const struct arg_kw kw_port_add[] = {
 	{ "mcast_flood", "mcast_flood", ARG_ONOFF, false },
 	{ "bcast_flood", "bcast_flood", ARG_ONOFF, false },
 	{ "isolated", "isolated", ARG_ONOFF, false },
+	{ "locked", "locked", ARG_ONOFF, false },
 	{ .word = NULL },
 };
 static const struct arg_kw kw_port_del[] = {
@@ -1036,6 +1037,7 @@ static const struct arg_kw kw_port_set[] = {
 	{ "mcast_flood", "mcast_flood", ARG_ONOFF, false },
 	{ "bcast_flood", "bcast_flood", ARG_ONOFF, false },
 	{ "isolated", "isolated", ARG_ONOFF, false },
+	{ "locked", "locked", ARG_ONOFF, false },
 	{ .word = NULL },
 };
 static const struct arg_kw kw_fdb_show[] = {
@@ -1067,10 +1069,10 @@ static const struct cmd cmds[] = {
 	  "NAME [vm | netdev | stream PATH | dgram PATH] [mtu N] "
 	  "[owner USER] [group GROUP] [mode MODE] [offload on|off] "
 	  "[netns NS] [access VID | trunk VID,... [native VID]] "
-	  "[learning|flood|mcast_flood|bcast_flood|isolated on|off]...",
+	  "[learning|flood|mcast_flood|bcast_flood|isolated|locked on|off]...",
 	  "add a port: TAP NAME (created persistent if needed), a TAP for a "
 	  "VM, an existing interface, or a QEMU socket",
-	  1, 32, cmd_generic, "port.add", { "name" }, kw_port_add,
+	  1, 34, cmd_generic, "port.add", { "name" }, kw_port_add,
 	  NULL, NULL, false },
 	{ "port", "del", "NAME [destroy]",
 	  "detach a port; destroy also deletes its TAP",
@@ -1084,10 +1086,10 @@ static const struct cmd cmds[] = {
 	  print_port, NULL, false },
 	{ "port", "set", "NAME [mtu N] [max-macs N] "
 	  "[access VID | trunk VID,... [native VID] | vlan none] "
-	  "[learning|flood|mcast_flood|bcast_flood|isolated on|off]...",
+	  "[learning|flood|mcast_flood|bcast_flood|isolated|locked on|off]...",
 	  "change a port's MTU, cap the MACs it may hold (0: no cap), "
 	  "set its VLAN mode and its bridge controls",
-	  1, 21, cmd_generic, "port.set", { "name" }, kw_port_set,
+	  1, 23, cmd_generic, "port.set", { "name" }, kw_port_set,
 	  NULL, NULL, false },
 	{ "fdb", "show", "[port NAME] [vlan VID]", "the MAC table",
 	  0, 4, cmd_generic, "fdb.show", { NULL }, kw_fdb_show,

@@ -28,6 +28,8 @@ enum drop_reason {
 	DROP_VLAN_INGRESS,	/* its VLAN is not allowed on this port */
 	DROP_ISOLATED,		/* to a known destination on another
 				 * isolated port (port flag "isolated") */
+	DROP_LOCKED,		/* on a locked port, from a source the FDB
+				 * does not have on that port */
 	/* egress */
 	DROP_OVERSIZE,		/* above the egress port's MTU (or, from a
 				 * socket port, its own) */
@@ -52,6 +54,7 @@ static inline const char *drop_reason_name(enum drop_reason r)
 		[DROP_PEER_REFUSED] = "peer_refused",
 		[DROP_VLAN_INGRESS] = "vlan_ingress",
 		[DROP_ISOLATED] = "isolated",
+		[DROP_LOCKED] = "locked",
 		[DROP_OVERSIZE] = "oversize",
 		[DROP_PORT_DOWN] = "port_down",
 		[DROP_TX_ERROR] = "tx_error",

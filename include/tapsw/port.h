@@ -68,11 +68,11 @@ enum port_state {
 
 /*
  * A port's bridge controls (port.flags), as the Linux bridge's `bridge link
- * set dev X learning|flood|mcast_flood|bcast_flood|isolated on|off`.  The
- * bits say what differs from a bridge port's defaults, so a port starts
- * with none: it learns, takes every kind of flooded frame, and is not
- * isolated.  They steer the forwarding decision (switch.c), never a frame
- * to a known destination, except between isolated ports.
+ * set dev X learning|flood|mcast_flood|bcast_flood|isolated|locked on|off`.
+ * The bits say what differs from a bridge port's defaults, so a port
+ * starts with none: it learns, takes every kind of flooded frame, is not
+ * isolated and not locked.  They steer the forwarding decision (switch.c),
+ * never a frame to a known destination, except between isolated ports.
  */
 enum port_flag {
 	PORT_NO_LEARNING = 1u << 0,	/* its sources are not learned */
@@ -80,10 +80,12 @@ enum port_flag {
 	PORT_NO_MCAST_FLOOD = 1u << 2,	/* no multicast flooded to it */
 	PORT_NO_BCAST_FLOOD = 1u << 3,	/* no broadcast flooded to it */
 	PORT_ISOLATED = 1u << 4,	/* nothing to or from other isolated ports */
+	PORT_LOCKED = 1u << 5,		/* only sources the FDB has on it pass */
 };
 
 /* one control: its name on the control socket and in the state file, the
- * bit, and whether the bit being set means "on" (isolated) or "off" */
+ * bit, and whether the bit being set means "on" (isolated, locked) or
+ * "off" */
 struct port_flag_info {
 	const char *name;
 	unsigned int bit;
@@ -91,7 +93,7 @@ struct port_flag_info {
 };
 
 extern const struct port_flag_info port_flag_info[];
-enum { PORT_FLAG_COUNT = 5 };
+enum { PORT_FLAG_COUNT = 6 };
 
 /* port_flag_on() - the control's value as a user sees it (learning: true) */
 static inline bool port_flag_on(unsigned int flags,

@@ -8,8 +8,9 @@
  * little-endian), then the Ethernet frame, as a TAP with IFF_VNET_HDR hands
  * them over.  The header's num_buffers field, which the switch ignores,
  * picks the set-up: its low byte the ingress port (two bits) and port
- * controls (port.h: the next five on one port, the last isolating the
- * ingress port too), its high byte the MTU of one plain port, whether one port is down, what one port's send()
+ * controls (port.h: the other six on one port, the last of them, locked,
+ * also isolating the ingress port), its high byte the MTU of one plain
+ * port, whether one port is down, what one port's send()
  * returns and the ports' VLAN modes (all transparent, or access, trunk
  * with and without a native VLAN, mixed).  Four recording ports: two with vnet headers (the frame and its
  * header go out as one), two plain (port_output() finishes checksums and
@@ -386,7 +387,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	fuzz_switch_init(&sw, data[11]);
 	in = sw.ports[data[10] % FUZZ_PORTS];
-	sw.ports[3]->flags = (data[10] >> 2) & 0x1f;
+	sw.ports[3]->flags = (data[10] >> 2) & 0x3f;
 	if (data[10] & 0x80)
 		in->flags |= PORT_ISOLATED;
 	/* the backends' layout: headroom, header, frame */

@@ -9,6 +9,9 @@
 #    destination behind it is reached all the same;
 #  - isolated on two ports: they no longer reach each other (the frames are
 #    counted "isolated"), both still reach the third; off again: back;
+#  - locked: a host with no FDB entry on its port gets nothing through
+#    (counted "locked"), with a static entry it does, and a MAC it takes
+#    afterwards is refused and never learned;
 #  - `port show` has the controls; a bad value is refused.
 
 . "${TESTLIB:-$(dirname "$0")/lib.sh}"
@@ -37,7 +40,7 @@ seen_on() {
 }
 
 # --- defaults, as a bridge port's
-jq -e '.learning and .flood and .mcast_flood and .bcast_flood and (.isolated | not)' \
+jq -e '.learning and .flood and .mcast_flood and .bcast_flood and (.isolated | not) and (.locked | not)' \
 	<<<"$(port_json "$p3")" >/dev/null || fail "port defaults: $(port_json "$p3")"
 out=$(ctl port set "$p3" learning maybe 2>&1) && fail "learning maybe was taken"
 log "a bad value: $out"
@@ -103,6 +106,26 @@ ping_ok h2 h3
 ctl port set "$p1" isolated off >/dev/null
 ping_ok h1 h2
 log "isolated h1, h2: no echo between them (isolated drops $d0 -> $d1), both reach h3; off: back"
+
+# --- locked: only a source the FDB has on the port gets through
+ctl port set "$p3" locked on >/dev/null || fail "port set locked on failed"
+ctl fdb flush port "$p3" >/dev/null
+d0=$(port_field "$p3" drop_reasons.locked)
+ping_fails h3 "$(ip4 h1)" || fail "locked $p3 with no entry: h3 still reaches h1"
+d1=$(port_field "$p3" drop_reasons.locked)
+((d1 >= d0 + 2)) || fail "locked drops on $p3: $d0 -> $d1, expected 2 more"
+fdb_lacks "$(host_mac h3)" || fail "locked $p3 learned h3: $(ctl -j fdb show)"
+mac3=$(host_mac h3)
+ctl fdb add "$mac3" port "$p3" >/dev/null || fail "fdb add $mac3 port $p3 failed"
+ping_ok h3 h1
+# h3 takes another MAC: refused, and never learned
+ip -n "${HOST_NS[h3]}" link set dev "${HOST_IF[h3]}" address 02:00:00:00:00:33
+ping_fails h3 "$(ip4 h1)" || fail "locked $p3: h3 with a new MAC still reaches h1"
+fdb_lacks 02:00:00:00:00:33 || fail "locked $p3 learned the new MAC: $(ctl -j fdb show)"
+ip -n "${HOST_NS[h3]}" link set dev "${HOST_IF[h3]}" address "$mac3"
+ping_ok h3 h1
+ctl port set "$p3" locked off >/dev/null
+log "locked $p3: dropped with no entry (locked $d0 -> $d1), passes with a static one, a changed MAC is refused"
 
 tapswd_alive || fail "tapswd died"
 pass

@@ -59,7 +59,7 @@ ports=$(ctl -j port list)
 jq -e 'all(.[]; .state == "up")' <<<"$ports" >/dev/null || fail "a port is not up: $ports"
 [[ $(port_field "$p1" max_macs) == 5 ]] || fail "max-macs of $p1 lost: $(port_json "$p1")"
 [[ $(port_field "$p2" mtu) == 1400 ]] || fail "mtu of $p2 lost: $(port_json "$p2")"
-jq -e '(.learning | not) and (.mcast_flood | not) and .flood and .bcast_flood and (.isolated | not)' \
+jq -e '(.learning | not) and (.mcast_flood | not) and .flood and .bcast_flood and (.isolated | not) and (.locked | not)' \
 	<<<"$(port_json "$p3")" >/dev/null || fail "controls of $p3 lost: $(port_json "$p3")"
 ctl -j fdb show | jq -e --arg p "$p2" \
 	'any(.[]; .mac == "02:00:00:00:00:99" and .vlan == 7 and .port == $p and .static)' >/dev/null ||

@@ -92,7 +92,7 @@ int main(void)
 	size_t len;
 	unsigned int i;
 
-	plan_tests(40);
+	plan_tests(44);
 
 	ok1(sw_init(&sw, &cfg) == 0);
 	p[0] = rec_port_add(&sw, "p0");
@@ -291,6 +291,26 @@ int main(void)
 	ok(sent_is(1, 0, 2), "other ports reach isolated ones");
 	p[0]->flags = p[2]->flags = 0;
 
+	/* locked: only sources the FDB has on the port pass (B is on p1) */
+	p[1]->flags = PORT_LOCKED;
+	fdb_flush(sw.fdb, 1, FDB_FLUSH_ALL);
+	rec_clear();
+	len = frame(buf, 60, 0x0a, 0x0b, -1);
+	input(&sw, p[1], len);
+	ok(sent_is(0, 0, 0) && p[1]->stats.drop[DROP_LOCKED] == 1 &&
+	   fdb_lookup(sw.fdb, buf + 6, 0, sw.now_ms) < 0,
+	   "locked: an unknown source is dropped, counted, not learned");
+	ok(fdb_add_static(sw.fdb, buf + 6, 0, 1, sw.now_ms) == 0,
+	   "a static entry for it");
+	input(&sw, p[1], len);
+	ok(sent_is(1, 0, 0), "locked: a source with an entry there passes");
+	len = frame(buf, 60, 0x0c, 0x0a, -1);
+	input(&sw, p[1], len);
+	ok(sent_is(1, 0, 0) && p[1]->stats.drop[DROP_LOCKED] == 2 &&
+	   fdb_lookup(sw.fdb, buf + 6, 0, sw.now_ms) == 0,
+	   "locked: A's MAC from p1 is dropped, A stays on p0");
+	p[1]->flags = 0;
+
 	/* hub mode: ageing 0 learns nothing, floods everything */
 	fdb_set_ageing(sw.fdb, 0);
 	fdb_flush(sw.fdb, -1, FDB_FLUSH_ALL);
@@ -307,7 +327,7 @@ int main(void)
 		     (unsigned long long)p[i]->stats.tx_packets,
 		     (unsigned long long)port_drops(p[i]));
 	ok(sw.stats.rx_packets > 0 && sw.stats.unicast > 0 &&
-	   sw.stats.flooded > 0 && sw.stats.dropped == 7,
+	   sw.stats.flooded > 0 && sw.stats.dropped == 9,
 	   "switch counters move (dropped %llu)",
 	   (unsigned long long)sw.stats.dropped);
 	sw_fini(&sw);
