@@ -999,6 +999,15 @@ static int cmd_monitor(const struct cli *cli, const struct cmd *cmd,
 	return ret;
 }
 
+/* a port's bridge controls (port.h), words of both port add and port set */
+#define KW_PORT_FLAGS \
+	{ "learning", "learning", ARG_ONOFF, false }, \
+	{ "flood", "flood", ARG_ONOFF, false }, \
+	{ "mcast_flood", "mcast_flood", ARG_ONOFF, false }, \
+	{ "bcast_flood", "bcast_flood", ARG_ONOFF, false }, \
+	{ "isolated", "isolated", ARG_ONOFF, false }, \
+	{ "locked", "locked", ARG_ONOFF, false }
+
 static const struct arg_kw kw_port_add[] = {
 	{ "mtu", "mtu", ARG_UINT, false },
 	{ "owner", "owner", ARG_ID, false },
@@ -1013,12 +1022,7 @@ static const struct arg_kw kw_port_add[] = {
 	{ "access", "access", ARG_VLAN, false },
 	{ "trunk", "trunk", ARG_VLAN, false },
 	{ "native", "native", ARG_VLAN, false },
-	{ "learning", "learning", ARG_ONOFF, false },
-	{ "flood", "flood", ARG_ONOFF, false },
-	{ "mcast_flood", "mcast_flood", ARG_ONOFF, false },
-	{ "bcast_flood", "bcast_flood", ARG_ONOFF, false },
-	{ "isolated", "isolated", ARG_ONOFF, false },
-	{ "locked", "locked", ARG_ONOFF, false },
+	KW_PORT_FLAGS,
 	{ .word = NULL },
 };
 static const struct arg_kw kw_port_del[] = {
@@ -1032,12 +1036,7 @@ static const struct arg_kw kw_port_set[] = {
 	{ "trunk", "trunk", ARG_VLAN, false },
 	{ "native", "native", ARG_VLAN, false },
 	{ "vlan", "none", ARG_VLAN, false },
-	{ "learning", "learning", ARG_ONOFF, false },
-	{ "flood", "flood", ARG_ONOFF, false },
-	{ "mcast_flood", "mcast_flood", ARG_ONOFF, false },
-	{ "bcast_flood", "bcast_flood", ARG_ONOFF, false },
-	{ "isolated", "isolated", ARG_ONOFF, false },
-	{ "locked", "locked", ARG_ONOFF, false },
+	KW_PORT_FLAGS,
 	{ .word = NULL },
 };
 static const struct arg_kw kw_fdb_show[] = {
