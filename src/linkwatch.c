@@ -69,7 +69,7 @@ static void linkwatch_carrier(struct linkwatch *lw, struct port *port)
 			       port->link_ifindex, &link);
 	if (ret)
 		return;
-	down = !link.up || !link.carrier;
+	down = nl_link_down(&link);
 	/* a move leaves the netdev down until someone sets it up there:
 	 * that is setting up, not the link going down */
 	if (port->link_moved) {

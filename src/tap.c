@@ -566,7 +566,7 @@ static void tap_watch_there(struct sw *sw, struct tap_port *tp, int ifindex)
 	tp->port.link_nsid = nsid;
 	tp->port.link_ifindex = ifindex;
 	if (nl_link_get_in(sw->nl, nsid, ifindex, &link) == 0)
-		tp->port.link_down = !link.up || !link.carrier;
+		tp->port.link_down = nl_link_down(&link);
 }
 
 /*

@@ -30,6 +30,12 @@ struct nl_link {
 	bool carrier;		/* IFF_LOWER_UP */
 };
 
+/* nl_link_down() - what a port's "link" calls down: set down, or no carrier */
+static inline bool nl_link_down(const struct nl_link *link)
+{
+	return !link->up || !link->carrier;
+}
+
 /* nl_open() - a request socket.  NULL with errno set on failure. */
 struct nl *nl_open(void);
 void nl_close(struct nl *nl);
