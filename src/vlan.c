@@ -23,7 +23,7 @@
 #include <linux/virtio_net.h>
 
 #include "tapsw/ether.h"
-#include "tapsw/port.h"
+#include "tapsw/pkt.h"
 #include "tapsw/vlan.h"
 #include "tapsw/vnet.h"
 

@@ -15,6 +15,7 @@
 
 #include "tapsw.h"
 #include "drop.h"
+#include "pkt.h"
 #include "vlan.h"
 
 #include <net/if.h>
@@ -126,28 +127,6 @@ struct port_stats {
 	uint64_t tx_csum_done;	/* partial checksums finished in software */
 	uint64_t learn_limited;	/* sources not learned: port at max-macs */
 	uint64_t drop[DROP_REASON_MAX];
-};
-
-/*
- * A frame on its way through the switch.  Every frame carries a virtio-net
- * header (VNET_HDR_LEN bytes, just before the Ethernet header in the same
- * buffer): the one read from a port with vnet headers, or an all-zero one
- * ("plain frame, checksum complete") written by the backend for ports
- * without.  The header travels with the frame untouched to every port that
- * takes vnet headers; port_output() finishes checksums and segments GSO
- * frames for ports that do not.  Backends leave PKT_HEADROOM writable bytes
- * before the header, so that the switch can push a VLAN tag in place
- * (vlan_push()); pkt.headroom says how many there are.
- */
-struct pkt {
-	uint8_t *vnet;		/* == eth - VNET_HDR_LEN */
-	uint8_t *eth;		/* the Ethernet frame */
-	size_t len;		/* its length */
-	size_t headroom;	/* writable bytes before vnet */
-};
-
-enum {
-	PKT_HEADROOM = ETHER_VLAN_HLEN,	/* what backends leave: one tag */
 };
 
 enum {
