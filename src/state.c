@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <jansson.h>
 
+#include "tapsw/ctl_codec.h"
 #include "tapsw/ether.h"
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"

@@ -33,8 +33,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "tapsw/ctl_codec.h"
 #include "tapsw/ctl_proto.h"
-#include "tapsw/vlan.h"
 
 #define DEFAULT_SOCKET	"/run/tapsw/tapswd.sock"
 

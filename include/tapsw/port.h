@@ -74,6 +74,7 @@ enum port_state {
  * starts with none: it learns, takes every kind of flooded frame, is not
  * isolated and not locked.  They steer the forwarding decision (switch.c),
  * never a frame to a known destination, except between isolated ports.
+ * Their names are the control plane's (port_flag_info[], ctl_codec.h).
  */
 enum port_flag {
 	PORT_NO_LEARNING = 1u << 0,	/* its sources are not learned */
@@ -83,38 +84,6 @@ enum port_flag {
 	PORT_ISOLATED = 1u << 4,	/* nothing to or from other isolated ports */
 	PORT_LOCKED = 1u << 5,		/* only sources the FDB has on it pass */
 };
-
-/* one control: its name on the control socket and in the state file, the
- * bit, and whether the bit being set means "on" (isolated, locked) or
- * "off" */
-struct port_flag_info {
-	const char *name;
-	unsigned int bit;
-	bool on_when_set;
-};
-
-extern const struct port_flag_info port_flag_info[];
-enum { PORT_FLAG_COUNT = 6 };
-
-/* port_flag_on() - the control's value as a user sees it (learning: true) */
-static inline bool port_flag_on(unsigned int flags,
-				const struct port_flag_info *fi)
-{
-	return !!(flags & fi->bit) == fi->on_when_set;
-}
-
-struct json_t;
-
-/* port_flags_json_set() - "learning": true, ... for each control, into @o */
-void port_flags_json_set(struct json_t *o, unsigned int flags);
-
-/*
- * port_flags_from_json() - the controls given in object @o ("learning":
- * false, ...; other keys are not looked at) applied to *@flags: how many
- * there were, or -EINVAL with a reason in @why (a value not true/false).
- */
-int port_flags_from_json(const struct json_t *o, unsigned int *flags,
-			 char *why, size_t whylen);
 
 struct port_stats {
 	uint64_t rx_packets;
