@@ -257,6 +257,16 @@ const struct port_flag_info port_flag_info[PORT_FLAG_COUNT] = {
 	{ "locked", PORT_LOCKED, true },
 };
 
+const struct port_flag_info *port_flag_find(const char *name, size_t len)
+{
+	const struct port_flag_info *fi;
+
+	for (fi = port_flag_info; fi < port_flag_info + PORT_FLAG_COUNT; fi++)
+		if (strlen(fi->name) == len && !memcmp(fi->name, name, len))
+			return fi;
+	return NULL;
+}
+
 void port_flags_json_set(json_t *o, unsigned int flags)
 {
 	const struct port_flag_info *fi;

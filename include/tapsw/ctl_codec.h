@@ -113,6 +113,12 @@ static inline bool port_flag_on(unsigned int flags,
 }
 
 /*
+ * port_flag_find() - the control named by the @len bytes at @name (not
+ * NUL-terminated there).  Return: its entry in port_flag_info[], or NULL.
+ */
+const struct port_flag_info *port_flag_find(const char *name, size_t len);
+
+/*
  * port_flags_json_set() - set "learning": true, ... into object @o, one
  * boolean for each control, as port flags @flags have them
  */
