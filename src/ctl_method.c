@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tapsw/ctl_codec.h"
 #include "tapsw/ctl_method.h"
 #include "tapsw/ctl_proto.h"
 #include "tapsw/ether.h"
@@ -35,11 +36,17 @@ struct ctl_method {
 		  struct ctl_error *err);
 	const char *const *params;	/* accepted param names, NULL-terminated */
 	bool saves;			/* changes what --state keeps */
+	bool port_flags;		/* also takes the port controls by name
+					 * (port_flag_info[], ctl_codec.h) */
 };
 
 /* --- params */
 
-static int param_check(json_t *params, const char *const *allowed,
+/*
+ * param_check() - is every member of @params one that method @m takes?
+ * Return: 0, or -EINVAL with an invalid-params error in @err.
+ */
+static int param_check(json_t *params, const struct ctl_method *m,
 		       struct ctl_error *err)
 {
 	const char *key;
@@ -48,9 +55,11 @@ static int param_check(json_t *params, const char *const *allowed,
 	json_object_foreach(params, key, val) {
 		const char *const *a;
 
-		for (a = allowed; *a; a++)
+		for (a = m->params; *a; a++)
 			if (!strcmp(key, *a))
 				break;
+		if (!*a && m->port_flags && port_flag_find(key, strlen(key)))
+			continue;
 		if (!*a) {
 			ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
 				      "unknown parameter '%.64s'", key);
@@ -220,7 +229,7 @@ static int param_vlan_mode(json_t *params, struct vlan_config *vc,
 	return 1;
 }
 
-/* "learning", "flood", ... (port.h): applied to *@flags; how many given */
+/* the port controls (ctl_codec.h): applied to *@flags; how many given */
 static int param_port_flags(json_t *params, unsigned int *flags,
 			    struct ctl_error *err)
 {
@@ -766,22 +775,18 @@ static int m_events_subscribe(struct ctl_context *ctx, json_t *params,
 
 #define PARAMS(...)	((const char *const[]){ __VA_ARGS__, NULL })
 #define NO_PARAMS	((const char *const[]){ NULL })
-/* port_flag_info's names (port.c) */
-#define PORT_FLAG_PARAMS "learning", "flood", "mcast_flood", "bcast_flood", \
-			 "isolated", "locked"
 
 static const struct ctl_method methods[] = {
 	{ "switch.show", m_switch_show, NO_PARAMS, false },
 	{ "port.add", m_port_add, PARAMS("name", "kind", "mtu", "owner", "group",
 					     "offload", "path", "mode", "netns",
-					     "vlan", PORT_FLAG_PARAMS),
-	  true },
+					     "vlan"),
+	  true, .port_flags = true },
 	{ "port.del", m_port_del, PARAMS("name", "destroy"), true },
 	{ "port.list", m_port_list, NO_PARAMS, false },
 	{ "port.show", m_port_show, PARAMS("name"), false },
-	{ "port.set", m_port_set, PARAMS("name", "mtu", "max_macs", "vlan",
-					     PORT_FLAG_PARAMS),
-	  true },
+	{ "port.set", m_port_set, PARAMS("name", "mtu", "max_macs", "vlan"),
+	  true, .port_flags = true },
 	{ "fdb.show", m_fdb_show, PARAMS("port", "vlan"), false },
 	{ "fdb.add", m_fdb_add, PARAMS("mac", "port", "vlan"), true },
 	{ "fdb.del", m_fdb_del, PARAMS("mac", "vlan"), true },
@@ -819,7 +824,7 @@ static json_t *ctl_dispatch(struct ctl_context *ctx,
 		return ctl_response_error(req->id, &err);
 	}
 
-	ret = param_check(req->params, m->params, &err);
+	ret = param_check(req->params, m, &err);
 	if (!ret)
 		ret = m->fn(ctx, req->params, &result, &err);
 	if (!ret && !result) {

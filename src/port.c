@@ -13,7 +13,6 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <jansson.h>
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
 
@@ -207,51 +206,6 @@ void port_peer_down(struct port *port, int errnum, const char *why)
 	port_notify(port, PORT_EV_DOWN, reason);
 	port->peer[0] = '\0';
 	port_flush_learned(port);
-}
-
-const struct port_flag_info port_flag_info[PORT_FLAG_COUNT] = {
-	{ "learning", PORT_NO_LEARNING, false },
-	{ "flood", PORT_NO_FLOOD, false },
-	{ "mcast_flood", PORT_NO_MCAST_FLOOD, false },
-	{ "bcast_flood", PORT_NO_BCAST_FLOOD, false },
-	{ "isolated", PORT_ISOLATED, true },
-	{ "locked", PORT_LOCKED, true },
-};
-
-void port_flags_json_set(json_t *o, unsigned int flags)
-{
-	const struct port_flag_info *fi;
-
-	for (fi = port_flag_info; fi < port_flag_info + PORT_FLAG_COUNT; fi++)
-		json_object_set_new(o, fi->name,
-				    json_boolean(port_flag_on(flags, fi)));
-}
-
-int port_flags_from_json(const json_t *o, unsigned int *flags, char *why,
-			 size_t whylen)
-{
-	const struct port_flag_info *fi;
-	unsigned int f = *flags;
-	int n = 0;
-
-	for (fi = port_flag_info; fi < port_flag_info + PORT_FLAG_COUNT; fi++) {
-		const json_t *v = json_object_get(o, fi->name);
-
-		if (!v)
-			continue;
-		if (!json_is_boolean(v)) {
-			snprintf(why, whylen, "'%s' must be true or false",
-				 fi->name);
-			return -EINVAL;
-		}
-		if (json_is_true(v) == fi->on_when_set)
-			f |= fi->bit;
-		else
-			f &= ~fi->bit;
-		n++;
-	}
-	*flags = f;
-	return n;
 }
 
 const char *port_state_name(enum port_state state)

@@ -9,8 +9,7 @@
  *               "offload": true, "owner": -1, "group": -1, "mode": 0,
  *               "path": "", "netns": "h1",
  *               "vlan": {"mode": "access", "tag": 10},
- *               "learning": true, "flood": true, "mcast_flood": true,
- *               "bcast_flood": true, "isolated": false}, ...],
+ *               "learning": true, "flood": true, ...}, ...],
  *    "fdb": [{"mac": "52:54:00:12:34:56", "vlan": 0, "port": "tap0"}, ...]}
  *
  * "netns" is where the TAP's netdev was when the file was written (asked
@@ -18,8 +17,9 @@
  * at restore it is only a hint: the TAP is looked for in tapswd's own
  * namespace, then there, then in every named namespace.  "vlan" is the
  * port's VLAN mode as port.show has it (docs/vlan.md); a file without it
- * (older tapswd) restores transparent ports.  The bridge controls
- * ("learning", ... port.h) are restored where given, defaults otherwise.
+ * (older tapswd) restores transparent ports.  The port controls, one
+ * boolean each as port.show has them (port_flag_info[], ctl_codec.h), are
+ * restored where given, defaults otherwise.
  */
 #include "tapsw/tapsw.h"
 
@@ -30,6 +30,7 @@
 #include <unistd.h>
 #include <jansson.h>
 
+#include "tapsw/ctl_codec.h"
 #include "tapsw/ether.h"
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"

@@ -17,6 +17,7 @@
 #include "tapsw.h"
 #include "daemon.h"
 #include "drop.h"
+#include "pkt.h"
 #include "vlan.h"
 
 #include <net/if.h>
@@ -67,6 +68,7 @@ enum port_state {
  * starts with none: it learns, takes every kind of flooded frame, is not
  * isolated and not locked.  They steer the forwarding decision (switch.c),
  * never a frame to a known destination, except between isolated ports.
+ * Their names are the control plane's (port_flag_info[], ctl_codec.h).
  */
 enum port_flag {
 	PORT_NO_LEARNING = 1u << 0,	/* its sources are not learned */
@@ -76,38 +78,6 @@ enum port_flag {
 	PORT_ISOLATED = 1u << 4,	/* nothing to or from other isolated ports */
 	PORT_LOCKED = 1u << 5,		/* only sources the FDB has on it pass */
 };
-
-/* one control: its name on the control socket and in the state file, the
- * bit, and whether the bit being set means "on" (isolated, locked) or
- * "off" */
-struct port_flag_info {
-	const char *name;
-	unsigned int bit;
-	bool on_when_set;
-};
-
-extern const struct port_flag_info port_flag_info[];
-enum { PORT_FLAG_COUNT = 6 };
-
-/* port_flag_on() - the control's value as a user sees it (learning: true) */
-static inline bool port_flag_on(unsigned int flags,
-				const struct port_flag_info *fi)
-{
-	return !!(flags & fi->bit) == fi->on_when_set;
-}
-
-struct json_t;
-
-/* port_flags_json_set() - "learning": true, ... for each control, into @o */
-void port_flags_json_set(struct json_t *o, unsigned int flags);
-
-/*
- * port_flags_from_json() - the controls given in object @o ("learning":
- * false, ...; other keys are not looked at) applied to *@flags: how many
- * there were, or -EINVAL with a reason in @why (a value not true/false).
- */
-int port_flags_from_json(const struct json_t *o, unsigned int *flags,
-			 char *why, size_t whylen);
 
 struct port_stats {
 	uint64_t rx_packets;
@@ -120,28 +90,6 @@ struct port_stats {
 	uint64_t tx_csum_done;	/* partial checksums finished in software */
 	uint64_t learn_limited;	/* sources not learned: port at max-macs */
 	uint64_t drop[DROP_REASON_MAX];
-};
-
-/*
- * A frame on its way through the switch.  Every frame carries a virtio-net
- * header (VNET_HDR_LEN bytes, just before the Ethernet header in the same
- * buffer): the one read from a port with vnet headers, or an all-zero one
- * ("plain frame, checksum complete") written by the backend for ports
- * without.  The header travels with the frame untouched to every port that
- * takes vnet headers; port_output() finishes checksums and segments GSO
- * frames for ports that do not.  Backends leave PKT_HEADROOM writable bytes
- * before the header, so that the switch can push a VLAN tag in place
- * (vlan_push()); pkt.headroom says how many there are.
- */
-struct pkt {
-	uint8_t *vnet;		/* == eth - VNET_HDR_LEN */
-	uint8_t *eth;		/* the Ethernet frame */
-	size_t len;		/* its length */
-	size_t headroom;	/* writable bytes before vnet */
-};
-
-enum {
-	PKT_HEADROOM = ETHER_VLAN_HLEN,	/* what backends leave: one tag */
 };
 
 enum {

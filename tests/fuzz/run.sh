@@ -66,7 +66,7 @@ build() {	# build NAME: $out/fuzz-NAME
 	local name=$1 srcs=("${common[@]}") libs=($jansson_libs $uv_libs)
 
 	if [[ $name == ctl ]]; then
-		srcs+=(src/ctl_proto.c src/ctl_method.c)
+		srcs+=(src/ctl_proto.c src/ctl_codec.c src/ctl_method.c)
 		# saving is off (no state path) but ctl_method.c links it
 		[[ -f $top_srcdir/src/state.c ]] && srcs+=(src/state.c)
 		# events.subscribe (refused: no connection) links events.c

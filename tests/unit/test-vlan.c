@@ -16,6 +16,7 @@
 #include <jansson.h>
 #include <linux/virtio_net.h>
 
+#include "tapsw/ctl_codec.h"
 #include "tapsw/ctl_method.h"
 #include "tapsw/ctl_proto.h"
 #include "tapsw/ether.h"
