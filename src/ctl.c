@@ -40,6 +40,7 @@
 #include "tapsw/ctl.h"
 #include "tapsw/ctl_method.h"
 #include "tapsw/ctl_proto.h"
+#include "tapsw/daemon.h"
 #include "tapsw/events.h"
 #include "tapsw/log.h"
 #include "tapsw/switch.h"
@@ -480,10 +481,10 @@ static int make_parent_dir(const char *path, long group)
 	return 0;
 }
 
-int ctl_server_start(uv_loop_t *loop, struct sw *sw,
-		     const struct ctl_server_config *cfg,
+int ctl_server_start(struct daemon *d, const struct ctl_server_config *cfg,
 		     struct ctl_server **srvp, char *why, size_t whylen)
 {
+	uv_loop_t *loop = d->loop;
 	struct ctl_server *srv;
 	int ret;
 
@@ -509,7 +510,8 @@ int ctl_server_start(uv_loop_t *loop, struct sw *sw,
 	if (!srv)
 		return -ENOMEM;
 	srv->path = strdup(cfg->path);
-	srv->ctx.sw = sw;
+	srv->ctx.daemon = d;
+	srv->ctx.sw = d->sw;
 	srv->ctx.stats = &srv->stats;
 	srv->ctx.socket_path = srv->path;
 	srv->ctx.state_path = cfg->state_path;

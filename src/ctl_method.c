@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tapsw/ctl_codec.h"
 #include "tapsw/ctl_method.h"
 #include "tapsw/ctl_proto.h"
 #include "tapsw/ether.h"
@@ -23,9 +24,10 @@
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"
 #include "tapsw/port.h"
+#include "tapsw/port_class.h"
 #include "tapsw/state.h"
 #include "tapsw/switch.h"
-#include "tapsw/uring.h"
+#include "tapsw/daemon.h"
 #include "tapsw/vlan.h"
 
 struct ctl_method {
@@ -34,11 +36,17 @@ struct ctl_method {
 		  struct ctl_error *err);
 	const char *const *params;	/* accepted param names, NULL-terminated */
 	bool saves;			/* changes what --state keeps */
+	bool port_flags;		/* also takes the port controls by name
+					 * (port_flag_info[], ctl_codec.h) */
 };
 
 /* --- params */
 
-static int param_check(json_t *params, const char *const *allowed,
+/*
+ * param_check() - is every member of @params one that method @m takes?
+ * Return: 0, or -EINVAL with an invalid-params error in @err.
+ */
+static int param_check(json_t *params, const struct ctl_method *m,
 		       struct ctl_error *err)
 {
 	const char *key;
@@ -47,9 +55,11 @@ static int param_check(json_t *params, const char *const *allowed,
 	json_object_foreach(params, key, val) {
 		const char *const *a;
 
-		for (a = allowed; *a; a++)
+		for (a = m->params; *a; a++)
 			if (!strcmp(key, *a))
 				break;
+		if (!*a && m->port_flags && port_flag_find(key, strlen(key)))
+			continue;
 		if (!*a) {
 			ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
 				      "unknown parameter '%.64s'", key);
@@ -219,7 +229,7 @@ static int param_vlan_mode(json_t *params, struct vlan_config *vc,
 	return 1;
 }
 
-/* "learning", "flood", ... (port.h): applied to *@flags; how many given */
+/* the port controls (ctl_codec.h): applied to *@flags; how many given */
 static int param_port_flags(json_t *params, unsigned int *flags,
 			    struct ctl_error *err)
 {
@@ -268,7 +278,7 @@ static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 					      json_string(port_offload_name(bit)));
 	o = json_pack("{s:s, s:s, s:I, s:s, s:I, s:b, s:b, s:o, s:o}",
 		      "name", port->name,
-		      "kind", port_kind_name(port->ops->kind),
+		      "kind", port_kind(port),
 		      "index", (json_int_t)port->index,
 		      "state", port_state_name(port->state),
 		      "mtu", (json_int_t)port->mtu,
@@ -355,7 +365,8 @@ static int m_switch_show(struct ctl_context *ctx, json_t *params,
 			    (json_int_t)(fdb_get_ageing(sw->fdb) / 1000),
 			    "fdb_max", (json_int_t)sw->cfg.fdb_max,
 			    "ports", (json_int_t)sw->n_ports,
-			    "io", io_mode_name(uring_mode()),
+			    "io", io_mode_name(ctx->daemon ?
+						ctx->daemon->io : IO_PLAIN),
 			    "fdb", fdb_stats_json(sw->fdb));
 	if (*result && ctx->stats)
 		json_object_set_new(*result, "control", json_pack(
@@ -411,16 +422,15 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 {
 	struct port_config cfg = { .owner = -1, .group = -1 };
 	struct vlan_config vlan;
-	const char *kind = "tap";
 	struct port *port, *old;
 	bool offload = true;
 	char why[200] = "";
 	uint64_t mtu = 0;
 	unsigned int flags = 0;
-	int ret, k, has_vlan;
+	int ret, has_vlan;
 
 	if ((ret = param_string(params, "name", true, &cfg.name, err)) < 0 ||
-	    (ret = param_string(params, "kind", false, &kind, err)) < 0 ||
+	    (ret = param_string(params, "kind", false, &cfg.kind, err)) < 0 ||
 	    (ret = param_uint(params, "mtu", 65535, &mtu, err)) < 0 ||
 	    (ret = param_id(params, "owner", true, &cfg.owner, err)) < 0 ||
 	    (ret = param_id(params, "group", false, &cfg.group, err)) < 0 ||
@@ -434,26 +444,13 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 	cfg.mtu = (unsigned int)mtu;
 	cfg.no_offload = !offload;
 
-	k = port_kind_parse(kind);
-	if (k < 0) {
-		ctl_error_set(err, CTL_ERR_SERVER, EOPNOTSUPP,
-			      "port %.64s: kind '%.32s' is not supported",
-			      cfg.name, kind);
-		return -EOPNOTSUPP;
-	}
-	cfg.kind = (enum port_kind)k;
-	if ((cfg.kind == PORT_KIND_STREAM || cfg.kind == PORT_KIND_DGRAM) !=
-	    (cfg.path != NULL)) {
-		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
-			      "port %.64s: 'path' goes with kinds stream and "
-			      "dgram, and only with them", cfg.name);
-		return -EINVAL;
-	}
-	if (mtu && mtu < 68) {
-		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
-			      "port %.64s: MTU must be from 68 to 65535",
-			      cfg.name);
-		return -EINVAL;
+	ret = port_config_check(&cfg, why, sizeof(why));
+	if (ret) {
+		/* a kind tapsw has not is the server's; the rest, the params' */
+		ctl_error_set(err, ret == -EOPNOTSUPP ? CTL_ERR_SERVER :
+			      CTL_ERR_INVALID_PARAMS, -ret, "port %.64s: %s",
+			      cfg.name, why);
+		return ret;
 	}
 
 	old = port_find(ctx->sw, cfg.name);
@@ -462,13 +459,10 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 			      "port %.64s: exists", cfg.name);
 		return -EEXIST;
 	}
-	if (old) {
-		/* re-adding a port that went down: replace it */
-		port_detach(ctx->sw, old);
-		old->ops->close(old, false);
-	}
+	if (old)
+		port_close(old, false);	/* re-adding a port that went down */
 
-	ret = port_open(ctx->sw, &cfg, &port, why, sizeof(why));
+	ret = port_open(ctx->daemon, &cfg, &port, why, sizeof(why));
 	if (ret) {
 		ctl_error_set(err, CTL_ERR_SERVER, -ret, "port %.64s: %s",
 			      cfg.name, why);
@@ -491,8 +485,7 @@ static int m_port_del(struct ctl_context *ctx, json_t *params,
 	if ((ret = param_port(ctx, params, "name", true, &port, err)) < 0 ||
 	    (ret = param_bool(params, "destroy", &destroy, err)) < 0)
 		return ret;
-	port_detach(ctx->sw, port);
-	port->ops->close(port, destroy);
+	port_close(port, destroy);
 	*result = json_object();
 	return 0;
 }
@@ -547,7 +540,7 @@ static int m_port_set(struct ctl_context *ctx, json_t *params,
 		return -EINVAL;
 	}
 	if (has_mtu) {
-		ret = port->ops->set_mtu(port, (unsigned int)mtu);
+		ret = port->class->set_mtu(port, (unsigned int)mtu);
 		if (ret) {
 			ctl_error_set(err, CTL_ERR_SERVER, -ret,
 				      "port %s: cannot set MTU %u: %s",
@@ -782,22 +775,18 @@ static int m_events_subscribe(struct ctl_context *ctx, json_t *params,
 
 #define PARAMS(...)	((const char *const[]){ __VA_ARGS__, NULL })
 #define NO_PARAMS	((const char *const[]){ NULL })
-/* port_flag_info's names (port.c) */
-#define PORT_FLAG_PARAMS "learning", "flood", "mcast_flood", "bcast_flood", \
-			 "isolated", "locked"
 
 static const struct ctl_method methods[] = {
 	{ "switch.show", m_switch_show, NO_PARAMS, false },
 	{ "port.add", m_port_add, PARAMS("name", "kind", "mtu", "owner", "group",
 					     "offload", "path", "mode", "netns",
-					     "vlan", PORT_FLAG_PARAMS),
-	  true },
+					     "vlan"),
+	  true, .port_flags = true },
 	{ "port.del", m_port_del, PARAMS("name", "destroy"), true },
 	{ "port.list", m_port_list, NO_PARAMS, false },
 	{ "port.show", m_port_show, PARAMS("name"), false },
-	{ "port.set", m_port_set, PARAMS("name", "mtu", "max_macs", "vlan",
-					     PORT_FLAG_PARAMS),
-	  true },
+	{ "port.set", m_port_set, PARAMS("name", "mtu", "max_macs", "vlan"),
+	  true, .port_flags = true },
 	{ "fdb.show", m_fdb_show, PARAMS("port", "vlan"), false },
 	{ "fdb.add", m_fdb_add, PARAMS("mac", "port", "vlan"), true },
 	{ "fdb.del", m_fdb_del, PARAMS("mac", "vlan"), true },
@@ -835,7 +824,7 @@ static json_t *ctl_dispatch(struct ctl_context *ctx,
 		return ctl_response_error(req->id, &err);
 	}
 
-	ret = param_check(req->params, m->params, &err);
+	ret = param_check(req->params, m, &err);
 	if (!ret)
 		ret = m->fn(ctx, req->params, &result, &err);
 	if (!ret && !result) {

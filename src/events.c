@@ -22,6 +22,7 @@
 #include <time.h>
 
 #include "tapsw/ctl_proto.h"
+#include "tapsw/daemon.h"
 #include "tapsw/ether.h"
 #include "tapsw/events.h"
 #include "tapsw/fdb.h"
@@ -42,6 +43,7 @@ struct events_sub {
 };
 
 struct events {
+	struct daemon *d;	/* its port_notify hook is ours */
 	struct sw *sw;
 	uv_prepare_t prepare;
 	uv_loop_t *loop;	/* NULL in tests */
@@ -376,7 +378,7 @@ static void events_port_cb(const struct port_event *pe, void *arg)
 	if (!(ev->mask & EVENTS_BIT(m.type)))
 		return;
 	if (pe->type == PORT_EV_ADD || pe->type == PORT_EV_DEL) {
-		m.kind = port_kind_name(port->ops->kind);
+		m.kind = port_kind(port);
 		m.index = (int)port->index;
 	}
 	events_send(ev, &m);
@@ -402,9 +404,9 @@ static void events_update(struct events *ev)
 		fdb_set_notify(ev->sw->fdb, events_fdb_cb, ev);
 	else
 		fdb_set_notify(ev->sw->fdb, NULL, NULL);
-	ev->sw->port_notify = ev->mask & EVENTS_MASK_PORT ?
-			      events_port_cb : NULL;
-	ev->sw->port_notify_arg = ev->mask & EVENTS_MASK_PORT ? ev : NULL;
+	ev->d->port_notify = ev->mask & EVENTS_MASK_PORT ?
+			     events_port_cb : NULL;
+	ev->d->port_notify_arg = ev->mask & EVENTS_MASK_PORT ? ev : NULL;
 	if (ev->loop && ev->subs)
 		uv_prepare_start(&ev->prepare, events_prepare_cb);
 	else if (ev->loop)
@@ -485,18 +487,19 @@ void events_get_stats(const struct events *ev, struct events_stats *st)
 	*st = ev->stats;
 }
 
-struct events *events_new(uv_loop_t *loop, struct sw *sw)
+struct events *events_new(struct daemon *d)
 {
 	struct events *ev = calloc(1, sizeof(*ev));
 
 	if (!ev)
 		return NULL;
-	ev->sw = sw;
-	ev->loop = loop;
+	ev->d = d;
+	ev->sw = d->sw;
+	ev->loop = d->loop;
 	ev->tokens = EVENTS_RATE_MAX;
-	ev->tokens_ms = loop ? uv_now(loop) : sw->now_ms;
-	if (loop) {
-		uv_prepare_init(loop, &ev->prepare);
+	ev->tokens_ms = ev->loop ? uv_now(ev->loop) : ev->sw->now_ms;
+	if (ev->loop) {
+		uv_prepare_init(ev->loop, &ev->prepare);
 		ev->prepare.data = ev;
 	}
 	return ev;

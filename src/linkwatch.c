@@ -26,7 +26,9 @@
 #include "tapsw/tapsw.h"
 
 #include <stdlib.h>
+#include <uv.h>
 
+#include "tapsw/daemon.h"
 #include "tapsw/linkwatch.h"
 #include "tapsw/log.h"
 #include "tapsw/netlink.h"
@@ -36,6 +38,7 @@
 struct linkwatch {
 	uv_poll_t poll;
 	struct nl_monitor *mon;
+	struct nl *nl;		/* the daemon's request socket */
 	struct sw *sw;
 };
 
@@ -64,8 +67,8 @@ static void linkwatch_carrier(struct linkwatch *lw, struct port *port)
 	if (port->state != PORT_STATE_UP)
 		return;
 	ret = port->ifindex ?
-		nl_link_get_by_index(lw->sw->nl, port->ifindex, &link) :
-		nl_link_get_in(lw->sw->nl, port->link_nsid,
+		nl_link_get_by_index(lw->nl, port->ifindex, &link) :
+		nl_link_get_in(lw->nl, port->link_nsid,
 			       port->link_ifindex, &link);
 	if (ret)
 		return;
@@ -153,14 +156,15 @@ void linkwatch_stop(struct linkwatch *lw)
 	uv_close((uv_handle_t *)&lw->poll, linkwatch_free_cb);
 }
 
-int linkwatch_start(uv_loop_t *loop, struct sw *sw, struct linkwatch **lwp)
+int linkwatch_start(struct daemon *d, struct linkwatch **lwp)
 {
 	struct linkwatch *lw = calloc(1, sizeof(*lw));
 	int ret;
 
 	if (!lw)
 		return -ENOMEM;
-	lw->sw = sw;
+	lw->nl = d->nl;
+	lw->sw = d->sw;
 	lw->mon = nl_monitor_open();
 	if (!lw->mon) {
 		ret = -errno;
@@ -170,7 +174,7 @@ int linkwatch_start(uv_loop_t *loop, struct sw *sw, struct linkwatch **lwp)
 		warn("link events: only from tapswd's own namespace (listening "
 		     "to the others needs CAP_NET_BROADCAST): a TAP moved into "
 		     "another one and set down there is not reported");
-	ret = uv_poll_init(loop, &lw->poll, nl_monitor_fd(lw->mon));
+	ret = uv_poll_init(d->loop, &lw->poll, nl_monitor_fd(lw->mon));
 	if (ret)
 		goto err_close;
 	lw->poll.data = lw;

@@ -24,15 +24,16 @@
 #include <uv.h>
 
 #include "tapsw/ctl.h"
+#include "tapsw/daemon.h"
 #include "tapsw/events.h"
 #include "tapsw/fdb.h"
 #include "tapsw/linkwatch.h"
 #include "tapsw/log.h"
 #include "tapsw/netlink.h"
 #include "tapsw/port.h"
+#include "tapsw/port_class.h"
 #include "tapsw/state.h"
 #include "tapsw/switch.h"
-#include "tapsw/uring.h"
 
 enum {
 	PORTS_ON_CMDLINE_MAX = 256,
@@ -53,6 +54,7 @@ enum {
 struct tapswd {
 	uv_loop_t *loop;
 	struct sw sw;
+	struct daemon daemon;	/* what the ports and the control plane share */
 	struct ctl_server *ctl;
 	struct events *events;
 	struct linkwatch *linkwatch;
@@ -109,10 +111,8 @@ static unsigned long parse_num(const char *opt, const char *s,
  * sets how far away its deadline is with its slice (sched_attr.sched_runtime
  * for SCHED_OTHER, Linux 6.12): with 0.1 ms instead of the default (1.4 ms
  * on 2 CPUs), a frame for tapswd no longer waits behind a CPU-bound process
- * (a VM) on its CPU.  Measured here, ping through tapsw with both CPUs
- * busy: 84-100 us on average, 66-72 us with the short slice; TCP and the
- * 64-byte rate do not move.  Older kernels take the call and ignore the
- * slice.
+ * (a VM) on its CPU (bench/RESULTS.md has the ping times with both CPUs
+ * busy).  Older kernels take the call and ignore the slice.
  */
 static void set_slice(unsigned long us)
 {
@@ -271,27 +271,28 @@ int main(int argc, char **argv)
 	if (ret)
 		die("cannot create the FDB (%u entries): %s", sw_cfg.fdb_max,
 		    strerror(-ret));
-	d.sw.loop = d.loop;
-	ret = uring_setup(d.loop, (enum io_mode)io_mode, why, sizeof(why));
+	d.daemon.loop = d.loop;
+	d.daemon.sw = &d.sw;
+	d.daemon.io = (enum io_mode)io_mode;
+	d.daemon.nl = nl_open();
+	if (!d.daemon.nl)
+		die("cannot open rtnetlink: %s", strerror(errno));
+	ret = port_classes_init(&d.daemon, why, sizeof(why));
 	if (ret)
 		die("--io %s: %s", io_mode_name((enum io_mode)io_mode), why);
-	d.sw.nl = nl_open();
-	if (!d.sw.nl)
-		die("cannot open rtnetlink: %s", strerror(errno));
 
-	d.events = events_new(d.loop, &d.sw);
+	d.events = events_new(&d.daemon);
 	if (!d.events)
 		die("out of memory");
 	ctl_cfg.events = d.events;
-	ret = ctl_server_start(d.loop, &d.sw, &ctl_cfg, &d.ctl, why,
-			       sizeof(why));
+	ret = ctl_server_start(&d.daemon, &ctl_cfg, &d.ctl, why, sizeof(why));
 	if (ret)
 		die("control socket: %s", why);
 
 	if (ctl_cfg.state_path) {
 		unsigned int failed;
 
-		ret = state_restore(&d.sw, ctl_cfg.state_path, &failed, why,
+		ret = state_restore(&d.daemon, ctl_cfg.state_path, &failed, why,
 				    sizeof(why));
 		if (ret) {
 			ctl_server_stop(d.ctl);
@@ -305,14 +306,14 @@ int main(int argc, char **argv)
 
 	for (i = 0; i < n_ports; i++) {
 		struct port_config cfg = {
-			.name = ports[i], .kind = PORT_KIND_TAP,
+			.name = ports[i], .kind = "tap",
 			.owner = -1, .group = -1,
 		};
 		struct port *port;
 
 		if (port_find(&d.sw, ports[i]))
 			continue;	/* restored from --state already */
-		ret = port_open(&d.sw, &cfg, &port, why, sizeof(why));
+		ret = port_open(&d.daemon, &cfg, &port, why, sizeof(why));
 		if (ret) {
 			ctl_server_stop(d.ctl);
 			uv_run(d.loop, UV_RUN_NOWAIT);
@@ -326,7 +327,7 @@ int main(int argc, char **argv)
 			die("--state: %s", why);
 	}
 
-	ret = linkwatch_start(d.loop, &d.sw, &d.linkwatch);
+	ret = linkwatch_start(&d.daemon, &d.linkwatch);
 	if (ret)
 		warn_perror(ret, "no rtnetlink link events (ports rely on "
 			    "their fds to notice a deleted device)");
@@ -350,11 +351,11 @@ int main(int argc, char **argv)
 	if (d.linkwatch)
 		linkwatch_stop(d.linkwatch);
 	sw_fini(&d.sw);
+	port_classes_fini(&d.daemon);
 	uv_walk(d.loop, close_walk_cb, NULL);
 	uv_run(d.loop, UV_RUN_DEFAULT);
 	uv_loop_close(d.loop);
-	uring_shutdown();
-	nl_close(d.sw.nl);
+	nl_close(d.daemon.nl);
 	info("stopped");
 	return EXIT_SUCCESS;
 }

@@ -79,11 +79,13 @@
 #include <sys/uio.h>
 #include <uv.h>
 
+#include "tapsw/daemon.h"
 #include "tapsw/log.h"
 #include "tapsw/netlink.h"
 #include "tapsw/packet.h"
 #include "tapsw/port.h"
-#include "tapsw/switch.h"
+#include "tapsw/port_class.h"
+#include "tapsw/port_poll.h"
 #include "tapsw/vlan.h"
 #include "tapsw/vnet.h"
 
@@ -105,8 +107,9 @@ enum {
 
 struct packet_port {
 	struct port port;
-	int fd;
-	uv_poll_t poll;
+	struct nl *nl;		/* the daemon's rtnetlink socket */
+	bool vm;		/* a vm port (a TAP we may have made), not netdev */
+	struct port_poll pfd;	/* the socket */
 };
 
 /*
@@ -151,7 +154,7 @@ static int packet_send(struct port *port, const void *buf, size_t len)
 	}
 
 	do
-		n = sendmsg(pp->fd, &msg, MSG_DONTWAIT);
+		n = sendmsg(pp->pfd.fd, &msg, MSG_DONTWAIT);
 	while (n < 0 && errno == EINTR);
 	if (likely(n >= 0))
 		return 0;
@@ -165,65 +168,38 @@ static int packet_send(struct port *port, const void *buf, size_t len)
 	}
 }
 
-static void packet_free_cb(uv_handle_t *h)
-{
-	struct packet_port *pp = h->data;
-
-	close(pp->fd);
-	free(pp);
-}
-
 static void packet_close(struct port *port, bool destroy)
 {
 	struct packet_port *pp = to_pp(port);
-	struct sw *sw = port->sw;
 	int ret;
 
-	if (destroy && port->ops->kind == PORT_KIND_VM) {
+	if (destroy && pp->vm) {
 		if (!port->created) {
 			info("port %s: not deleting the TAP: tapsw did not create it",
 			     port->name);
-		} else if (sw->nl) {
+		} else {
 			/* QEMU may hold it: delete the device, not the persist flag */
-			ret = nl_link_del(sw->nl, port->ifindex);
+			ret = nl_link_del(pp->nl, port->ifindex);
 			if (ret && ret != -ENODEV)
 				warn("port %s: cannot delete the TAP: %s",
 				     port->name, strerror(-ret));
 		}
 	}
-	/* the socket is closed once libuv has let go of the handle */
-	uv_close((uv_handle_t *)&pp->poll, packet_free_cb);
+	port_poll_close(&pp->pfd);	/* frees @pp once libuv lets go */
 }
 
 static int packet_set_mtu(struct port *port, unsigned int mtu)
 {
-	struct sw *sw = port->sw;
 	int ret;
 
 	if (mtu < 68 || mtu > 65535)
 		return -ERANGE;
-	if (sw->nl) {
-		ret = nl_link_set_mtu(sw->nl, port->ifindex, mtu);
-		if (ret)
-			return ret;
-	}
+	ret = nl_link_set_mtu(to_pp(port)->nl, port->ifindex, mtu);
+	if (ret)
+		return ret;
 	port->mtu = mtu;
 	return 0;
 }
-
-static const struct port_ops packet_vm_ops = {
-	.kind = PORT_KIND_VM,
-	.send = packet_send,
-	.set_mtu = packet_set_mtu,
-	.close = packet_close,
-};
-
-static const struct port_ops packet_netdev_ops = {
-	.kind = PORT_KIND_NETDEV,
-	.send = packet_send,
-	.set_mtu = packet_set_mtu,
-	.close = packet_close,
-};
 
 /* is the socket still bound to an interface?  (unbound once it is deleted) */
 static bool packet_bound(int fd)
@@ -248,7 +224,7 @@ static int packet_emit_plain(const uint8_t *seg, size_t len, void *arg)
 	};
 
 	/* both buffers keep a zeroed header in front of what they emit */
-	switch_input(port->sw, port, &pkt);
+	port_input(port, &pkt);
 	return 0;
 }
 
@@ -264,7 +240,7 @@ static void packet_input_plain(struct port *port, struct pkt *pkt)
 	memcpy(&vh, pkt->vnet, sizeof(vh));
 	memset(pkt->vnet, 0, VNET_HDR_LEN);
 	if (likely(!vnet_hdr_is_gso(&vh) && !vnet_hdr_needs_csum(&vh))) {
-		switch_input(port->sw, port, pkt);
+		port_input(port, pkt);
 		return;
 	}
 	memset(packet_seg_buf, 0, VNET_HDR_LEN);
@@ -311,7 +287,6 @@ static void packet_on_readable(uv_poll_t *h, int status, int events)
 {
 	struct packet_port *pp = h->data;
 	struct port *port = &pp->port;
-	struct sw *sw = port->sw;
 	struct iovec iov[2] = {
 		{ .iov_base = packet_buf, .iov_len = PACKET_VNET_LEN },
 		{ .iov_base = packet_buf + VNET_HDR_LEN,
@@ -335,8 +310,8 @@ static void packet_on_readable(uv_poll_t *h, int status, int events)
 		 * the interface going down (ENETDOWN) and going away; read the
 		 * error (that clears it) and go on unless it is gone.
 		 */
-		getsockopt(pp->fd, SOL_SOCKET, SO_ERROR, &err, &elen);
-		if (!packet_bound(pp->fd)) {
+		getsockopt(pp->pfd.fd, SOL_SOCKET, SO_ERROR, &err, &elen);
+		if (!packet_bound(pp->pfd.fd)) {
 			port_fail(port, -ENODEV, "interface gone");
 			return;
 		}
@@ -347,12 +322,11 @@ static void packet_on_readable(uv_poll_t *h, int status, int events)
 		return;
 	}
 
-	sw->now_ms = uv_now(h->loop);
 	for (i = 0; i < PACKET_RX_BUDGET; i++) {
 		msg.msg_flags = 0;
 		msg.msg_control = &aux;
 		msg.msg_controllen = sizeof(aux);
-		n = recvmsg(pp->fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
+		n = recvmsg(pp->pfd.fd, &msg, MSG_DONTWAIT | MSG_TRUNC);
 		if (n < 0) {
 			switch (errno) {
 			case EAGAIN:
@@ -360,7 +334,7 @@ static void packet_on_readable(uv_poll_t *h, int status, int events)
 			case EINTR:
 				continue;
 			case ENETDOWN:	/* reported once; up again re-arms */
-				if (!packet_bound(pp->fd)) {
+				if (!packet_bound(pp->pfd.fd)) {
 					uv_poll_stop(h);
 					port_fail(port, -ENODEV, "interface gone");
 					return;
@@ -393,7 +367,7 @@ static void packet_on_readable(uv_poll_t *h, int status, int events)
 			continue;
 		}
 		if (likely(port->vnet))
-			switch_input(sw, port, &pkt);
+			port_input(port, &pkt);
 		else
 			packet_input_plain(port, &pkt);
 		if (unlikely(port->state != PORT_STATE_UP))
@@ -526,8 +500,7 @@ static int packet_drvinfo(int fd, const char *name,
 }
 
 /* the socket, bound to @ifindex and set up; returns the fd or -errno */
-static int packet_socket(const struct port_config *cfg, int ifindex,
-			 char *why, size_t whylen)
+static int packet_socket(bool vm, int ifindex, char *why, size_t whylen)
 {
 	struct sockaddr_ll sll = {
 		.sll_family = AF_PACKET,
@@ -578,7 +551,7 @@ static int packet_socket(const struct port_config *cfg, int ifindex,
 		goto err_close;
 	}
 	/* a NIC filters by destination MAC; dropped when the socket closes */
-	if (cfg->kind == PORT_KIND_NETDEV &&
+	if (!vm &&
 	    setsockopt(fd, SOL_PACKET, PACKET_ADD_MEMBERSHIP, &mr,
 		       sizeof(mr)) < 0) {
 		ret = -errno;
@@ -594,7 +567,7 @@ err_close:
 }
 
 /* an Ethernet interface; for a vm port, a TAP */
-static int packet_check_kind(int fd, const struct port_config *cfg,
+static int packet_check_kind(int fd, bool vm, const struct port_config *cfg,
 			     char *why, size_t whylen)
 {
 	struct ethtool_drvinfo info;
@@ -611,7 +584,7 @@ static int packet_check_kind(int fd, const struct port_config *cfg,
 			 ifr.ifr_hwaddr.sa_family);
 		return -EINVAL;
 	}
-	if (cfg->kind != PORT_KIND_VM)
+	if (!vm)
 		return 0;
 	if (packet_drvinfo(fd, cfg->name, &info) < 0 ||
 	    strcmp(info.driver, "tun") || strcmp(info.bus_info, "tap")) {
@@ -621,35 +594,26 @@ static int packet_check_kind(int fd, const struct port_config *cfg,
 	return 0;
 }
 
-int packet_port_open(struct sw *sw, const struct port_config *cfg,
-		     struct port **portp, char *why, size_t whylen)
+/*
+ * packet_open() - a vm port (@vm: create or adopt the TAP QEMU opens) or a
+ * netdev port (any existing Ethernet interface) for @cfg.
+ */
+static int packet_open(struct daemon *d, bool vm, const struct port_config *cfg,
+		       struct port **portp, char *why, size_t whylen)
 {
 	struct nl_link link = { 0 };
 	struct packet_port *pp;
 	bool created = false, held = false;
 	int ret;
 
-	if (cfg->kind != PORT_KIND_VM && cfg->kind != PORT_KIND_NETDEV) {
-		snprintf(why, whylen, "not a vm or netdev port");
-		return -EINVAL;
-	}
-	if (!cfg->name[0] || strlen(cfg->name) >= IF_NAMESIZE) {
-		snprintf(why, whylen, "invalid interface name (1 to %d characters)",
-			 IF_NAMESIZE - 1);
-		return -EINVAL;
-	}
 	if (cfg->netns && cfg->netns[0]) {
 		/* the socket sees tapswd's namespace only */
 		snprintf(why, whylen, "netns goes with tap ports only");
 		return -EINVAL;
 	}
-	if (!sw->nl) {
+	if (!d->nl) {
 		snprintf(why, whylen, "no rtnetlink socket");
 		return -ENOTSUP;
-	}
-	if (port_find(sw, cfg->name)) {
-		snprintf(why, whylen, "port exists");
-		return -EEXIST;
 	}
 
 	pp = calloc(1, sizeof(*pp));
@@ -657,9 +621,11 @@ int packet_port_open(struct sw *sw, const struct port_config *cfg,
 		snprintf(why, whylen, "out of memory");
 		return -ENOMEM;
 	}
-	pp->fd = -1;
+	pp->pfd.fd = -1;
+	pp->nl = d->nl;
+	pp->vm = vm;
 
-	if (cfg->kind == PORT_KIND_VM) {
+	if (vm) {
 		ret = packet_vm_tap(cfg, &created, &held, why, whylen);
 		if (ret)
 			goto err_free;
@@ -668,7 +634,7 @@ int packet_port_open(struct sw *sw, const struct port_config *cfg,
 			     cfg->name);
 	}
 
-	ret = nl_link_get(sw->nl, cfg->name, &link);
+	ret = nl_link_get(d->nl, cfg->name, &link);
 	if (ret) {
 		if (ret == -ENODEV)
 			snprintf(why, whylen, "no such interface");
@@ -681,8 +647,8 @@ int packet_port_open(struct sw *sw, const struct port_config *cfg,
 	if (created)
 		packet_quiet_host(cfg->name);	/* before up: no IPv6 address */
 	/* up before bound: a socket bound to a down interface says ENETDOWN */
-	if (cfg->kind == PORT_KIND_VM && !link.up) {
-		ret = nl_link_set_up(sw->nl, link.ifindex, true);
+	if (vm && !link.up) {
+		ret = nl_link_set_up(d->nl, link.ifindex, true);
 		if (ret) {
 			snprintf(why, whylen, "cannot bring it up: %s",
 				 strerror(-ret));
@@ -690,18 +656,15 @@ int packet_port_open(struct sw *sw, const struct port_config *cfg,
 		}
 	}
 
-	ret = packet_socket(cfg, link.ifindex, why, whylen);
+	ret = packet_socket(vm, link.ifindex, why, whylen);
 	if (ret < 0)
 		goto err_destroy;
-	pp->fd = ret;
-	ret = packet_check_kind(pp->fd, cfg, why, whylen);
+	pp->pfd.fd = ret;
+	ret = packet_check_kind(pp->pfd.fd, vm, cfg, why, whylen);
 	if (ret)
 		goto err_destroy;
 
 	snprintf(pp->port.name, sizeof(pp->port.name), "%s", cfg->name);
-	pp->port.sw = sw;
-	pp->port.ops = cfg->kind == PORT_KIND_VM ? &packet_vm_ops :
-			&packet_netdev_ops;
 	pp->port.ifindex = link.ifindex;
 	pp->port.created = created;
 	pp->port.mtu = link.mtu ? link.mtu : PACKET_MTU_DEFAULT;
@@ -714,53 +677,72 @@ int packet_port_open(struct sw *sw, const struct port_config *cfg,
 
 	/* tun never pushes back: a long queue instead of drops */
 	if (created)
-		nl_link_set_txqlen(sw->nl, link.ifindex, PACKET_TXQLEN);
+		nl_link_set_txqlen(d->nl, link.ifindex, PACKET_TXQLEN);
 	if (cfg->mtu) {
 		ret = packet_set_mtu(&pp->port, cfg->mtu);
 		if (ret) {
 			snprintf(why, whylen, "cannot set MTU %u: %s", cfg->mtu,
-				 *nl_strerror(sw->nl) ? nl_strerror(sw->nl) :
+				 *nl_strerror(d->nl) ? nl_strerror(d->nl) :
 				 strerror(-ret));
 			goto err_destroy;
 		}
 	}
-
-	ret = port_attach(sw, &pp->port);
-	if (ret) {
-		snprintf(why, whylen, ret == -EEXIST ? "port exists" :
-			 "too many ports");
+	ret = port_poll_init(&pp->pfd, d->loop, pp->pfd.fd, pp, why, whylen);
+	if (ret)
 		goto err_destroy;
-	}
-	ret = uv_poll_init(sw->loop, &pp->poll, pp->fd);
-	if (ret) {
-		snprintf(why, whylen, "cannot poll: %s", uv_strerror(ret));
-		goto err_detach;
-	}
-	pp->poll.data = pp;
-	ret = uv_poll_start(&pp->poll, UV_READABLE, packet_on_readable);
-	if (ret) {
-		snprintf(why, whylen, "cannot poll: %s", uv_strerror(ret));
-		port_detach(sw, &pp->port);
-		packet_close(&pp->port, true);
-		return ret;
-	}
 
 	info("port %s: %s %s, ifindex %d, mtu %u, %s", cfg->name,
-	     cfg->kind == PORT_KIND_NETDEV ? "attached to interface" :
+	     !vm ? "attached to interface" :
 	     created ? "created VM TAP" : held ? "adopted VM TAP (in use)" :
 	     "adopted VM TAP", cfg->name, link.ifindex, pp->port.mtu,
 	     pp->port.vnet ? "vnet header" : "plain frames");
 	*portp = &pp->port;
 	return 0;
 
-err_detach:
-	port_detach(sw, &pp->port);
 err_destroy:
-	if (pp->fd >= 0)
-		close(pp->fd);
-	if (created && nl_link_get(sw->nl, cfg->name, &link) == 0)
-		nl_link_del(sw->nl, link.ifindex);
+	if (pp->pfd.fd >= 0)
+		close(pp->pfd.fd);
+	if (created && nl_link_get(d->nl, cfg->name, &link) == 0)
+		nl_link_del(d->nl, link.ifindex);
 err_free:
 	free(pp);
 	return ret;
 }
+
+static int packet_vm_open(struct daemon *d, void *priv,
+			  const struct port_config *cfg, struct port **portp,
+			  char *why, size_t whylen)
+{
+	return packet_open(d, true, cfg, portp, why, whylen);
+}
+
+static int packet_netdev_open(struct daemon *d, void *priv,
+			      const struct port_config *cfg,
+			      struct port **portp, char *why, size_t whylen)
+{
+	return packet_open(d, false, cfg, portp, why, whylen);
+}
+
+static int packet_start(struct port *port, char *why, size_t whylen)
+{
+	return port_poll_start(&to_pp(port)->pfd, packet_on_readable, why,
+			       whylen);
+}
+
+const struct port_class vm_port_class = {
+	.name = "vm",
+	.open = packet_vm_open,
+	.start = packet_start,
+	.send = packet_send,
+	.set_mtu = packet_set_mtu,
+	.close = packet_close,
+};
+
+const struct port_class netdev_port_class = {
+	.name = "netdev",
+	.open = packet_netdev_open,
+	.start = packet_start,
+	.send = packet_send,
+	.set_mtu = packet_set_mtu,
+	.close = packet_close,
+};

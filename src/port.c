@@ -13,53 +13,67 @@
 
 #include <stdio.h>
 #include <string.h>
-#include <jansson.h>
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
 
+#include "tapsw/daemon.h"
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"
 #include "tapsw/port.h"
-#include "tapsw/packet.h"
-#include "tapsw/qemu.h"
+#include "tapsw/port_class.h"
 #include "tapsw/switch.h"
-#include "tapsw/tap.h"
 #include "tapsw/vnet.h"
 
-static const char *const kind_names[PORT_KIND_MAX] = {
-	[PORT_KIND_TAP] = "tap",
-	[PORT_KIND_VM] = "vm",
-	[PORT_KIND_NETDEV] = "netdev",
-	[PORT_KIND_STREAM] = "stream",
-	[PORT_KIND_DGRAM] = "dgram",
-};
-
-/* the backends, by kind */
-static int (*const port_backends[PORT_KIND_MAX])(struct sw *,
-						 const struct port_config *,
-						 struct port **, char *,
-						 size_t) = {
-	[PORT_KIND_TAP] = tap_port_open,
-	[PORT_KIND_VM] = packet_port_open,
-	[PORT_KIND_NETDEV] = packet_port_open,
-	[PORT_KIND_STREAM] = qemu_port_open,
-	[PORT_KIND_DGRAM] = qemu_port_open,
-};
-
-int port_open(struct sw *sw, const struct port_config *cfg,
-	      struct port **portp, char *why, size_t whylen)
+/* the kinds that take a "path", for the error that says so: "stream, dgram" */
+static void port_path_kinds(char *buf, size_t size)
 {
-	struct port_settings *set;
-	int ret;
+	const struct port_class *pc;
+	unsigned int id;
+	size_t n = 0;
 
-	if ((unsigned int)cfg->kind >= PORT_KIND_MAX) {
-		snprintf(why, whylen, "unknown port kind");
+	buf[0] = '\0';
+	for (id = 0; (pc = port_class_get(id)) && n < size; id++)
+		if (pc->takes_path)
+			n += (size_t)snprintf(buf + n, size - n, "%s%s",
+					      n ? ", " : "", pc->name);
+}
+
+int port_config_check(const struct port_config *cfg, char *why,
+		      size_t whylen)
+{
+	const char *kind = cfg->kind ? cfg->kind : "tap";
+	const struct port_class *pc;
+	unsigned int id;
+	char kinds[64];
+
+	pc = port_class_find(kind, &id);
+	if (!pc) {
+		snprintf(why, whylen, "kind '%.32s' is not supported", kind);
+		return -EOPNOTSUPP;
+	}
+	if (!cfg->name || !cfg->name[0] || strlen(cfg->name) >= IF_NAMESIZE) {
+		snprintf(why, whylen, "invalid port name (1 to %d characters)",
+			 IF_NAMESIZE - 1);
 		return -EINVAL;
 	}
-	ret = port_backends[cfg->kind](sw, cfg, portp, why, whylen);
-	if (ret)
-		return ret;
-	set = &(*portp)->settings;
+	if (pc->takes_path != (cfg->path != NULL)) {
+		port_path_kinds(kinds, sizeof(kinds));
+		snprintf(why, whylen, "'path' goes with kinds %s, and only with them",
+			 kinds);
+		return -EINVAL;
+	}
+	if (cfg->mtu && (cfg->mtu < 68 || cfg->mtu > 65535)) {
+		snprintf(why, whylen, "MTU must be from 68 to 65535");
+		return -EINVAL;
+	}
+	return 0;
+}
+
+/* keep how @port was asked for, to save and restore it (--state) */
+static void port_keep_settings(struct port *port, const struct port_config *cfg)
+{
+	struct port_settings *set = &port->settings;
+
 	set->owner = cfg->owner;
 	set->group = cfg->group;
 	set->no_offload = cfg->no_offload;
@@ -67,7 +81,82 @@ int port_open(struct sw *sw, const struct port_config *cfg,
 	snprintf(set->path, sizeof(set->path), "%s", cfg->path ? cfg->path : "");
 	snprintf(set->netns, sizeof(set->netns), "%s",
 		 cfg->netns ? cfg->netns : "");
+}
+
+/* the port whose socket is @path (socket ports), or NULL */
+static struct port *port_find_path(const struct sw *sw, const char *path)
+{
+	unsigned int i;
+
+	for (i = 0; i < sw->n_ports; i++)
+		if (!strcmp(sw->active[i]->settings.path, path))
+			return sw->active[i];
+	return NULL;
+}
+
+int port_open(struct daemon *d, const struct port_config *cfg,
+	      struct port **portp, char *why, size_t whylen)
+{
+	const char *kind = cfg->kind ? cfg->kind : "tap";
+	const struct port_class *pc;
+	struct port *port, *other;
+	unsigned int id;
+	int ret;
+
+	ret = port_config_check(cfg, why, whylen);
+	if (ret)
+		return ret;
+	if (port_find(d->sw, cfg->name)) {
+		snprintf(why, whylen, "port exists");
+		return -EEXIST;
+	}
+	other = cfg->path && cfg->path[0] ? port_find_path(d->sw, cfg->path) :
+		NULL;
+	if (other) {
+		/* ours already: say which port has it (and do not probe it) */
+		snprintf(why, whylen, "%s is in use by port %s", cfg->path,
+			 other->name);
+		return -EADDRINUSE;
+	}
+	pc = port_class_find(kind, &id);
+	ret = pc->open(d, d->class_priv[id], cfg, &port, why, whylen);
+	if (ret)
+		return ret;
+	port->class = pc;
+	port->daemon = d;
+	port_keep_settings(port, cfg);
+
+	ret = port_attach(d->sw, port);
+	if (ret) {
+		snprintf(why, whylen, ret == -EEXIST ? "port exists" :
+			 "too many ports");
+		goto err_close;
+	}
+	ret = pc->start(port, why, whylen);
+	if (ret)
+		goto err_detach;
+	port_notify(port, PORT_EV_ADD, NULL);
+	*portp = port;
 	return 0;
+
+err_detach:
+	port_detach(d->sw, port);
+err_close:
+	/* undo what open did: delete only what it created */
+	pc->close(port, port->created);
+	return ret;
+}
+
+void port_close(struct port *port, bool destroy)
+{
+	port_notify(port, PORT_EV_DEL, NULL);
+	port_detach(port->sw, port);
+	port->class->close(port, destroy);
+}
+
+const char *port_kind(const struct port *port)
+{
+	return port->class ? port->class->name : "unknown";
 }
 
 void port_notify(struct port *port, enum port_event_type type,
@@ -76,9 +165,10 @@ void port_notify(struct port *port, enum port_event_type type,
 	struct port_event ev = {
 		.type = type, .port = port, .reason = reason,
 	};
+	struct daemon *d = port->daemon;
 
-	if (port->sw && port->sw->port_notify)
-		port->sw->port_notify(&ev, port->sw->port_notify_arg);
+	if (d && d->port_notify)
+		d->port_notify(&ev, d->port_notify_arg);
 }
 
 void port_flush_learned(struct port *port)
@@ -86,64 +176,36 @@ void port_flush_learned(struct port *port)
 	fdb_flush(port->sw->fdb, (int)port->index, FDB_FLUSH_LEARNED);
 }
 
-const char *port_kind_name(enum port_kind kind)
+void port_input(struct port *port, struct pkt *pkt)
 {
-	return (unsigned int)kind < PORT_KIND_MAX ? kind_names[kind] : "unknown";
+	struct sw *sw = port->sw;
+
+	sw->now_ms = daemon_now_ms(port->daemon);
+	switch_input(sw, port, pkt);
 }
 
-int port_kind_parse(const char *name)
+void port_peer_up(struct port *port, const char *peer)
 {
-	unsigned int i;
-
-	for (i = 0; i < PORT_KIND_MAX; i++)
-		if (!strcmp(name, kind_names[i]))
-			return (int)i;
-	return -EINVAL;
+	snprintf(port->peer, sizeof(port->peer), "%s", peer);
+	port->peer_state = PORT_PEER_CONNECTED;
+	info("port %s: peer connected: %s", port->name, port->peer);
+	port_notify(port, PORT_EV_UP, "peer connected");
 }
 
-const struct port_flag_info port_flag_info[PORT_FLAG_COUNT] = {
-	{ "learning", PORT_NO_LEARNING, false },
-	{ "flood", PORT_NO_FLOOD, false },
-	{ "mcast_flood", PORT_NO_MCAST_FLOOD, false },
-	{ "bcast_flood", PORT_NO_BCAST_FLOOD, false },
-	{ "isolated", PORT_ISOLATED, true },
-	{ "locked", PORT_LOCKED, true },
-};
-
-void port_flags_json_set(json_t *o, unsigned int flags)
+void port_peer_down(struct port *port, int errnum, const char *why)
 {
-	const struct port_flag_info *fi;
+	char reason[128];
 
-	for (fi = port_flag_info; fi < port_flag_info + PORT_FLAG_COUNT; fi++)
-		json_object_set_new(o, fi->name,
-				    json_boolean(port_flag_on(flags, fi)));
-}
-
-int port_flags_from_json(const json_t *o, unsigned int *flags, char *why,
-			 size_t whylen)
-{
-	const struct port_flag_info *fi;
-	unsigned int f = *flags;
-	int n = 0;
-
-	for (fi = port_flag_info; fi < port_flag_info + PORT_FLAG_COUNT; fi++) {
-		const json_t *v = json_object_get(o, fi->name);
-
-		if (!v)
-			continue;
-		if (!json_is_boolean(v)) {
-			snprintf(why, whylen, "'%s' must be true or false",
-				 fi->name);
-			return -EINVAL;
-		}
-		if (json_is_true(v) == fi->on_when_set)
-			f |= fi->bit;
-		else
-			f &= ~fi->bit;
-		n++;
-	}
-	*flags = f;
-	return n;
+	if (errnum)
+		info("port %s: peer %s gone: %s: %s", port->name, port->peer,
+		     why, strerror(errnum < 0 ? -errnum : errnum));
+	else
+		info("port %s: peer %s gone: %s", port->name, port->peer, why);
+	port->peer_state = PORT_PEER_WAITING;
+	snprintf(reason, sizeof(reason), "peer gone: %s", why);
+	port_notify(port, PORT_EV_DOWN, reason);
+	port->peer[0] = '\0';
+	port_flush_learned(port);
 }
 
 const char *port_state_name(enum port_state state)
@@ -179,7 +241,6 @@ int port_attach(struct sw *sw, struct port *port)
 	port->error[0] = '\0';
 	sw->ports[i] = port;
 	sw->active[sw->n_ports++] = port;
-	port_notify(port, PORT_EV_ADD, NULL);
 	return 0;
 }
 
@@ -203,7 +264,6 @@ void port_detach(struct sw *sw, struct port *port)
 	port->vlan.mode = VLAN_MODE_NONE;
 	fdb_flush(sw->fdb, (int)port->index, FDB_FLUSH_ALL);
 	fdb_set_port_limit(sw->fdb, port->index, 0);
-	port_notify(port, PORT_EV_DEL, NULL);
 	for (i = 0; i < sw->n_ports; i++) {
 		if (sw->active[i] == port) {
 			memmove(&sw->active[i], &sw->active[i + 1],
@@ -293,7 +353,7 @@ static int port_emit_segment(const uint8_t *seg, size_t len, void *arg)
 {
 	struct port *port = arg;
 
-	return port_sent(port, port->ops->send(port, seg, len), len);
+	return port_sent(port, port->class->send(port, seg, len), len);
 }
 
 /* scratch for software segmentation: one segment at a time */
@@ -316,7 +376,7 @@ void port_output(struct port *port, struct pkt *pkt, size_t hdr_len,
 
 	/* the fast path: the header travels with the frame, one write */
 	if (likely(port->vnet)) {
-		port_sent(port, port->ops->send(port, pkt->vnet,
+		port_sent(port, port->class->send(port, pkt->vnet,
 						VNET_HDR_LEN + pkt->len),
 			  pkt->len);
 		return;
@@ -343,5 +403,5 @@ void port_output(struct port *port, struct pkt *pkt, size_t hdr_len,
 		vh->flags = VIRTIO_NET_HDR_F_DATA_VALID;
 		port->stats.tx_csum_done++;
 	}
-	port_sent(port, port->ops->send(port, pkt->eth, pkt->len), pkt->len);
+	port_sent(port, port->class->send(port, pkt->eth, pkt->len), pkt->len);
 }

@@ -48,11 +48,9 @@
  * sends again.  Nothing ties the VM to a tapsw process, so a tapsw restart
  * binds the same path again and traffic resumes.
  *
- * The socket file: a stale socket at the path (nobody answers) is removed;
- * a live one, or anything that is not a socket, makes the open fail.  Only
- * the socket itself is created (mode cfg->mode or 0660, chown to
- * owner/group), never a directory; closing the port removes it if it is
- * still the one we made.
+ * The socket file (sockfile.c): a stale socket at the path is removed, a
+ * live one makes the open fail; mode cfg->mode or 0660, chown to
+ * owner/group; closing the port removes it if it is still the one we made.
  *
  * Raw fds and uv_poll_t, as in tap.c, rather than uv_pipe_t: we need
  * accept-then-refuse with SO_PEERCRED, MSG_DONTWAIT writes that never queue
@@ -61,7 +59,6 @@
 #include "tapsw/tapsw.h"
 
 #include <arpa/inet.h>
-#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -72,10 +69,13 @@
 #include <unistd.h>
 #include <uv.h>
 
+#include "tapsw/daemon.h"
 #include "tapsw/log.h"
 #include "tapsw/port.h"
+#include "tapsw/port_class.h"
+#include "tapsw/port_poll.h"
 #include "tapsw/qemu.h"
-#include "tapsw/switch.h"
+#include "tapsw/sockfile.h"
 #include "tapsw/vnet.h"
 
 enum {
@@ -111,11 +111,8 @@ struct qemu_conn {
 
 struct qemu_port {
 	struct port port;
-	int fd;			/* listening (stream) or bound (dgram) */
-	uv_poll_t poll;
-	char path[sizeof(((struct sockaddr_un *)0)->sun_path)];
-	dev_t dev;		/* the socket file we made */
-	ino_t ino;
+	struct port_poll pfd;	/* listening (stream) or bound (dgram) */
+	struct sockfile file;	/* the socket's path */
 	struct qemu_conn *conn;			/* stream */
 	struct sockaddr_un peer_addr;		/* dgram: where replies go */
 	socklen_t peer_len;			/* 0: no peer */
@@ -138,44 +135,7 @@ static struct qemu_port *to_qemu(struct port *port)
 
 static bool qemu_ratelimit(struct qemu_port *qp)
 {
-	struct sw *sw = qp->port.sw;
-
-	return log_ratelimit(&qp->rl, uv_now(sw->loop));
-}
-
-/* ------------------------------------------------------------- peers -- */
-
-static void qemu_peer_set(struct qemu_port *qp, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static void qemu_peer_set(struct qemu_port *qp, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(qp->port.peer, sizeof(qp->port.peer), fmt, ap);
-	va_end(ap);
-	qp->port.peer_state = PORT_PEER_CONNECTED;
-	info("port %s: peer connected: %s", qp->port.name, qp->port.peer);
-	port_notify(&qp->port, PORT_EV_UP, "peer connected");
-}
-
-/* the peer went: say so, and forget the MACs learned behind it */
-static void qemu_peer_gone(struct qemu_port *qp, int errnum, const char *why)
-{
-	char reason[128];
-
-	if (errnum)
-		info("port %s: peer %s gone: %s: %s", qp->port.name,
-		     qp->port.peer, why, strerror(errnum < 0 ? -errnum : errnum));
-	else
-		info("port %s: peer %s gone: %s", qp->port.name, qp->port.peer,
-		     why);
-	qp->port.peer_state = PORT_PEER_WAITING;
-	snprintf(reason, sizeof(reason), "peer gone: %s", why);
-	port_notify(&qp->port, PORT_EV_DOWN, reason);
-	qp->port.peer[0] = '\0';
-	port_flush_learned(&qp->port);
+	return log_ratelimit(&qp->rl, daemon_now_ms(qp->port.daemon));
 }
 
 /* ------------------------------------------------------------ stream -- */
@@ -221,7 +181,7 @@ static void qemu_conn_drop(struct qemu_port *qp, int errnum, const char *why)
 	if (!qp->conn)
 		return;
 	qemu_conn_release(qp);
-	qemu_peer_gone(qp, errnum, why);
+	port_peer_down(&qp->port, errnum, why);
 }
 
 static int qemu_conn_poll(struct qemu_conn *c, int events);
@@ -371,7 +331,7 @@ static int qemu_stream_parse(struct qemu_port *qp, struct qemu_conn *c)
 		}
 		/* over the length field and the frame before: forwarded */
 		memset(pkt.vnet, 0, VNET_HDR_LEN);
-		switch_input(port->sw, port, &pkt);
+		port_input(port, &pkt);
 		if (unlikely(c->qp != qp))
 			return -ECONNRESET;
 	}
@@ -384,12 +344,10 @@ static int qemu_stream_parse(struct qemu_port *qp, struct qemu_conn *c)
 
 static void qemu_stream_read(struct qemu_port *qp, struct qemu_conn *c)
 {
-	struct sw *sw = qp->port.sw;
 	unsigned int i;
 	size_t room;
 	ssize_t n;
 
-	sw->now_ms = uv_now(sw->loop);
 	for (i = 0; i < QEMU_RX_BUDGET; i++) {
 		/* the parser leaves less than one frame: always room */
 		room = QEMU_RX_BUF - c->rx_len;
@@ -456,7 +414,7 @@ static int qemu_conn_poll(struct qemu_conn *c, int events)
 static int qemu_conn_new(struct qemu_port *qp, int fd,
 			 const struct ucred *cred)
 {
-	struct sw *sw = qp->port.sw;
+	char peer[sizeof(qp->port.peer)];
 	struct qemu_conn *c;
 	int ret;
 
@@ -470,7 +428,7 @@ static int qemu_conn_new(struct qemu_port *qp, int fd,
 	c->fd = fd;
 	c->qp = qp;
 	qemu_raise_bufs(fd, QEMU_STREAM_SOCKBUF);
-	ret = uv_poll_init(sw->loop, &c->poll, fd);
+	ret = uv_poll_init(qp->pfd.handle.loop, &c->poll, fd);
 	if (ret)
 		goto err_free_ret;
 	c->poll.data = c;
@@ -481,10 +439,11 @@ static int qemu_conn_new(struct qemu_port *qp, int fd,
 		return ret;
 	}
 	if (cred)
-		qemu_peer_set(qp, "pid %d uid %u", (int)cred->pid,
-			      (unsigned int)cred->uid);
+		snprintf(peer, sizeof(peer), "pid %d uid %u", (int)cred->pid,
+			 (unsigned int)cred->uid);
 	else
-		qemu_peer_set(qp, "pid ? uid ?");
+		snprintf(peer, sizeof(peer), "pid ? uid ?");
+	port_peer_up(&qp->port, peer);
 	return 0;
 
 err_free:
@@ -518,7 +477,7 @@ static void qemu_listen_on_readable(uv_poll_t *h, int status, int events)
 	}
 
 	for (i = 0; i < QEMU_ACCEPT_BUDGET; i++) {
-		fd = accept4(qp->fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		fd = accept4(qp->pfd.fd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
 		if (fd < 0) {
 			if (errno == EINTR || errno == ECONNABORTED)
 				continue;
@@ -579,11 +538,11 @@ static void qemu_dgram_learn_peer(struct qemu_port *qp,
 		return;
 	}
 	if (qp->peer_len)
-		qemu_peer_gone(qp, 0, "replaced by a new sender");
+		port_peer_down(&qp->port, 0, "replaced by a new sender");
 	memcpy(&qp->peer_addr, sa, len);
 	qp->peer_len = len;
 	qemu_addr_text(sa, len, text, sizeof(text));
-	qemu_peer_set(qp, "%s", text);
+	port_peer_up(&qp->port, text);
 }
 
 static int qemu_dgram_send(struct port *port, const void *buf, size_t len)
@@ -596,7 +555,7 @@ static int qemu_dgram_send(struct port *port, const void *buf, size_t len)
 		return -ENETDOWN;	/* nobody sent us anything yet */
 
 	do
-		n = sendto(qp->fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL,
+		n = sendto(qp->pfd.fd, buf, len, MSG_DONTWAIT | MSG_NOSIGNAL,
 			   (const struct sockaddr *)&qp->peer_addr,
 			   qp->peer_len);
 	while (n < 0 && errno == EINTR);
@@ -610,7 +569,7 @@ static int qemu_dgram_send(struct port *port, const void *buf, size_t len)
 	case -ECONNREFUSED:	/* its socket is closed */
 	case -ENOENT:		/* or gone */
 		qp->peer_len = 0;
-		qemu_peer_gone(qp, ret, "cannot send");
+		port_peer_down(&qp->port, ret, "cannot send");
 		return -ENETDOWN;
 	default:
 		return ret;
@@ -621,7 +580,6 @@ static void qemu_dgram_on_readable(uv_poll_t *h, int status, int events)
 {
 	struct qemu_port *qp = h->data;
 	struct port *port = &qp->port;
-	struct sw *sw = port->sw;
 	struct sockaddr_un from;
 	socklen_t flen;
 	struct pkt pkt;
@@ -635,13 +593,12 @@ static void qemu_dgram_on_readable(uv_poll_t *h, int status, int events)
 		return;
 	}
 
-	sw->now_ms = uv_now(h->loop);
 	pkt.vnet = qemu_frame_buf;
 	pkt.eth = qemu_frame_buf + VNET_HDR_LEN;
 	pkt.headroom = PKT_HEADROOM;
 	for (i = 0; i < QEMU_RX_BUDGET; i++) {
 		flen = sizeof(from);
-		n = recvfrom(qp->fd, pkt.eth, QEMU_FRAME_MAX + 1,
+		n = recvfrom(qp->pfd.fd, pkt.eth, QEMU_FRAME_MAX + 1,
 			     MSG_DONTWAIT | MSG_TRUNC,
 			     (struct sockaddr *)&from, &flen);
 		if (n < 0) {
@@ -663,7 +620,7 @@ static void qemu_dgram_on_readable(uv_poll_t *h, int status, int events)
 		}
 		memset(qemu_frame_buf, 0, VNET_HDR_LEN);
 		pkt.len = (size_t)n;
-		switch_input(sw, port, &pkt);
+		port_input(port, &pkt);
 	}
 }
 
@@ -677,25 +634,6 @@ static int qemu_set_mtu(struct port *port, unsigned int mtu)
 	return 0;
 }
 
-static void qemu_port_free_cb(uv_handle_t *h)
-{
-	struct qemu_port *qp = h->data;
-
-	close(qp->fd);
-	free(qp);
-}
-
-/* remove the socket file if it is still the one we made */
-static void qemu_unlink(struct qemu_port *qp)
-{
-	struct stat st;
-
-	if (lstat(qp->path, &st) == 0 && st.st_dev == qp->dev &&
-	    st.st_ino == qp->ino && unlink(qp->path) < 0)
-		warn_perror(errno, "port %s: cannot remove %s", qp->port.name,
-			    qp->path);
-}
-
 static void qemu_close(struct port *port, bool destroy)
 {
 	struct qemu_port *qp = to_qemu(port);
@@ -704,246 +642,104 @@ static void qemu_close(struct port *port, bool destroy)
 	(void)destroy;		/* the socket goes either way */
 	if (qp->conn)
 		qemu_conn_release(qp);
-	qemu_unlink(qp);
-	uv_close((uv_handle_t *)&qp->poll, qemu_port_free_cb);
+	sockfile_unlink(&qp->file, port->name);
+	port_poll_close(&qp->pfd);	/* frees @qp once libuv lets go */
 }
 
-static const struct port_ops qemu_stream_ops = {
-	.kind = PORT_KIND_STREAM,
-	.send = qemu_stream_send,
-	.set_mtu = qemu_set_mtu,
-	.close = qemu_close,
-};
-
-static const struct port_ops qemu_dgram_ops = {
-	.kind = PORT_KIND_DGRAM,
-	.send = qemu_dgram_send,
-	.set_mtu = qemu_set_mtu,
-	.close = qemu_close,
-};
-
-/*
- * Is somebody answering on @sa?  0: nobody (stale), -EADDRINUSE: yes, or
- * another negative errno when we cannot tell.  Tries a stream and a
- * datagram connect, as the socket may be of either type.
- */
-static int qemu_probe(const struct sockaddr_un *sa)
+static int qemu_open(struct daemon *d, bool stream,
+		     const struct port_config *cfg, struct port **portp,
+		     char *why, size_t whylen)
 {
-	static const int types[] = { SOCK_STREAM, SOCK_DGRAM };
-	unsigned int i;
-	int fd, ret, e;
-
-	for (i = 0; i < ARRAY_SIZE(types); i++) {
-		fd = socket(AF_UNIX, types[i] | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			return -errno;
-		ret = connect(fd, (const struct sockaddr *)sa, sizeof(*sa));
-		e = errno;
-		close(fd);
-		if (!ret)
-			return -EADDRINUSE;
-		switch (e) {
-		case EAGAIN:		/* a full backlog: a live listener */
-		case EINPROGRESS:
-		case EPERM:		/* dgram connected to someone else */
-			return -EADDRINUSE;
-		case ECONNREFUSED:
-		case ENOENT:
-			return 0;
-		case EPROTOTYPE:	/* the other type */
-			continue;
-		default:
-			return -e;
-		}
-	}
-	return 0;
-}
-
-/*
- * Make @sa's path free for bind(): remove a stale socket there; refuse a
- * live one or anything that is not a socket.
- */
-static int qemu_claim_path(struct sw *sw, const char *name,
-			   const struct sockaddr_un *sa, char *why,
-			   size_t whylen)
-{
-	struct stat st;
-	unsigned int i;
-	int ret;
-
-	/* ours already: say which port has it (and do not probe ourselves) */
-	for (i = 0; i < sw->n_ports; i++) {
-		struct port *p = sw->active[i];
-
-		if ((p->ops == &qemu_stream_ops || p->ops == &qemu_dgram_ops) &&
-		    !strcmp(to_qemu(p)->path, sa->sun_path)) {
-			snprintf(why, whylen, "%s is in use by port %s",
-				 sa->sun_path, p->name);
-			return -EADDRINUSE;
-		}
-	}
-	if (lstat(sa->sun_path, &st) < 0) {
-		if (errno == ENOENT)
-			return 0;
-		ret = -errno;
-		snprintf(why, whylen, "%s: %s", sa->sun_path, strerror(-ret));
-		return ret;
-	}
-	if (!S_ISSOCK(st.st_mode)) {
-		snprintf(why, whylen, "%s exists and is not a socket",
-			 sa->sun_path);
-		return -EEXIST;
-	}
-	ret = qemu_probe(sa);
-	if (ret == -EADDRINUSE) {
-		snprintf(why, whylen, "%s is in use (something answers on it)",
-			 sa->sun_path);
-		return ret;
-	}
-	if (ret) {
-		snprintf(why, whylen, "cannot probe %s: %s", sa->sun_path,
-			 strerror(-ret));
-		return ret;
-	}
-	if (unlink(sa->sun_path) < 0 && errno != ENOENT) {
-		ret = -errno;
-		snprintf(why, whylen, "cannot remove stale socket %s: %s",
-			 sa->sun_path, strerror(-ret));
-		return ret;
-	}
-	info("port %s: removed stale socket %s", name, sa->sun_path);
-	return 0;
-}
-
-int qemu_port_open(struct sw *sw, const struct port_config *cfg,
-		   struct port **portp, char *why, size_t whylen)
-{
-	bool stream = cfg->kind == PORT_KIND_STREAM;
-	struct sockaddr_un sa = { .sun_family = AF_UNIX };
 	unsigned int mode = cfg->mode ? cfg->mode : 0660;
 	struct qemu_port *qp;
-	struct stat st;
 	int ret;
-
-	if (cfg->kind != PORT_KIND_STREAM && cfg->kind != PORT_KIND_DGRAM) {
-		snprintf(why, whylen, "not a QEMU socket port kind");
-		return -EINVAL;
-	}
-	if (!cfg->name || !cfg->name[0] || strlen(cfg->name) >= IF_NAMESIZE) {
-		snprintf(why, whylen, "invalid port name (1 to %d characters)",
-			 IF_NAMESIZE - 1);
-		return -EINVAL;
-	}
-	if (!cfg->path || !cfg->path[0] ||
-	    strlen(cfg->path) >= sizeof(sa.sun_path)) {
-		snprintf(why, whylen, "socket path must be 1 to %zu characters",
-			 sizeof(sa.sun_path) - 1);
-		return -EINVAL;
-	}
-	if (cfg->mtu && (cfg->mtu < 68 || cfg->mtu > 65535)) {
-		snprintf(why, whylen, "MTU must be from 68 to 65535");
-		return -EINVAL;
-	}
-	if (mode & ~07777U) {
-		snprintf(why, whylen, "invalid mode %o", mode);
-		return -EINVAL;
-	}
-	memcpy(sa.sun_path, cfg->path, strlen(cfg->path) + 1);
 
 	qp = calloc(1, sizeof(*qp));
 	if (!qp) {
 		snprintf(why, whylen, "out of memory");
 		return -ENOMEM;
 	}
-	snprintf(qp->path, sizeof(qp->path), "%s", cfg->path);
-	qp->fd = socket(AF_UNIX, (stream ? SOCK_STREAM : SOCK_DGRAM) |
+	qp->pfd.fd = socket(AF_UNIX, (stream ? SOCK_STREAM : SOCK_DGRAM) |
 			SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
-	if (qp->fd < 0) {
+	if (qp->pfd.fd < 0) {
 		ret = -errno;
 		snprintf(why, whylen, "socket: %s", strerror(-ret));
 		goto err_free;
 	}
-
-	ret = qemu_claim_path(sw, cfg->name, &sa, why, whylen);
+	ret = sockfile_bind(&qp->file, qp->pfd.fd, cfg->name, cfg->path, mode,
+			    cfg->owner, cfg->group, why, whylen);
 	if (ret)
 		goto err_close;
-	if (bind(qp->fd, (const struct sockaddr *)&sa, sizeof(sa)) < 0) {
-		ret = -errno;
-		snprintf(why, whylen, "cannot bind %s: %s", cfg->path,
-			 strerror(-ret));
-		goto err_close;
-	}
-	if (lstat(cfg->path, &st) < 0) {
-		ret = -errno;
-		snprintf(why, whylen, "%s: %s", cfg->path, strerror(-ret));
-		goto err_close;
-	}
-	qp->dev = st.st_dev;
-	qp->ino = st.st_ino;
-	/* before listen(): nobody gets in under the umask's mode */
-	if (chmod(cfg->path, mode) < 0) {
-		ret = -errno;
-		snprintf(why, whylen, "cannot set mode %o on %s: %s", mode,
-			 cfg->path, strerror(-ret));
-		goto err_unlink;
-	}
-	if ((cfg->owner >= 0 || cfg->group >= 0) &&
-	    lchown(cfg->path, (uid_t)cfg->owner, (gid_t)cfg->group) < 0) {
-		ret = -errno;
-		snprintf(why, whylen, "cannot set owner %ld group %ld on %s: %s",
-			 cfg->owner, cfg->group, cfg->path, strerror(-ret));
-		goto err_unlink;
-	}
 	if (stream) {
-		if (listen(qp->fd, QEMU_BACKLOG) < 0) {
+		if (listen(qp->pfd.fd, QEMU_BACKLOG) < 0) {
 			ret = -errno;
 			snprintf(why, whylen, "listen: %s", strerror(-ret));
 			goto err_unlink;
 		}
 	} else {
-		qemu_raise_bufs(qp->fd, QEMU_SOCKBUF);
+		qemu_raise_bufs(qp->pfd.fd, QEMU_SOCKBUF);
 	}
+	ret = port_poll_init(&qp->pfd, d->loop, qp->pfd.fd, qp, why, whylen);
+	if (ret)
+		goto err_unlink;
 
 	snprintf(qp->port.name, sizeof(qp->port.name), "%s", cfg->name);
-	qp->port.sw = sw;
-	qp->port.ops = stream ? &qemu_stream_ops : &qemu_dgram_ops;
 	qp->port.created = true;
 	qp->port.vnet = false;
 	qp->port.mtu = cfg->mtu ? cfg->mtu : QEMU_MTU_DEFAULT;
 	qp->port.peer_state = PORT_PEER_WAITING;
-
-	ret = port_attach(sw, &qp->port);
-	if (ret) {
-		snprintf(why, whylen, ret == -EEXIST ? "port exists" :
-			 "too many ports");
-		goto err_unlink;
-	}
-	ret = uv_poll_init(sw->loop, &qp->poll, qp->fd);
-	if (ret) {
-		snprintf(why, whylen, "cannot poll: %s", uv_strerror(ret));
-		port_detach(sw, &qp->port);
-		goto err_unlink;
-	}
-	qp->poll.data = qp;
-	ret = uv_poll_start(&qp->poll, UV_READABLE, stream ?
-			    qemu_listen_on_readable : qemu_dgram_on_readable);
-	if (ret) {
-		snprintf(why, whylen, "cannot poll: %s", uv_strerror(ret));
-		port_detach(sw, &qp->port);
-		qemu_close(&qp->port, true);
-		return ret;
-	}
-
 	info("port %s: QEMU %s socket %s, mode %04o, mtu %u", cfg->name,
 	     stream ? "stream" : "dgram", cfg->path, mode, qp->port.mtu);
 	*portp = &qp->port;
 	return 0;
 
 err_unlink:
-	unlink(cfg->path);
+	sockfile_unlink(&qp->file, cfg->name);
 err_close:
-	close(qp->fd);
+	close(qp->pfd.fd);
 err_free:
 	free(qp);
 	return ret;
 }
+
+static int qemu_stream_open(struct daemon *d, void *priv,
+			    const struct port_config *cfg,
+			    struct port **portp, char *why, size_t whylen)
+{
+	return qemu_open(d, true, cfg, portp, why, whylen);
+}
+
+static int qemu_dgram_open(struct daemon *d, void *priv,
+			   const struct port_config *cfg,
+			   struct port **portp, char *why, size_t whylen)
+{
+	return qemu_open(d, false, cfg, portp, why, whylen);
+}
+
+static int qemu_start(struct port *port, char *why, size_t whylen)
+{
+	return port_poll_start(&to_qemu(port)->pfd,
+			       port->class == &stream_port_class ?
+			       qemu_listen_on_readable : qemu_dgram_on_readable,
+			       why, whylen);
+}
+
+const struct port_class stream_port_class = {
+	.name = "stream",
+	.takes_path = true,
+	.open = qemu_stream_open,
+	.start = qemu_start,
+	.send = qemu_stream_send,
+	.set_mtu = qemu_set_mtu,
+	.close = qemu_close,
+};
+
+const struct port_class dgram_port_class = {
+	.name = "dgram",
+	.takes_path = true,
+	.open = qemu_dgram_open,
+	.start = qemu_start,
+	.send = qemu_dgram_send,
+	.set_mtu = qemu_set_mtu,
+	.close = qemu_close,
+};

@@ -9,8 +9,7 @@
  *               "offload": true, "owner": -1, "group": -1, "mode": 0,
  *               "path": "", "netns": "h1",
  *               "vlan": {"mode": "access", "tag": 10},
- *               "learning": true, "flood": true, "mcast_flood": true,
- *               "bcast_flood": true, "isolated": false}, ...],
+ *               "learning": true, "flood": true, ...}, ...],
  *    "fdb": [{"mac": "52:54:00:12:34:56", "vlan": 0, "port": "tap0"}, ...]}
  *
  * "netns" is where the TAP's netdev was when the file was written (asked
@@ -18,8 +17,9 @@
  * at restore it is only a hint: the TAP is looked for in tapswd's own
  * namespace, then there, then in every named namespace.  "vlan" is the
  * port's VLAN mode as port.show has it (docs/vlan.md); a file without it
- * (older tapswd) restores transparent ports.  The bridge controls
- * ("learning", ... port.h) are restored where given, defaults otherwise.
+ * (older tapswd) restores transparent ports.  The port controls, one
+ * boolean each as port.show has them (port_flag_info[], ctl_codec.h), are
+ * restored where given, defaults otherwise.
  */
 #include "tapsw/tapsw.h"
 
@@ -30,10 +30,12 @@
 #include <unistd.h>
 #include <jansson.h>
 
+#include "tapsw/ctl_codec.h"
 #include "tapsw/ether.h"
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"
 #include "tapsw/port.h"
+#include "tapsw/port_class.h"
 #include "tapsw/state.h"
 #include "tapsw/switch.h"
 #include "tapsw/vlan.h"
@@ -47,12 +49,12 @@ static json_t *state_port(struct sw *sw, struct port *port)
 	json_t *o;
 
 	snprintf(ns, sizeof(ns), "%s", set->netns);
-	if (port->ops->locate && port->state == PORT_STATE_UP)
-		port->ops->locate(port, ns, sizeof(ns));
+	if (port->class->locate && port->state == PORT_STATE_UP)
+		port->class->locate(port, ns, sizeof(ns));
 	o = json_pack("{s:s, s:s, s:I, s:I, s:b, s:I, s:I, s:I, s:s, s:s, "
 		      "s:o}",
 		      "name", port->name,
-		      "kind", port_kind_name(port->ops->kind),
+		      "kind", port_kind(port),
 		      "mtu", (json_int_t)port->mtu,
 		      "max_macs", (json_int_t)fdb_get_port_limit(sw->fdb,
 								 port->index),
@@ -201,27 +203,29 @@ static json_int_t jint(json_t *o, const char *key, json_int_t dflt)
 	return json_is_integer(v) ? json_integer_value(v) : dflt;
 }
 
-static int state_restore_port(struct sw *sw, json_t *p, unsigned int *failed)
+static int state_restore_port(struct daemon *d, json_t *p,
+			      unsigned int *failed)
 {
+	struct sw *sw = d->sw;
 	struct port_config cfg = { 0 };
 	struct vlan_config vlan = { 0 };
 	json_int_t mtu, max_macs;
 	json_t *vj = json_object_get(p, "vlan");
 	unsigned int flags = 0;
 	struct port *port;
+	unsigned int id;
 	char why[200];
-	int kind, ret;
+	int ret;
 
 	cfg.name = jstr(p, "name");
-	kind = port_kind_parse(jstr(p, "kind"));
+	cfg.kind = jstr(p, "kind");
 	mtu = jint(p, "mtu", 0);
 	max_macs = jint(p, "max_macs", 0);
-	if (!cfg.name[0] || kind < 0 || mtu < 0 || mtu > 65535 ||
+	if (!cfg.name[0] || !port_class_find(cfg.kind, &id) || mtu < 0 || mtu > 65535 ||
 	    max_macs < 0 || max_macs > FDB_PORT_LIMIT_MAX ||
 	    (vj && vlan_config_from_json(vj, &vlan, why, sizeof(why))) ||
 	    port_flags_from_json(p, &flags, why, sizeof(why)) < 0)
 		return -EINVAL;
-	cfg.kind = (enum port_kind)kind;
 	cfg.mtu = (unsigned int)mtu;
 	cfg.owner = (long)jint(p, "owner", -1);
 	cfg.group = (long)jint(p, "group", -1);
@@ -230,7 +234,7 @@ static int state_restore_port(struct sw *sw, json_t *p, unsigned int *failed)
 	cfg.path = jstr(p, "path")[0] ? jstr(p, "path") : NULL;
 	cfg.netns = jstr(p, "netns")[0] ? jstr(p, "netns") : NULL;
 
-	ret = port_open(sw, &cfg, &port, why, sizeof(why));
+	ret = port_open(d, &cfg, &port, why, sizeof(why));
 	if (ret) {
 		err("state: port %s: %s", cfg.name, why);
 		(*failed)++;
@@ -260,9 +264,10 @@ static int state_restore_fdb(struct sw *sw, json_t *e)
 			      sw->now_ms) == 0 ? 0 : -ENOSPC;
 }
 
-int state_restore(struct sw *sw, const char *path, unsigned int *failed,
+int state_restore(struct daemon *d, const char *path, unsigned int *failed,
 		  char *why, size_t whylen)
 {
+	struct sw *sw = d->sw;
 	json_error_t jerr;
 	json_t *state, *ports, *fdb, *item;
 	size_t i;
@@ -288,7 +293,7 @@ int state_restore(struct sw *sw, const char *path, unsigned int *failed,
 	}
 	json_array_foreach(ports, i, item) {
 		if (!json_is_object(item) ||
-		    state_restore_port(sw, item, failed)) {
+		    state_restore_port(d, item, failed)) {
 			snprintf(why, whylen, "%s: port %zu is malformed", path,
 				 i);
 			ret = -EINVAL;

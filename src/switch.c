@@ -69,12 +69,8 @@ int sw_init(struct sw *sw, const struct sw_config *cfg)
 
 void sw_fini(struct sw *sw)
 {
-	while (sw->n_ports) {
-		struct port *port = sw->active[sw->n_ports - 1];
-
-		port_detach(sw, port);
-		port->ops->close(port, false);
-	}
+	while (sw->n_ports)
+		port_close(sw->active[sw->n_ports - 1], false);
 	fdb_free(sw->fdb);
 	sw->fdb = NULL;
 }

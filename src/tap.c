@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * tap.c - TAP port backend: /dev/net/tun, TUNSETIFF, a uv_poll_t, and a
- * read loop drained until EAGAIN that follows answers.
+ * tap.c - TAP port backend: a queue of a persistent TAP device opened
+ * through /dev/net/tun, read with read() or, while busy, io_uring.
  *
  * Attaching: TUNSETIFF with IFF_TUN_EXCL first, so we know whether the
  * device is ours (created now, made persistent, remembered in
@@ -12,46 +12,28 @@
  * The fd outlives any move of the netdev: `ip link set NAME netns NS`
  * leaves our queue attached, so the port keeps forwarding and counting.
  * Deleting the device makes the fd report POLLERR and every read/write fail
- * with EBADFD; libuv then calls us with UV_EBADF and stops the handle, and
- * the port is marked down (port_fail()), once, without a busy loop.
+ * with EBADFD: the port is marked down (port_fail()), once.
  *
- * Offloads: by default the TAP is opened with IFF_VNET_HDR, a 12-byte
- * virtio-net header (TUNSETVNETHDRSZ) and TUNSETOFFLOAD(CSUM|TSO4|TSO6|
- * TSO_ECN), falling back step by step to fewer offloads if the kernel
- * refuses.  The namespace's stack then hands us 64 KiB TCP superframes with
- * partial checksums, and the header goes along to the egress port: one read
- * and one write move up to 64 KiB.  Writing never depends on TUNSETOFFLOAD
- * (it says what we accept when reading): any vnet TAP takes any valid GSO
- * frame.  UDP segmentation offload (USO) is left off: measured here it cost
- * 15 % of TCP throughput.  With no_offload the TAP carries plain frames, as
- * vde_switch's do, and the switch finishes checksums and segments for it.
+ * Offloads: by default the TAP has IFF_VNET_HDR, a 12-byte virtio-net
+ * header and TUNSETOFFLOAD(CSUM|TSO4|TSO6|TSO_ECN), falling back step by
+ * step if the kernel refuses: the namespace's stack then hands us 64 KiB
+ * TCP superframes with partial checksums, and the header goes along to the
+ * egress port.  UDP segmentation offload is left off (it cost TCP
+ * throughput here).  With no_offload the TAP carries plain frames, as
+ * vde_switch's do, and port_output() finishes checksums and segments.
  *
- * Reading: each wake-up reads at most TAP_RX_BUDGET frames, so one busy
- * port cannot starve the others (libuv calls every ready port once per
- * loop iteration).  After a frame that went to one TAP, the next read is
- * from that TAP, where the answer is often already waiting
- * (tap_follow_next()).  One static buffer holds the frame being
- * forwarded: the read buffer is the write buffer, and nothing is allocated
- * per frame.  A port without vnet headers reads VNET_HDR_LEN bytes into the
- * buffer and gets an all-zero header there, so every frame looks the same
- * to the switch.
- *
- * Busy ports (tap_set_busy()): with io_uring (uring.c), a port that still
- * has frames after a whole budget is read instead by one multishot read
- * into a ring of its own buffers (kernel >= 6.7): the kernel reads frames
- * as they come and the loop forwards a batch of them per wake-up, with no
- * system call per frame.  The frame is forwarded from that buffer, which
- * goes back to the ring once switch_input() returns (small writes are
- * copies; big ones are written before it returns).  A tick puts the port
- * back on read() once it is quiet, since for a frame now and then one
- * read() is the quicker way (ping: 1.6 times faster).
- *
- * Writing: while some port is busy, frames up to URING_SLOT_SIZE are
- * copied into io_uring's write queue and go to the kernel in one batch per
- * loop iteration; larger ones, and every frame while all ports are quiet,
- * are written directly, after the port's queued writes (uring_fd_sync()),
- * so frames never overtake each other.  Without io_uring every frame is
- * one write().
+ * I/O, all of it in struct tap_io, the backend's context (one per daemon):
+ * - Quiet ports are read with read(), at most TAP_RX_BUDGET frames per
+ *   wake-up, into one buffer that is also the write buffer; every frame is
+ *   one write().  After a frame that went to exactly one TAP, that TAP is
+ *   read next: its answer (a TCP ACK, an echo reply) is queued there when
+ *   write() returns (tap_follow_next()).
+ * - A port with frames left after a whole budget is busy (tap_set_busy()):
+ *   with io_uring (tap_uring.c) it is read by one multishot read instead,
+ *   and while any port is busy, small frames to every TAP are written in
+ *   batches.  A tick every TAP_BUSY_TICK_MS puts ports that went quiet back
+ *   on read(), since for a frame now and then read() and write() are the
+ *   quicker way.
  */
 #include "tapsw/tapsw.h"
 
@@ -65,13 +47,15 @@
 #include <linux/if_tun.h>
 #include <uv.h>
 
+#include "tapsw/daemon.h"
 #include "tapsw/log.h"
 #include "tapsw/netlink.h"
 #include "tapsw/netns.h"
 #include "tapsw/port.h"
-#include "tapsw/switch.h"
+#include "tapsw/port_class.h"
+#include "tapsw/port_poll.h"
 #include "tapsw/tap.h"
-#include "tapsw/uring.h"
+#include "tapsw/tap_uring.h"
 #include "tapsw/vnet.h"
 
 enum {
@@ -80,34 +64,43 @@ enum {
 	TAP_BUSY_FRAMES = 100,		/* fewer per tick (1000/s): quiet */
 	TAP_BUF_SIZE = 65536 + 256,	/* > largest frame: MTU 65535 + headers */
 	TAP_READ_MAX = VNET_HDR_LEN + TAP_BUF_SIZE,
+	TAP_ROOM = PKT_HEADROOM + TAP_READ_MAX,
 	TAP_TXQLEN = 10000,		/* tun tail-drops when its queue is full */
 	TAP_MTU_DEFAULT = 1500,
 };
 
+struct tap_port;
+
+/* the backend's context: one per daemon (tap_io_init()) */
+struct tap_io {
+	struct daemon *d;
+	struct tap_uring *ring;		/* NULL: read() and write() only */
+	uv_timer_t busy_timer;		/* checks the busy ports */
+	struct tap_port *busy;		/* the busy ports (tap_set_busy()) */
+	/*
+	 * the TAP the frame being forwarded was written to, if it went to
+	 * exactly one and there by write(): its answer is read next
+	 */
+	struct tap_port *follow_to;
+	unsigned int follow_sent;
+	bool warned_unsearched;		/* tap_warn_unsearched() said it */
+	/* [headroom][virtio-net header][Ethernet frame up to 64 KiB] */
+	uint8_t *room;
+};
+
 struct tap_port {
 	struct port port;
-	int fd;
-	uv_poll_t poll;
-	struct uring_fd ufd;	/* small writes batched through io_uring */
-	struct uring_rx rx;	/* a multishot read, when io_uring has it */
-	bool busy;		/* on tap_busy.ports (tap_set_busy()) */
+	struct tap_io *io;
+	struct port_poll pfd;	/* the TAP's fd */
+	int ifindex_there;	/* found in another netns: its ifindex there */
+	struct tap_uring_fd ufd;	/* small writes batched through io_uring */
+	struct tap_uring_rx rx;		/* a multishot read, while busy */
+	bool busy;		/* on io->busy (tap_set_busy()) */
 	bool ring_failed;	/* io_uring refused to read it: read() only */
 	bool follow_miss;	/* a read after a frame to it found nothing */
 	uint64_t busy_mark;	/* rx_packets at the last tick */
 	struct tap_port *busy_next;
 };
-
-/* the busy ports, checked every TAP_BUSY_TICK_MS (tap_set_busy()) */
-static struct {
-	uv_timer_t timer;
-	bool timer_init;
-	struct tap_port *ports;
-} tap_busy;
-
-/* [headroom][virtio-net header][Ethernet frame up to 64 KiB] */
-static uint8_t tap_room[PKT_HEADROOM + VNET_HDR_LEN + TAP_BUF_SIZE]
-	__attribute__((aligned(16)));
-static uint8_t *const tap_buf = tap_room + PKT_HEADROOM;
 
 /* the offloads asked for, best first; the first the kernel takes wins */
 static const unsigned int tap_offload_chain[] = {
@@ -122,89 +115,80 @@ static struct tap_port *to_tap(struct port *port)
 	return (struct tap_port *)port;
 }
 
-/*
- * The TAP port the frame being forwarded was written to, if it went to
- * exactly one and there by write() (tap_on_readable(): following the
- * answer).
- */
-static struct {
-	struct tap_port *to;
-	unsigned int sent;
-} tap_follow;
+static uint8_t *tap_buf(const struct tap_io *io)
+{
+	return io->room + PKT_HEADROOM;
+}
 
 static int tap_send(struct port *port, const void *buf, size_t len)
 {
 	struct tap_port *tp = to_tap(port);
+	struct tap_io *io = tp->io;
 	ssize_t n;
 
-	tap_follow.sent++;
-	if (uring_active()) {
+	io->follow_sent++;
+	if (io->ring) {
 		/* batched while some port is busy (tap_set_busy()); one by
 		 * one, with the least latency, when all are quiet */
-		if (tap_busy.ports && likely(len <= URING_SLOT_SIZE)) {
-			tap_follow.to = NULL;	/* not written yet: no answer */
-			return uring_write(&tp->ufd, buf, len);
+		if (io->busy && likely(len <= TAP_URING_SLOT_SIZE) &&
+		    tap_uring_write(io->ring, &tp->ufd, buf, len) == 0) {
+			io->follow_to = NULL;	/* not written yet: no answer */
+			return PORT_SEND_QUEUED;
 		}
 		/* a direct write goes after what is queued before it */
-		uring_fd_sync(&tp->ufd);
+		tap_uring_fd_sync(io->ring, &tp->ufd);
 	}
-	tap_follow.to = tp;
+	io->follow_to = tp;
 	do
-		n = write(tp->fd, buf, len);
+		n = write(tp->pfd.fd, buf, len);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
 	return 0;
 }
 
+/* the result of a batched write (tap_uring.c) */
+static void tap_write_done(struct tap_uring_fd *uf, int res, size_t len)
+{
+	struct tap_port *tp = (struct tap_port *)((char *)uf -
+						  offsetof(struct tap_port, ufd));
+
+	port_send_done(&tp->port, res,
+		       len - (tp->port.vnet ? VNET_HDR_LEN : 0));
+}
+
 static void tap_busy_unlink(struct tap_port *tp)
 {
+	struct tap_io *io = tp->io;
 	struct tap_port **pp;
 
-	for (pp = &tap_busy.ports; *pp; pp = &(*pp)->busy_next) {
+	for (pp = &io->busy; *pp; pp = &(*pp)->busy_next) {
 		if (*pp == tp) {
 			*pp = tp->busy_next;
 			break;
 		}
 	}
 	tp->busy = false;
-	if (!tap_busy.ports && tap_busy.timer_init)
-		uv_timer_stop(&tap_busy.timer);
-}
-
-static void tap_free_cb(uv_handle_t *h)
-{
-	struct tap_port *tp = h->data;
-
-	close(tp->fd);
-	free(tp);
+	if (!io->busy && io->ring)
+		uv_timer_stop(&io->busy_timer);
 }
 
 static void tap_close(struct port *port, bool destroy)
 {
 	struct tap_port *tp = to_tap(port);
+	struct tap_io *io = tp->io;
 
 	tap_busy_unlink(tp);
-	if (tap_follow.to == tp)
-		tap_follow.to = NULL;
-	uring_rx_stop(&tp->rx, false);
-	uring_fd_sync(&tp->ufd);	/* no write of ours left in flight */
-	if (destroy && ioctl(tp->fd, TUNSETPERSIST, 0) < 0)
+	if (io->follow_to == tp)
+		io->follow_to = NULL;
+	if (io->ring) {
+		tap_uring_rx_cancel(io->ring, &tp->rx);
+		tap_uring_fd_sync(io->ring, &tp->ufd);	/* none left in flight */
+	}
+	if (destroy && ioctl(tp->pfd.fd, TUNSETPERSIST, 0) < 0)
 		warn_perror(errno, "port %s: cannot clear persist flag", port->name);
-	/* the fd is closed once libuv has let go of the handle */
-	uv_close((uv_handle_t *)&tp->poll, tap_free_cb);
+	port_poll_close(&tp->pfd);	/* frees @tp once libuv lets go */
 }
-
-static int tap_set_mtu(struct port *port, unsigned int mtu);
-static int tap_locate(struct port *port, char *ns, size_t nslen);
-
-static const struct port_ops tap_ops = {
-	.kind = PORT_KIND_TAP,
-	.send = tap_send,
-	.set_mtu = tap_set_mtu,
-	.locate = tap_locate,
-	.close = tap_close,
-};
 
 /*
  * tap_input() - one frame read into @buf: [VNET_HDR_LEN bytes][frame], @n
@@ -235,7 +219,7 @@ static void tap_input(struct tap_port *tp, uint8_t *buf, size_t n, size_t size)
 		memset(buf, 0, VNET_HDR_LEN);
 	}
 	pkt.len = n;
-	switch_input(port->sw, port, &pkt);
+	port_input(port, &pkt);
 }
 
 static void tap_set_busy(struct tap_port *tp);
@@ -246,39 +230,39 @@ static void tap_set_busy(struct tap_port *tp);
  *
  * A frame written to a TAP is taken in by that namespace's stack inside
  * write() (tun_get_user() -> netif_receive_skb()), and what the stack
- * answers on the spot -- a TCP ACK, an echo reply, and in turn the sender's
- * next segments once the ACK opens its window -- is already queued on the
- * TAP when write() returns.  Reading it right away, instead of going back
- * to epoll to be told so, saves an epoll_wait() and a read() that finds the
- * port empty per frame, and forwards the answer sooner.  A read that finds
- * nothing turns this off for that port until epoll reports it readable
- * again, so one-way traffic costs one read, not one per frame.
+ * answers on the spot is already queued on the TAP when write() returns.
+ * Reading it right away saves an epoll_wait() and a read() that finds the
+ * port empty per frame.  A read that finds nothing turns this off for that
+ * port until epoll reports it readable again, so one-way traffic costs one
+ * read, not one per frame.
  */
-static struct tap_port *tap_follow_next(void)
+static struct tap_port *tap_follow_next(const struct tap_io *io)
 {
-	struct tap_port *to = tap_follow.to;
+	struct tap_port *to = io->follow_to;
 
-	if (tap_follow.sent != 1 || !to || to->follow_miss || to->busy ||
-	    !uv_is_active((uv_handle_t *)&to->poll))
+	if (io->follow_sent != 1 || !to || to->follow_miss || to->busy ||
+	    !uv_is_active((uv_handle_t *)&to->pfd.handle))
 		return NULL;
 	return to;
 }
 
-/* read one frame from @tp into tap_buf and forward it; -errno if none */
+/* read one frame from @tp into the context's buffer and forward it */
 static int tap_read_one(struct tap_port *tp)
 {
+	struct tap_io *io = tp->io;
+	uint8_t *buf = tap_buf(io);
 	bool vnet = tp->port.vnet;
 	size_t size = vnet ? TAP_READ_MAX : TAP_READ_MAX - VNET_HDR_LEN;
 	ssize_t n;
 
 	do
-		n = read(tp->fd, vnet ? tap_buf : tap_buf + VNET_HDR_LEN, size);
+		n = read(tp->pfd.fd, vnet ? buf : buf + VNET_HDR_LEN, size);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
-	tap_follow.to = NULL;
-	tap_follow.sent = 0;
-	tap_input(tp, tap_buf, (size_t)n, size);
+	io->follow_to = NULL;
+	io->follow_sent = 0;
+	tap_input(tp, buf, (size_t)n, size);
 	return 0;
 }
 
@@ -295,7 +279,6 @@ static void tap_on_readable(uv_poll_t *h, int status, int events)
 		return;
 	}
 
-	port->sw->now_ms = uv_now(h->loop);
 	tp->follow_miss = false;
 	for (i = 0; i < TAP_RX_BUDGET; i++) {
 		err = tap_read_one(rd);
@@ -319,7 +302,7 @@ static void tap_on_readable(uv_poll_t *h, int status, int events)
 		}
 		if (rd == tp)
 			own++;
-		next = tap_follow_next();
+		next = tap_follow_next(tp->io);
 		rd = next ? next : tp;
 	}
 	/* a whole budget of our own frames, and still more: a busy port */
@@ -327,90 +310,86 @@ static void tap_on_readable(uv_poll_t *h, int status, int events)
 		tap_set_busy(tp);
 }
 
-/* a frame from the multishot read (uring.c), in one of the port's buffers */
-static void tap_rx_input(struct uring_rx *rx, uint8_t *buf, size_t n)
+static struct tap_port *rx_to_tap(struct tap_uring_rx *rx)
 {
-	struct tap_port *tp = to_tap(rx->port);
-
-	tp->port.sw->now_ms = uv_now(tp->poll.loop);
-	tap_input(tp, buf + PKT_HEADROOM, n, rx->buf_len);
+	return (struct tap_port *)((char *)rx - offsetof(struct tap_port, rx));
 }
 
-static void tap_rx_fail(struct uring_rx *rx, int err)
+/* a frame from the multishot read, in one of the port's buffers */
+static void tap_rx_input(struct tap_uring_rx *rx, uint8_t *buf, size_t n)
 {
-	struct tap_port *tp = to_tap(rx->port);
+	tap_input(rx_to_tap(rx), buf + PKT_HEADROOM, n, rx->buf_len);
+}
+
+/* read() again: the port went quiet and its multishot read is over */
+static void tap_rx_stopped(struct tap_uring_rx *rx)
+{
+	struct tap_port *tp = rx_to_tap(rx);
+
+	if (tp->port.state != PORT_STATE_DOWN)
+		uv_poll_start(&tp->pfd.handle, UV_READABLE, tap_on_readable);
+}
+
+static void tap_rx_fail(struct tap_uring_rx *rx, int err)
+{
+	struct tap_port *tp = rx_to_tap(rx);
 
 	if (err == -EBADFD || err == -EBADF) {
 		port_fail(&tp->port, err, "TAP device gone");
 		return;
 	}
-	/* the ring refused this fd: read it the plain way (the buffers go
-	 * when the port closes) */
 	warn_perror(-err, "port %s: io_uring read failed, using read()",
 		    tp->port.name);
 	tp->ring_failed = true;
-	uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);
+	uv_poll_start(&tp->pfd.handle, UV_READABLE, tap_on_readable);
 }
 
 /* every TAP_BUSY_TICK_MS: busy ports that went quiet are read with read() */
 static void tap_busy_tick(uv_timer_t *t)
 {
+	struct tap_io *io = t->data;
 	struct tap_port *tp, *next;
 
-	for (tp = tap_busy.ports; tp; tp = next) {
+	for (tp = io->busy; tp; tp = next) {
 		next = tp->busy_next;
-		if (!tp->busy)
-			continue;	/* unlinked while another port was read */
 		if (tp->port.stats.rx_packets - tp->busy_mark >= TAP_BUSY_FRAMES) {
 			tp->busy_mark = tp->port.stats.rx_packets;
 			continue;
 		}
 		debug("port %s: quiet, read() again", tp->port.name);
 		tap_busy_unlink(tp);
-		uring_rx_stop(&tp->rx, true);	/* forwards what it read */
-		if (!uv_is_active((uv_handle_t *)&tp->poll) &&
-		    tp->port.state != PORT_STATE_DOWN)
-			uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);
+		/* what it read is forwarded first: tap_rx_stopped() */
+		tap_uring_rx_stop(io->ring, &tp->rx);
 	}
 }
 
 /*
- * tap_set_busy() - @tp had frames left after a whole TAP_RX_BUDGET.
- *
- * A port starts quiet: poll + one read() per frame, and writes to TAPs go
- * out one write() each.  That costs least latency for a frame now and then
- * (with a multishot read and batched writes a ping took 1.6 times as long:
- * a task-work round, an eventfd and a deferred submit per wake-up).  While
- * some port is busy, writes of small frames are batched through io_uring,
- * and a busy port is read by one multishot read (kernel >= 6.7), with no
- * system call per frame either way, until a tick finds it quiet again.
+ * tap_set_busy() - @tp had frames left after a whole TAP_RX_BUDGET: while
+ * some port is busy, small writes are batched through io_uring, and a busy
+ * port is read by one multishot read (kernel >= 6.7), until a tick finds
+ * it quiet again.
  */
 static void tap_set_busy(struct tap_port *tp)
 {
-	struct uring_rx *rx = &tp->rx;
+	struct tap_io *io = tp->io;
 
-	if (tp->busy || !uring_active())
+	if (tp->busy || !io->ring)
 		return;
-	if (!tap_busy.timer_init) {
-		uv_timer_init(tp->poll.loop, &tap_busy.timer);
-		uv_unref((uv_handle_t *)&tap_busy.timer);
-		tap_busy.timer_init = true;
-	}
-	if (uring_rx_available() && !tp->ring_failed) {
-		uv_poll_stop(&tp->poll);
-		if (uring_rx_start(rx, (uint16_t)tp->port.index))
-			uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);
+	if (!tap_uring_rx_why(io->ring) && !tp->ring_failed) {
+		uv_poll_stop(&tp->pfd.handle);
+		if (tap_uring_rx_start(io->ring, &tp->rx))
+			uv_poll_start(&tp->pfd.handle, UV_READABLE, tap_on_readable);
 	}
 	debug("port %s: busy, %s", tp->port.name,
-	      uv_is_active((uv_handle_t *)&tp->poll) ?
-	      "writes batched" : "read by io_uring, writes batched");
+	      tap_uring_rx_running(&tp->rx) ?
+	      "read by io_uring, writes batched" : "writes batched");
 	tp->busy = true;
 	tp->busy_mark = tp->port.stats.rx_packets;
-	tp->busy_next = tap_busy.ports;
-	if (!tap_busy.ports)
-		uv_timer_start(&tap_busy.timer, tap_busy_tick,
+	tp->busy_next = io->busy;
+	if (!io->busy)
+		uv_timer_start(&io->busy_timer, tap_busy_tick,
 			       TAP_BUSY_TICK_MS, TAP_BUSY_TICK_MS);
-	tap_busy.ports = tp;
+	io->busy = tp;
 }
 
 /* ask for vnet headers and the best offloads the kernel takes */
@@ -511,18 +490,18 @@ static int tap_open_tun(const char *ns, const char *name, unsigned int *mtu,
 }
 
 /* tap_move() - move interface @ifindex (in our namespace) into @ns */
-static int tap_move(struct sw *sw, int ifindex, const char *ns)
+static int tap_move(struct nl *nl, int ifindex, const char *ns)
 {
 	char path[sizeof(NETNS_RUN_DIR) + NETNS_NAME_MAX + 1];
 	int fd, ret;
 
-	if (!sw->nl)
+	if (!nl)
 		return -ENOTCONN;
 	snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", ns);
 	fd = open(path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	ret = nl_link_set_netns(sw->nl, ifindex, fd);
+	ret = nl_link_set_netns(nl, ifindex, fd);
 	close(fd);
 	return ret;
 }
@@ -532,7 +511,7 @@ static int tap_locate(struct port *port, char *ns, size_t nslen)
 {
 	int nsfd, ret;
 
-	nsfd = ioctl(to_tap(port)->fd, TUNGETDEVNETNS);
+	nsfd = ioctl(to_tap(port)->pfd.fd, TUNGETDEVNETNS);
 	if (nsfd < 0)
 		return -errno;
 	ret = netns_name_of(nsfd, ns, nslen);
@@ -546,17 +525,17 @@ static int tap_locate(struct port *port, char *ns, size_t nslen)
  * be), so that linkwatch.c follows the link there as it follows a TAP moved
  * out after it was added.  Without it the port works, unwatched.
  */
-static void tap_watch_there(struct sw *sw, struct tap_port *tp, int ifindex)
+static void tap_watch_there(struct nl *nl, struct tap_port *tp, int ifindex)
 {
 	struct nl_link link;
 	int nsfd, nsid;
 
-	if (!sw->nl || ifindex <= 0)
+	if (!nl || ifindex <= 0)
 		return;
-	nsfd = ioctl(tp->fd, TUNGETDEVNETNS);
+	nsfd = ioctl(tp->pfd.fd, TUNGETDEVNETNS);
 	if (nsfd < 0)
 		return;
-	nsid = nl_nsid_of(sw->nl, nsfd);
+	nsid = nl_nsid_of(nl, nsfd);
 	close(nsfd);
 	if (nsid < 0) {
 		debug("port %s: no id for its namespace (%s): link not watched",
@@ -565,7 +544,7 @@ static void tap_watch_there(struct sw *sw, struct tap_port *tp, int ifindex)
 	}
 	tp->port.link_nsid = nsid;
 	tp->port.link_ifindex = ifindex;
-	if (nl_link_get_in(sw->nl, nsid, ifindex, &link) == 0)
+	if (nl_link_get_in(nl, nsid, ifindex, &link) == 0)
 		tp->port.link_down = nl_link_down(&link);
 }
 
@@ -573,154 +552,182 @@ static void tap_watch_there(struct sw *sw, struct tap_port *tp, int ifindex)
  * Without CAP_SYS_ADMIN tapswd cannot enter other namespaces to look for a
  * TAP moved there, and creates a new one in its own: say so, once.
  */
-static void tap_warn_unsearched(const char *name)
+static void tap_warn_unsearched(struct tap_io *io, const char *name)
 {
-	static bool warned;
-
-	if (warned)
+	if (io->warned_unsearched)
 		return;
-	warned = true;
+	io->warned_unsearched = true;
 	warn("port %s: cannot look for existing TAPs in other network namespaces (entering one needs CAP_SYS_ADMIN): a TAP moved into one is not found again, port add creates a new one here (said once)",
 	     name);
 }
 
-int tap_port_open(struct sw *sw, const struct port_config *cfg,
-		  struct port **portp, char *why, size_t whylen)
+/*
+ * tap_set_mtu() - set the device's MTU while it is in tapswd's namespace
+ * (once moved, only the host that owns it can), and the port's egress limit.
+ */
+static int tap_set_mtu(struct port *port, unsigned int mtu)
 {
-	struct nl_link link = { 0 };
-	char where[NETNS_NAME_MAX];
-	struct tap_port *tp;
-	bool created = false;
-	int ret, ifindex_there;
+	struct tap_port *tp = to_tap(port);
+	struct nl *nl = tp->io->d->nl;
+	struct nl_link link;
+	struct ifreq ifr = { 0 };
+	int ret;
 
-	if (!cfg->name[0] || strlen(cfg->name) >= IF_NAMESIZE) {
-		snprintf(why, whylen, "invalid TAP name (1 to %d characters)",
-			 IF_NAMESIZE - 1);
-		return -EINVAL;
-	}
+	if (mtu < 68 || mtu > 65535)
+		return -ERANGE;
 
-	tp = calloc(1, sizeof(*tp));
-	if (!tp) {
-		snprintf(why, whylen, "out of memory");
-		return -ENOMEM;
+	/* the device's name now, and whether it is still in our namespace */
+	if (ioctl(tp->pfd.fd, TUNGETIFF, &ifr) == 0 && nl &&
+	    nl_link_get(nl, ifr.ifr_name, &link) == 0 &&
+	    (!port->ifindex || link.ifindex == port->ifindex)) {
+		ret = nl_link_set_mtu(nl, link.ifindex, mtu);
+		if (ret)
+			return ret;
 	}
-	/* where is it?  here, in its --netns, or moved to any named netns */
-	ret = netns_find_link(cfg->name, cfg->netns, where, sizeof(where));
-	if (ret == -EPERM)
-		tap_warn_unsearched(cfg->name);
-	if (ret)
-		where[0] = '\0';	/* nowhere: it is created here */
-	tp->fd = tap_open_tun(where, cfg->name, &tp->port.mtu, &ifindex_there);
-	if (tp->fd < 0) {
-		ret = tp->fd;
-		snprintf(why, whylen, "cannot open /dev/net/tun%s%s: %s%s",
-			 where[0] ? " in netns " : "", where, strerror(-ret),
-			 ret == -EACCES ? " (tapswd's user needs read and write access to it; udev's default is mode 0666)" :
-			 ret == -EPERM && where[0] ? " (entering a network namespace needs CAP_SYS_ADMIN)" : "");
-		goto err_free;
-	}
+	port->mtu = mtu;
+	return 0;
+}
 
-	ret = tap_attach(tp->fd, cfg->name, !cfg->no_offload, &created);
-	if (ret) {
-		snprintf(why, whylen, "%s", tap_attach_why(ret));
-		goto err_close;
-	}
+/* the TAP's settings, once attached: offloads, persistence, owner, group */
+static int tap_setup(struct tap_port *tp, const struct port_config *cfg,
+		     char *why, size_t whylen)
+{
+	int ret;
+
 	if (!cfg->no_offload) {
-		ret = tap_set_offloads(tp->fd, &tp->port.offloads);
+		ret = tap_set_offloads(tp->pfd.fd, &tp->port.offloads);
 		if (ret) {
 			snprintf(why, whylen, "cannot set up vnet headers: %s",
 				 strerror(-ret));
-			goto err_destroy;
+			return ret;
 		}
 		tp->port.vnet = true;
 	}
-	if (created && ioctl(tp->fd, TUNSETPERSIST, 1) < 0) {
+	if (tp->port.created && ioctl(tp->pfd.fd, TUNSETPERSIST, 1) < 0) {
 		ret = -errno;
 		snprintf(why, whylen, "cannot make the TAP persistent: %s",
 			 strerror(-ret));
-		goto err_close;
+		return ret;
 	}
-	if (cfg->owner >= 0 && ioctl(tp->fd, TUNSETOWNER, cfg->owner) < 0) {
+	if (cfg->owner >= 0 && ioctl(tp->pfd.fd, TUNSETOWNER, cfg->owner) < 0) {
 		ret = -errno;
 		snprintf(why, whylen, "cannot set owner %ld: %s", cfg->owner,
 			 strerror(-ret));
-		goto err_destroy;
+		return ret;
 	}
-	if (cfg->group >= 0 && ioctl(tp->fd, TUNSETGROUP, cfg->group) < 0) {
+	if (cfg->group >= 0 && ioctl(tp->pfd.fd, TUNSETGROUP, cfg->group) < 0) {
 		ret = -errno;
 		snprintf(why, whylen, "cannot set group %ld: %s", cfg->group,
 			 strerror(-ret));
-		goto err_destroy;
+		return ret;
 	}
+	return 0;
+}
 
-	snprintf(tp->port.name, sizeof(tp->port.name), "%s", cfg->name);
-	tp->ufd.port = &tp->port;
-	tp->ufd.fd = tp->fd;
-	/* the multishot read of a busy port: room for a VLAN tag, then
-	 * [vnet header][frame] as read() leaves them */
-	tp->rx.port = &tp->port;
-	tp->rx.fd = tp->fd;
-	tp->rx.headroom = PKT_HEADROOM + (tp->port.vnet ? 0 : VNET_HDR_LEN);
-	tp->rx.buf_len = tp->port.vnet ? TAP_READ_MAX : TAP_READ_MAX - VNET_HDR_LEN;
-	tp->rx.input = tap_rx_input;
-	tp->rx.fail = tap_rx_fail;
-	tp->port.sw = sw;
-	tp->port.ops = &tap_ops;
-	tp->port.created = created;
+/*
+ * tap_place() - the netdev's ifindex, MTU and queue in our namespace (or
+ * link watching in the one it was found in), the MTU asked for, and the
+ * move to cfg->netns.  @where is the namespace it was found in ("": ours),
+ * and becomes the one it is in.
+ */
+static int tap_place(struct tap_port *tp, const struct port_config *cfg,
+		     char *where, size_t wherelen, char *why, size_t whylen)
+{
+	struct nl *nl = tp->io->d->nl;
+	struct nl_link link = { 0 };
+	int ret;
 
 	if (where[0])
-		tap_watch_there(sw, tp, ifindex_there);
-	else if (sw->nl && nl_link_get(sw->nl, cfg->name, &link) == 0) {
+		tap_watch_there(nl, tp, tp->ifindex_there);
+	else if (nl && nl_link_get(nl, cfg->name, &link) == 0) {
 		tp->port.ifindex = link.ifindex;
 		tp->port.mtu = link.mtu;
-		if (created) {
+		if (tp->port.created) {
 			/* tun never pushes back: a long queue instead of drops */
-			nl_link_set_txqlen(sw->nl, link.ifindex, TAP_TXQLEN);
-			nl_link_set_up(sw->nl, link.ifindex, true);
+			nl_link_set_txqlen(nl, link.ifindex, TAP_TXQLEN);
+			nl_link_set_up(nl, link.ifindex, true);
 		}
 	}
 	if (cfg->mtu) {
 		ret = tap_set_mtu(&tp->port, cfg->mtu);
 		if (ret) {
 			snprintf(why, whylen, "cannot set MTU %u: %s", cfg->mtu,
-				 sw->nl && *nl_strerror(sw->nl) ?
-				 nl_strerror(sw->nl) : strerror(-ret));
-			goto err_destroy;
+				 nl && *nl_strerror(nl) ? nl_strerror(nl) :
+				 strerror(-ret));
+			return ret;
 		}
 	}
-
 	if (!where[0] && cfg->netns && cfg->netns[0] && link.ifindex) {
-		ret = tap_move(sw, link.ifindex, cfg->netns);
+		ret = tap_move(nl, link.ifindex, cfg->netns);
 		if (ret) {
 			snprintf(why, whylen, "cannot move it to netns %s: %s",
-				 cfg->netns, nl_strerror(sw->nl)[0] ?
-				 nl_strerror(sw->nl) : strerror(-ret));
-			goto err_destroy;
+				 cfg->netns, nl && nl_strerror(nl)[0] ?
+				 nl_strerror(nl) : strerror(-ret));
+			return ret;
 		}
-		snprintf(where, sizeof(where), "%s", cfg->netns);
+		snprintf(where, wherelen, "%s", cfg->netns);
 	}
+	return 0;
+}
 
-	ret = port_attach(sw, &tp->port);
+static int tap_open(struct daemon *d, void *priv, const struct port_config *cfg,
+		    struct port **portp, char *why, size_t whylen)
+{
+	char where[NETNS_NAME_MAX];
+	struct tap_io *io = priv;
+	struct tap_port *tp;
+	bool created = false;
+	int ret;
+
+	tp = calloc(1, sizeof(*tp));
+	if (!tp) {
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
+	tp->io = io;
+	/* where is it?  here, in its --netns, or moved to any named netns */
+	ret = netns_find_link(cfg->name, cfg->netns, where, sizeof(where));
+	if (ret == -EPERM)
+		tap_warn_unsearched(io, cfg->name);
+	if (ret)
+		where[0] = '\0';	/* nowhere: it is created here */
+	tp->pfd.fd = tap_open_tun(where, cfg->name, &tp->port.mtu,
+			      &tp->ifindex_there);
+	if (tp->pfd.fd < 0) {
+		ret = tp->pfd.fd;
+		snprintf(why, whylen, "cannot open /dev/net/tun%s%s: %s%s",
+			 where[0] ? " in netns " : "", where, strerror(-ret),
+			 ret == -EACCES ? " (tapswd's user needs read and write access to it; udev's default is mode 0666)" :
+			 ret == -EPERM && where[0] ? " (entering a network namespace needs CAP_SYS_ADMIN)" : "");
+		goto err_free;
+	}
+	ret = tap_attach(tp->pfd.fd, cfg->name, !cfg->no_offload, &created);
 	if (ret) {
-		snprintf(why, whylen, ret == -EEXIST ? "port exists" :
-			 "too many ports");
+		snprintf(why, whylen, "%s", tap_attach_why(ret));
+		goto err_close;
+	}
+	snprintf(tp->port.name, sizeof(tp->port.name), "%s", cfg->name);
+	tp->port.created = created;
+	ret = tap_setup(tp, cfg, why, whylen);
+	if (ret)
 		goto err_destroy;
-	}
-	ret = uv_poll_init(sw->loop, &tp->poll, tp->fd);
-	if (ret) {
-		snprintf(why, whylen, "cannot poll: %s", uv_strerror(ret));
-		port_detach(sw, &tp->port);
+	ret = tap_place(tp, cfg, where, sizeof(where), why, whylen);
+	if (ret)
 		goto err_destroy;
-	}
-	tp->poll.data = tp;
-	/* read() until the port is busy (tap_set_busy()) */
-	ret = uv_poll_start(&tp->poll, UV_READABLE, tap_on_readable);
-	if (ret) {
-		snprintf(why, whylen, "cannot poll: %s", uv_strerror(ret));
-		port_detach(sw, &tp->port);
-		tap_close(&tp->port, created);
-		return ret;
-	}
+	ret = port_poll_init(&tp->pfd, d->loop, tp->pfd.fd, tp, why, whylen);
+	if (ret)
+		goto err_destroy;
+
+	tp->ufd.fd = tp->pfd.fd;
+	tp->ufd.done = tap_write_done;
+	/* the multishot read of a busy port: room for a VLAN tag, then
+	 * [vnet header][frame] as read() leaves them */
+	tp->rx.fd = tp->pfd.fd;
+	tp->rx.headroom = PKT_HEADROOM + (tp->port.vnet ? 0 : VNET_HDR_LEN);
+	tp->rx.buf_len = tp->port.vnet ? TAP_READ_MAX : TAP_READ_MAX - VNET_HDR_LEN;
+	tp->rx.input = tap_rx_input;
+	tp->rx.fail = tap_rx_fail;
+	tp->rx.stopped = tap_rx_stopped;
 
 	info("port %s: %s TAP%s%s, mtu %u, %s", cfg->name,
 	     created ? "created" : "attached to", where[0] ? " in netns " : "",
@@ -731,37 +738,94 @@ int tap_port_open(struct sw *sw, const struct port_config *cfg,
 
 err_destroy:
 	if (created)
-		ioctl(tp->fd, TUNSETPERSIST, 0);
+		ioctl(tp->pfd.fd, TUNSETPERSIST, 0);
 err_close:
-	close(tp->fd);
+	close(tp->pfd.fd);
 err_free:
 	free(tp);
 	return ret;
 }
 
-/*
- * tap_set_mtu() - set the device's MTU while it is in tapswd's namespace
- * (once moved, only the host that owns it can), and the port's egress limit.
- */
-static int tap_set_mtu(struct port *port, unsigned int mtu)
+/* read() until the port is busy (tap_set_busy()) */
+static int tap_start(struct port *port, char *why, size_t whylen)
 {
-	struct sw *sw = port->sw;
-	struct tap_port *tp = to_tap(port);
-	struct nl_link link;
-	struct ifreq ifr = { 0 };
+	return port_poll_start(&to_tap(port)->pfd, tap_on_readable, why,
+			       whylen);
+}
+
+/*
+ * tap_io_init() - the backend's context: the read buffer, the busy tick and
+ * io_uring as --io asks (IO_AUTO: when the kernel allows it), one info line
+ * saying which.
+ */
+static int tap_io_init(struct daemon *d, void **priv, char *why, size_t whylen)
+{
+	const char *rx_why;
+	struct tap_io *io;
 	int ret;
 
-	if (mtu < 68 || mtu > 65535)
-		return -ERANGE;
-
-	/* the device's name now, and whether it is still in our namespace */
-	if (ioctl(tp->fd, TUNGETIFF, &ifr) == 0 && sw->nl &&
-	    nl_link_get(sw->nl, ifr.ifr_name, &link) == 0 &&
-	    (!port->ifindex || link.ifindex == port->ifindex)) {
-		ret = nl_link_set_mtu(sw->nl, link.ifindex, mtu);
-		if (ret)
-			return ret;
+	io = calloc(1, sizeof(*io));
+	if (!io || !(io->room = aligned_alloc(16, (TAP_ROOM + 15) & ~15))) {
+		free(io);
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
 	}
-	port->mtu = mtu;
+	io->d = d;
+	if (d->io == IO_PLAIN) {
+		info("I/O: plain read()/write() (--io plain)");
+	} else if ((ret = tap_uring_open(d->loop, &io->ring, why, whylen))) {
+		if (d->io == IO_URING) {
+			free(io->room);
+			free(io);
+			return ret;
+		}
+		info("I/O: plain read()/write(): %s", why);
+	} else if (!(rx_why = tap_uring_rx_why(io->ring))) {
+		info("I/O: io_uring: one multishot read per busy TAP, frames up to %d bytes written in batches",
+		     TAP_URING_SLOT_SIZE);
+	} else {
+		info("I/O: io_uring: frames up to %d bytes written in batches; reads with read(): %s",
+		     TAP_URING_SLOT_SIZE, rx_why);
+	}
+	d->io = io->ring ? IO_URING : IO_PLAIN;
+	if (io->ring) {
+		uv_timer_init(d->loop, &io->busy_timer);
+		io->busy_timer.data = io;
+		uv_unref((uv_handle_t *)&io->busy_timer);
+	}
+	*priv = io;
 	return 0;
 }
+
+static void tap_io_free_cb(uv_handle_t *h)
+{
+	struct tap_io *io = h->data;
+
+	free(io->room);
+	free(io);
+}
+
+static void tap_io_fini(struct daemon *d, void *priv)
+{
+	struct tap_io *io = priv;
+
+	if (!io->ring) {
+		free(io->room);
+		free(io);
+		return;
+	}
+	tap_uring_close(io->ring);
+	uv_close((uv_handle_t *)&io->busy_timer, tap_io_free_cb);
+}
+
+const struct port_class tap_port_class = {
+	.name = "tap",
+	.init = tap_io_init,
+	.fini = tap_io_fini,
+	.open = tap_open,
+	.start = tap_start,
+	.send = tap_send,
+	.set_mtu = tap_set_mtu,
+	.locate = tap_locate,
+	.close = tap_close,
+};

@@ -33,8 +33,8 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "tapsw/ctl_codec.h"
 #include "tapsw/ctl_proto.h"
-#include "tapsw/vlan.h"
 
 #define DEFAULT_SOCKET	"/run/tapsw/tapswd.sock"
 
@@ -45,6 +45,7 @@ enum {
 	IO_TIMEOUT_S = 60,		/* a reply that long overdue is lost */
 	CELL_MAX = 64,			/* table cell, bytes with the NUL */
 	KEY_WIDTH = 18,			/* "key:" column of key: value lines */
+	USAGE_MAX = 512,		/* a command's usage, with the NUL */
 };
 
 struct cli {
@@ -95,6 +96,8 @@ struct cmd {
 	cmd_print_t print;		/* text output; NULL prints nothing */
 	const char *list_key;		/* -j prints only this member */
 	bool is_default;		/* run when the object comes alone */
+	bool port_flags;		/* also the port controls (ctl_codec.h),
+					 * "learning on|off", ... after args */
 };
 
 __attribute__((format(printf, 1, 0)))
@@ -122,13 +125,39 @@ static void cmd_title(const struct cmd *cmd, char *buf, size_t size)
 		 cmd->name ? cmd->name : "");
 }
 
+/* str_append() - @s after the string in @buf (@size bytes), cut to fit */
+static void str_append(char *buf, size_t size, const char *s)
+{
+	size_t len = strlen(buf);
+
+	snprintf(buf + len, size - len, "%s", s);
+}
+
+/*
+ * cmd_usage() - the words after "object name" in @cmd's usage: cmd->args,
+ * then "[learning|flood|... on|off]..." if it takes the port controls
+ */
+static void cmd_usage(const struct cmd *cmd, char *buf, size_t size)
+{
+	unsigned int i;
+
+	snprintf(buf, size, "%s", cmd->args);
+	for (i = 0; cmd->port_flags && i < PORT_FLAG_COUNT; i++) {
+		str_append(buf, size, i ? "|" : " [");
+		str_append(buf, size, port_flag_info[i].name);
+	}
+	if (cmd->port_flags)
+		str_append(buf, size, " on|off]...");
+}
+
 static int usage_error(const struct cmd *cmd)
 {
-	char title[64];
+	char title[64], usage[USAGE_MAX];
 
 	cmd_title(cmd, title, sizeof(title));
+	cmd_usage(cmd, usage, sizeof(usage));
 	return fail(EXIT_USAGE, "%s: usage: %s%s%s", title, title,
-		    cmd->args[0] ? " " : "", cmd->args);
+		    usage[0] ? " " : "", usage);
 }
 
 __attribute__((format(printf, 2, 3)))
@@ -260,6 +289,7 @@ static int args_parse(const struct cmd *cmd, int argc, char **argv,
 		      json_t *params)
 {
 	static const struct arg_kw pos_kw = { .type = ARG_STRING };
+	const struct port_flag_info *fi;
 	const struct arg_kw *kw;
 	struct arg_kw k;
 	const char *word, *value, *eq;
@@ -289,6 +319,11 @@ static int args_parse(const struct cmd *cmd, int argc, char **argv,
 			if (strlen(kw->word) == wlen &&
 			    !strncmp(kw->word, word, wlen))
 				break;
+		if ((!kw || !kw->word) && cmd->port_flags &&
+		    (fi = port_flag_find(word, wlen))) {
+			k = (struct arg_kw){ fi->name, fi->name, ARG_ONOFF };
+			kw = &k;
+		}
 		if ((!kw || !kw->word) && argv[i - 1][0] == '-' &&
 		    argv[i - 1][1] != '-')
 			return arg_error(cmd, "unknown option '%s'",
@@ -729,16 +764,27 @@ static void print_port_list(const json_t *result)
 
 static void print_port(const json_t *port)
 {
-	static const char *const order[] = {
+	/* the keys in order: head, the port controls (ctl_codec.h), tail */
+	static const char *const head[] = {
 		"name", "kind", "index", "state", "error", "link",
-		"link_netnsid", "mtu", "vlan", "learning", "flood",
-		"mcast_flood", "bcast_flood", "isolated", "locked", "created",
-		"vnet_hdr", "offloads", "ifindex", "fdb_entries", "rx_packets", "rx_bytes",
-		"tx_packets", "tx_bytes", "drops", "drop_reasons", NULL,
+		"link_netnsid", "mtu", "vlan",
 	};
+	static const char *const tail[] = {
+		"created", "vnet_hdr", "offloads", "ifindex", "fdb_entries",
+		"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drops",
+		"drop_reasons", NULL,
+	};
+	const char *order[ARRAY_SIZE(head) + PORT_FLAG_COUNT +
+			  ARRAY_SIZE(tail)];
 	const char *const *key;
 	const json_t *v;
 	char buf[VLAN_TEXT_MAX];
+	unsigned int i;
+
+	memcpy(order, head, sizeof(head));
+	for (i = 0; i < PORT_FLAG_COUNT; i++)
+		order[ARRAY_SIZE(head) + i] = port_flag_info[i].name;
+	memcpy(order + ARRAY_SIZE(head) + PORT_FLAG_COUNT, tail, sizeof(tail));
 
 	for (key = order; *key; key++) {
 		v = json_object_get(port, *key);
@@ -999,15 +1045,6 @@ static int cmd_monitor(const struct cli *cli, const struct cmd *cmd,
 	return ret;
 }
 
-/* a port's bridge controls (port.h), words of both port add and port set */
-#define KW_PORT_FLAGS \
-	{ "learning", "learning", ARG_ONOFF, false }, \
-	{ "flood", "flood", ARG_ONOFF, false }, \
-	{ "mcast_flood", "mcast_flood", ARG_ONOFF, false }, \
-	{ "bcast_flood", "bcast_flood", ARG_ONOFF, false }, \
-	{ "isolated", "isolated", ARG_ONOFF, false }, \
-	{ "locked", "locked", ARG_ONOFF, false }
-
 static const struct arg_kw kw_port_add[] = {
 	{ "mtu", "mtu", ARG_UINT, false },
 	{ "owner", "owner", ARG_ID, false },
@@ -1022,7 +1059,6 @@ static const struct arg_kw kw_port_add[] = {
 	{ "access", "access", ARG_VLAN, false },
 	{ "trunk", "trunk", ARG_VLAN, false },
 	{ "native", "native", ARG_VLAN, false },
-	KW_PORT_FLAGS,
 	{ .word = NULL },
 };
 static const struct arg_kw kw_port_del[] = {
@@ -1036,7 +1072,6 @@ static const struct arg_kw kw_port_set[] = {
 	{ "trunk", "trunk", ARG_VLAN, false },
 	{ "native", "native", ARG_VLAN, false },
 	{ "vlan", "none", ARG_VLAN, false },
-	KW_PORT_FLAGS,
 	{ .word = NULL },
 };
 static const struct arg_kw kw_fdb_show[] = {
@@ -1067,12 +1102,11 @@ static const struct cmd cmds[] = {
 	{ "port", "add",
 	  "NAME [vm | netdev | stream PATH | dgram PATH] [mtu N] "
 	  "[owner USER] [group GROUP] [mode MODE] [offload on|off] "
-	  "[netns NS] [access VID | trunk VID,... [native VID]] "
-	  "[learning|flood|mcast_flood|bcast_flood|isolated|locked on|off]...",
+	  "[netns NS] [access VID | trunk VID,... [native VID]]",
 	  "add a port: TAP NAME (created persistent if needed), a TAP for a "
 	  "VM, an existing interface, or a QEMU socket",
-	  1, 34, cmd_generic, "port.add", { "name" }, kw_port_add,
-	  NULL, NULL, false },
+	  1, 22 + 2 * PORT_FLAG_COUNT, cmd_generic, "port.add", { "name" },
+	  kw_port_add, NULL, NULL, false, .port_flags = true },
 	{ "port", "del", "NAME [destroy]",
 	  "detach a port; destroy also deletes its TAP",
 	  1, 2, cmd_generic, "port.del", { "name" }, kw_port_del,
@@ -1084,12 +1118,11 @@ static const struct cmd cmds[] = {
 	  0, 1, cmd_port_show, "port.show", { "name" }, NULL,
 	  print_port, NULL, false },
 	{ "port", "set", "NAME [mtu N] [max-macs N] "
-	  "[access VID | trunk VID,... [native VID] | vlan none] "
-	  "[learning|flood|mcast_flood|bcast_flood|isolated|locked on|off]...",
+	  "[access VID | trunk VID,... [native VID] | vlan none]",
 	  "change a port's MTU, cap the MACs it may hold (0: no cap), "
 	  "set its VLAN mode and its bridge controls",
-	  1, 23, cmd_generic, "port.set", { "name" }, kw_port_set,
-	  NULL, NULL, false },
+	  1, 11 + 2 * PORT_FLAG_COUNT, cmd_generic, "port.set", { "name" },
+	  kw_port_set, NULL, NULL, false, .port_flags = true },
 	{ "fdb", "show", "[port NAME] [vlan VID]", "the MAC table",
 	  0, 4, cmd_generic, "fdb.show", { NULL }, kw_fdb_show,
 	  print_fdb, "entries", true },
@@ -1125,7 +1158,7 @@ static const struct cmd cmds[] = {
 
 static void help(FILE *f)
 {
-	char title[64];
+	char title[64], usage[USAGE_MAX];
 	unsigned int i;
 
 	fprintf(f,
@@ -1142,9 +1175,9 @@ static void help(FILE *f)
 "Commands (keywords may also be written --mtu N or --mtu=N):\n");
 	for (i = 0; i < ARRAY_SIZE(cmds); i++) {
 		cmd_title(&cmds[i], title, sizeof(title));
-		fprintf(f, "  %s%s%s\n      %s\n", title,
-			cmds[i].args[0] ? " " : "", cmds[i].args,
-			cmds[i].help);
+		cmd_usage(&cmds[i], usage, sizeof(usage));
+		fprintf(f, "  %s%s%s\n      %s\n", title, usage[0] ? " " : "",
+			usage, cmds[i].help);
 	}
 	fprintf(f,
 "\n"

@@ -11,6 +11,7 @@
 #include <sys/types.h>
 #include <uv.h>
 
+struct daemon;
 struct sw;
 struct ctl_server;
 struct events;
@@ -28,8 +29,7 @@ struct ctl_server_config {
  * @cfg->path, replace a stale socket, listen (mode 0660, group @cfg->group).
  * Returns 0 or a negative errno with a message in @why.
  */
-int ctl_server_start(uv_loop_t *loop, struct sw *sw,
-		     const struct ctl_server_config *cfg,
+int ctl_server_start(struct daemon *d, const struct ctl_server_config *cfg,
 		     struct ctl_server **srvp, char *why, size_t whylen);
 /* ctl_server_stop() - close the listener and every client, unlink the socket */
 void ctl_server_stop(struct ctl_server *srv);

@@ -15,6 +15,7 @@
 
 #include <jansson.h>
 
+struct daemon;
 struct sw;
 struct events;
 struct events_sink;
@@ -28,6 +29,7 @@ struct ctl_stats {
 };
 
 struct ctl_context {
+	struct daemon *daemon;	/* port.add opens ports with it */
 	struct sw *sw;
 	const struct ctl_stats *stats;	/* the server's */
 	const char *socket_path;

@@ -40,6 +40,7 @@
 
 #include <uv.h>
 
+struct daemon;
 struct sw;
 struct events;
 
@@ -116,11 +117,11 @@ struct events_sink {
 };
 
 /*
- * events_new() - the notifier of @sw.  With a @loop, queued text is
- * written before the loop waits for I/O; without one (tests), call
- * events_flush().  NULL on ENOMEM.
+ * events_new() - the notifier of @d's switch; it sets @d's port_notify
+ * hook.  With a loop (d->loop), queued text is written before the loop
+ * waits for I/O; without one (tests), call events_flush().  NULL on ENOMEM.
  */
-struct events *events_new(uv_loop_t *loop, struct sw *sw);
+struct events *events_new(struct daemon *d);
 /* events_free() - drop every subscriber, unhook, free (after the loop
  * has run once more, when it had a loop) */
 void events_free(struct events *ev);

@@ -8,13 +8,14 @@
 
 #include "tapsw.h"
 
-#include <uv.h>
-
-struct sw;
+struct daemon;
 struct linkwatch;
 
-/* linkwatch_start() - subscribe and poll on @loop.  0 or a negative errno. */
-int linkwatch_start(uv_loop_t *loop, struct sw *sw, struct linkwatch **lwp);
+/*
+ * linkwatch_start() - subscribe, and follow @d's ports on its loop with its
+ * rtnetlink socket.  0 or a negative errno.
+ */
+int linkwatch_start(struct daemon *d, struct linkwatch **lwp);
 void linkwatch_stop(struct linkwatch *lw);
 
 #endif /* TAPSW_LINKWATCH_H */

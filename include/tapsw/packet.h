@@ -1,22 +1,15 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * packet.h - VM TAP ports and netdev ports: an AF_PACKET socket bound to an
- * interface (a TAP tapsw creates for QEMU, or any existing interface).
+ * packet.h - VM TAP ports ("vm") and netdev ports ("netdev"): an AF_PACKET
+ * socket bound to an interface (a TAP tapsw creates for QEMU, or any
+ * existing interface).
  */
 #ifndef TAPSW_PACKET_H
 #define TAPSW_PACKET_H
 
-#include "tapsw.h"
+#include "port_class.h"
 
-struct sw;
-struct port;
-struct port_config;
-
-/*
- * packet_port_open() - open a vm or netdev port for @cfg and attach it to @sw.
- * On failure returns a negative errno and writes a one-line reason to @why.
- */
-int packet_port_open(struct sw *sw, const struct port_config *cfg,
-		      struct port **portp, char *why, size_t whylen);
+extern const struct port_class vm_port_class;
+extern const struct port_class netdev_port_class;
 
 #endif /* TAPSW_PACKET_H */

@@ -1,40 +1,35 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * port.h - a switch port: its name, kind, MTU, state and counters, and the
- * backend behind it (struct port_ops).
+ * port.h - a switch port: its name, backend, MTU, state and counters, and
+ * its lifecycle.
  *
  * The switch keeps its ports in a table indexed by port number (the value
  * stored in the FDB) and in a dense list of attached ports for flooding.
- * Backends (tap.c; later VM, netdev and socket ports) embed a struct port,
- * fill in ops, and call port_attach(); frames they read go to
- * switch_input(); frames the switch sends go through port_output(), which
- * enforces the MTU and keeps the counters.
+ * port_open() has a backend (struct port_class, port_class.h) open a port
+ * and attaches it; port_close() detaches it and has the backend close it.
+ * Frames the backend reads go to port_input(); frames the switch sends go
+ * through port_output(), which enforces the MTU, finishes what a port
+ * without vnet headers cannot take and keeps the counters.
  */
 #ifndef TAPSW_PORT_H
 #define TAPSW_PORT_H
 
 #include "tapsw.h"
+#include "daemon.h"
 #include "drop.h"
+#include "pkt.h"
 #include "vlan.h"
 
 #include <net/if.h>
 
-struct sw;
 struct port;
-
-enum port_kind {
-	PORT_KIND_TAP = 0,	/* a queue of a persistent TAP (tap.c) */
-	PORT_KIND_VM,		/* AF_PACKET on a TAP made for a VM (packet.c) */
-	PORT_KIND_NETDEV,	/* AF_PACKET on any interface (packet.c) */
-	PORT_KIND_STREAM,	/* QEMU -netdev stream, UNIX socket (qemu.c) */
-	PORT_KIND_DGRAM,	/* QEMU -netdev dgram, UNIX socket (qemu.c) */
-	PORT_KIND_MAX
-};
+struct port_class;
+struct sw;
 
 /* what port_open() is asked for; unused members are zero / -1 */
 struct port_config {
 	const char *name;
-	enum port_kind kind;
+	const char *kind;	/* the backend (port_class.name); NULL: "tap" */
 	unsigned int mtu;	/* 0: the device's (or 1500) */
 	long owner;		/* uid (TAP owner, socket owner), or -1 */
 	long group;		/* gid, or -1 */
@@ -73,6 +68,7 @@ enum port_state {
  * starts with none: it learns, takes every kind of flooded frame, is not
  * isolated and not locked.  They steer the forwarding decision (switch.c),
  * never a frame to a known destination, except between isolated ports.
+ * Their names are the control plane's (port_flag_info[], ctl_codec.h).
  */
 enum port_flag {
 	PORT_NO_LEARNING = 1u << 0,	/* its sources are not learned */
@@ -82,38 +78,6 @@ enum port_flag {
 	PORT_ISOLATED = 1u << 4,	/* nothing to or from other isolated ports */
 	PORT_LOCKED = 1u << 5,		/* only sources the FDB has on it pass */
 };
-
-/* one control: its name on the control socket and in the state file, the
- * bit, and whether the bit being set means "on" (isolated, locked) or
- * "off" */
-struct port_flag_info {
-	const char *name;
-	unsigned int bit;
-	bool on_when_set;
-};
-
-extern const struct port_flag_info port_flag_info[];
-enum { PORT_FLAG_COUNT = 6 };
-
-/* port_flag_on() - the control's value as a user sees it (learning: true) */
-static inline bool port_flag_on(unsigned int flags,
-				const struct port_flag_info *fi)
-{
-	return !!(flags & fi->bit) == fi->on_when_set;
-}
-
-struct json_t;
-
-/* port_flags_json_set() - "learning": true, ... for each control, into @o */
-void port_flags_json_set(struct json_t *o, unsigned int flags);
-
-/*
- * port_flags_from_json() - the controls given in object @o ("learning":
- * false, ...; other keys are not looked at) applied to *@flags: how many
- * there were, or -EINVAL with a reason in @why (a value not true/false).
- */
-int port_flags_from_json(const struct json_t *o, unsigned int *flags,
-			 char *why, size_t whylen);
 
 struct port_stats {
 	uint64_t rx_packets;
@@ -128,52 +92,14 @@ struct port_stats {
 	uint64_t drop[DROP_REASON_MAX];
 };
 
-/*
- * A frame on its way through the switch.  Every frame carries a virtio-net
- * header (VNET_HDR_LEN bytes, just before the Ethernet header in the same
- * buffer): the one read from a port with vnet headers, or an all-zero one
- * ("plain frame, checksum complete") written by the backend for ports
- * without.  The header travels with the frame untouched to every port that
- * takes vnet headers; port_output() finishes checksums and segments GSO
- * frames for ports that do not.  Backends leave PKT_HEADROOM writable bytes
- * before the header, so that the switch can push a VLAN tag in place
- * (vlan_push()); pkt.headroom says how many there are.
- */
-struct pkt {
-	uint8_t *vnet;		/* == eth - VNET_HDR_LEN */
-	uint8_t *eth;		/* the Ethernet frame */
-	size_t len;		/* its length */
-	size_t headroom;	/* writable bytes before vnet */
-};
-
-enum {
-	PKT_HEADROOM = ETHER_VLAN_HLEN,	/* what backends leave: one tag */
-};
-
 enum {
 	PORT_SEND_QUEUED = 1,	/* send(): taken; its result comes later */
 };
 
-struct port_ops {
-	enum port_kind kind;
-	/*
-	 * send one frame: @len bytes at @buf, starting with the virtio-net
-	 * header when port->vnet; 0 or a negative errno (-EIO: down, -EBADFD:
-	 * gone), or PORT_SEND_QUEUED when the backend copied the frame and
-	 * reports the result later with port_send_done()
-	 */
-	int (*send)(struct port *port, const void *buf, size_t len);
-	/* set the MTU (the device's too, where it can); 0 or a negative errno */
-	int (*set_mtu)(struct port *port, unsigned int mtu);
-	/* optional: the named netns its netdev is in now ("" for ours) */
-	int (*locate)(struct port *port, char *ns, size_t nslen);
-	/* release the backend; @destroy also deletes what it created; frees @port */
-	void (*close)(struct port *port, bool destroy);
-};
-
 struct port {
-	struct sw *sw;
-	const struct port_ops *ops;
+	struct sw *sw;			/* set by port_attach() */
+	const struct port_class *class;	/* its backend */
+	struct daemon *daemon;		/* NULL for ports of unit tests */
 	unsigned int index;		/* FDB value, < SW_PORT_MAX */
 	char name[IF_NAMESIZE];
 	unsigned int mtu;		/* largest payload sent to this port */
@@ -196,49 +122,62 @@ struct port {
 };
 
 /*
- * port_open() - open a port of @cfg->kind with its backend and attach it.
- * On failure returns a negative errno and writes a one-line reason to @why.
+ * port_open() - have backend @cfg->kind open a port for @cfg, attach it and
+ * start it: it forwards when this returns 0.  On failure returns a negative
+ * errno (-EOPNOTSUPP: no such kind, -EEXIST: the name is taken) and writes
+ * a one-line reason to @why; nothing is left behind.
  */
-int port_open(struct sw *sw, const struct port_config *cfg,
+int port_open(struct daemon *d, const struct port_config *cfg,
 	      struct port **portp, char *why, size_t whylen);
 
 /*
- * Port change notifications, for whoever set sw->port_notify (events.c);
- * NULL when nobody listens.  ADD once attached, DEL before it is detached,
- * DOWN when the backend fails (port_fail()), a socket port's peer goes or
- * the netdev goes down or loses its carrier (linkwatch.c), UP when a peer
- * connects or the netdev comes back: what a bridge port would call its
- * carrier.  @reason says why (DOWN, UP), else NULL.
+ * port_config_check() - the checks every kind shares, before its backend
+ * sees @cfg: a known kind (else -EOPNOTSUPP), a name, "path" given to the
+ * kinds that take one only, an MTU from 68 to 65535 (else -EINVAL).
+ * Returns 0 or that errno, with a one-line reason in @why.
  */
-enum port_event_type {
-	PORT_EV_ADD = 0,
-	PORT_EV_DEL,
-	PORT_EV_UP,
-	PORT_EV_DOWN,
-	PORT_EV_MAX
-};
+int port_config_check(const struct port_config *cfg, char *why,
+		      size_t whylen);
 
-struct port_event {
-	enum port_event_type type;
-	const struct port *port;
-	const char *reason;
-};
+/*
+ * port_close() - say DEL, detach @port (port_detach()) and have its backend
+ * close it; @destroy also deletes the device or socket tapsw created.
+ */
+void port_close(struct port *port, bool destroy);
 
-typedef void (*port_notify_t)(const struct port_event *ev, void *arg);
+/* port_kind() - the name of @port's backend: "tap", "vm", ... */
+const char *port_kind(const struct port *port);
 
-/* port_notify() - report @type on @port to sw->port_notify, if set */
+/* port_notify() - report @type on @port to daemon.port_notify, if set */
 void port_notify(struct port *port, enum port_event_type type,
 		 const char *reason);
 
 /* port_flush_learned() - forget the MACs learned on @port (its peer went) */
 void port_flush_learned(struct port *port);
 
-const char *port_kind_name(enum port_kind kind);
-int port_kind_parse(const char *name);	/* enum port_kind or -EINVAL */
+/*
+ * port_input() - a backend read @pkt on @port: set the switch's clock and
+ * forward it (switch_input()).
+ */
+void port_input(struct port *port, struct pkt *pkt);
+
+/*
+ * port_peer_up() - a socket port's peer connected, described by @peer for
+ * people ("pid 123", a socket address): log it and say UP.
+ */
+void port_peer_up(struct port *port, const char *peer);
+
+/*
+ * port_peer_down() - the peer went (@errnum and @why say how): log it, say
+ * DOWN, and forget the MACs learned behind it.
+ */
+void port_peer_down(struct port *port, int errnum, const char *why);
+
 const char *port_state_name(enum port_state state);
 
 /*
- * port_attach() - give @port a free index and make it forward.
+ * port_attach() - give @port a free index and make it forward (port_open()
+ * does this for backends; unit tests attach ports of their own).
  * Returns 0, -EEXIST (name taken) or -ENOSPC (no free index).
  */
 int port_attach(struct sw *sw, struct port *port);
@@ -246,7 +185,7 @@ int port_attach(struct sw *sw, struct port *port);
 /*
  * port_detach() - stop forwarding to and from @port and forget its learned
  * FDB entries (static ones too: they would point at nothing).  Does not
- * close the backend: call port->ops->close() afterwards.
+ * close the backend (port_close() does both).
  */
 void port_detach(struct sw *sw, struct port *port);
 
@@ -277,7 +216,7 @@ void port_output(struct port *port, struct pkt *pkt, size_t hdr_len,
 /*
  * port_send_done() - count the result of one send of a frame of @len bytes
  * (without the virtio-net header) on @port: 0 or a negative errno, as
- * port_ops.send returns it.  For backends that queue (PORT_SEND_QUEUED).
+ * port_class.send returns it.  For backends that queue (PORT_SEND_QUEUED).
  */
 void port_send_done(struct port *port, int ret, size_t len);
 

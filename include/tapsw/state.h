@@ -14,6 +14,7 @@
 
 #include "tapsw.h"
 
+struct daemon;
 struct sw;
 
 enum { STATE_VERSION = 1 };
@@ -22,13 +23,13 @@ enum { STATE_VERSION = 1 };
 int state_save(struct sw *sw, const char *path, char *why, size_t whylen);
 
 /*
- * state_restore() - read @path and apply it to @sw: open its ports, set
+ * state_restore() - read @path and apply it to @d's switch: open its ports, set
  * their limits, add the static entries.  A missing file is an empty state.
  * Returns 0, or a negative errno with @why when the file cannot be read or
  * is not a tapsw state file.  A port that cannot be opened now is logged
  * and left out (it is gone from the next save); *@failed counts them.
  */
-int state_restore(struct sw *sw, const char *path, unsigned int *failed,
+int state_restore(struct daemon *d, const char *path, unsigned int *failed,
 		  char *why, size_t whylen);
 
 #endif /* TAPSW_STATE_H */

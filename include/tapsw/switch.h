@@ -39,14 +39,9 @@ struct sw {
 	struct port *active[SW_PORT_MAX];	/* dense, in attach order */
 	unsigned int n_ports;
 	unsigned int vlan_ports;	/* with a VLAN mode; 0: all transparent */
-	uint64_t now_ms;	/* the loop's clock, set before each batch */
+	uint64_t now_ms;	/* the clock: set by port_input() (port.c) */
 	struct sw_stats stats;
 	struct sw_config cfg;
-	/* daemon handles the backends need; unused by the forwarding path */
-	void *loop;		/* uv_loop_t */
-	struct nl *nl;		/* rtnetlink request socket */
-	port_notify_t port_notify;	/* port changes, NULL: none wanted */
-	void *port_notify_arg;
 };
 
 enum sw_action {

@@ -1,23 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * tap.h - TAP ports: a queue of a persistent TAP device opened through
- * /dev/net/tun.
+ * tap.h - TAP ports ("tap"): a queue of a persistent TAP device opened
+ * through /dev/net/tun, created if it does not exist.
  */
 #ifndef TAPSW_TAP_H
 #define TAPSW_TAP_H
 
-#include "tapsw.h"
+#include "port_class.h"
 
-struct sw;
-struct port;
-struct port_config;
-
-/*
- * tap_port_open() - attach to TAP @cfg->name, creating it persistent if it
- * does not exist, and start forwarding on it.  On failure returns a negative
- * errno and writes a one-line explanation to @why.
- */
-int tap_port_open(struct sw *sw, const struct port_config *cfg,
-		  struct port **portp, char *why, size_t whylen);
+extern const struct port_class tap_port_class;
 
 #endif /* TAPSW_TAP_H */

@@ -15,10 +15,10 @@
  * and vlan_pop(), which move the virtio-net header along and keep its
  * offsets (csum_start, hdr_len) right.
  *
- * The configuration also has a text form ("access 10", "trunk 10,20-29
- * native 5") and a JSON form ({"mode":"trunk","trunks":[10,20],
- * "native":5}) shared by tapswd, its state file and tapswctl.  Nothing here
- * allocates on the forwarding path or makes a system call.
+ * The configuration's text form ("access 10", "trunk 10,20-29 native 5")
+ * and JSON form ({"mode":"trunk","trunks":[10,20],"native":5}) are the
+ * control plane's (ctl_codec.h).  Nothing here allocates or makes a system
+ * call.
  */
 #ifndef TAPSW_VLAN_H
 #define TAPSW_VLAN_H
@@ -28,14 +28,12 @@
 #include "ether.h"
 
 struct pkt;
-struct json_t;		/* jansson's json_t, for the JSON form only */
 
 enum {
 	VLAN_VID_MIN = 1,
 	VLAN_VID_MAX = 4094,
 	VLAN_N_VID = 4096,
 	VLAN_VID_MASK = 0x0fff,
-	VLAN_TEXT_MAX = 128,	/* vlan_config_format(): longer lists are cut */
 };
 
 enum vlan_mode {
@@ -130,41 +128,5 @@ static inline void vlan_set_vid(uint8_t *frame, uint16_t vid)
 	tci[0] = (uint8_t)((tci[0] & 0xf0) | (vid >> 8));
 	tci[1] = (uint8_t)vid;
 }
-
-/* --- the configuration as text and JSON */
-
-const char *vlan_mode_name(enum vlan_mode mode);
-int vlan_mode_parse(const char *name);	/* enum vlan_mode or -EINVAL */
-
-/*
- * vlan_list_parse() - add the VIDs of "10,20-29,30" to @vc's trunks.
- * Return: 0, or -EINVAL (not a list of VIDs 1 to 4094, or a reversed range).
- */
-int vlan_list_parse(const char *s, struct vlan_config *vc);
-
-/* vlan_list_format() - @vc's trunks as "10,20-29,30", cut to fit @size */
-void vlan_list_format(const struct vlan_config *vc, char *buf, size_t size);
-
-/* vlan_config_format() - "-", "access 10" or "trunk 10,20 native 5" */
-void vlan_config_format(const struct vlan_config *vc, char *buf,
-			size_t size);
-
-/* vlan_trunks_json() - @vc's trunks as a JSON array of VIDs (new ref) */
-struct json_t *vlan_trunks_json(const struct vlan_config *vc);
-
-/*
- * vlan_config_json() - {"mode":"none"}, {"mode":"access","tag":10} or
- * {"mode":"trunk","trunks":[10,20],"native":5} (native 0: none).
- */
-struct json_t *vlan_config_json(const struct vlan_config *vc);
-
-/*
- * vlan_config_from_json() - the inverse of vlan_config_json(), checked:
- * a known mode; access needs "tag" (1-4094) alone; trunk needs "trunks",
- * a non-empty array of VIDs 1-4094, and may have "native" (0-4094, 0:
- * none); no other members.  Return: 0, or -EINVAL with a reason in @why.
- */
-int vlan_config_from_json(const struct json_t *o, struct vlan_config *vc,
-			  char *why, size_t whylen);
 
 #endif /* TAPSW_VLAN_H */

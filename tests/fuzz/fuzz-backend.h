@@ -1,16 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * fuzz-backend.h - the port backends' open functions, faked for the
- * fuzzers: a port.add attaches a recording port (tests/unit/rec-port.h)
- * instead of opening /dev/net/tun, an AF_PACKET socket or a UNIX socket, so
- * fuzzing creates no device and no file, needs no privilege and no event
- * loop.  The fuzzers link port.c, switch.c, ... but none of the backends.
+ * fuzz-backend.h - the registry of port backends (src/port_class.c),
+ * faked for the fuzzers: every kind opens a recording port
+ * (tests/unit/rec-port.h) instead of /dev/net/tun, an AF_PACKET socket or a
+ * UNIX socket, so fuzzing creates no device and no file, needs no
+ * privilege and no event loop.  The fuzzers link port.c, switch.c, ... but
+ * neither the backends nor port_class.c.
  *
  * Ports made here are capped at REC_PORTS_MAX (rec-port.h's arrays).
- * Two API generations are handled while both exist in the tree: a single
- * tap_port_open(struct tap_config) called from ctl_method.c, and
- * port_open() dispatching to one open function per backend (port.c's
- * table, struct port_config); the newer one is recognised by its headers.
  */
 #ifndef TAPSW_TESTS_FUZZ_BACKEND_H
 #define TAPSW_TESTS_FUZZ_BACKEND_H
@@ -20,33 +17,19 @@
 #include <string.h>
 #include <linux/if_tun.h>
 
+#include "tapsw/daemon.h"
 #include "tapsw/port.h"
+#include "tapsw/port_class.h"
 #include "tapsw/switch.h"
-#include "tapsw/tap.h"
 #include "../unit/rec-port.h"
 
-#if __has_include("tapsw/packet.h") && __has_include("tapsw/qemu.h")
-#include "tapsw/packet.h"
-#include "tapsw/qemu.h"
-#define FUZZ_PORT_CONFIG	struct port_config
-#define FUZZ_MANY_BACKENDS	1
-#else
-#define FUZZ_PORT_CONFIG	struct tap_config
-#define FUZZ_MANY_BACKENDS	0
-#endif
-
-static int fuzz_port_open(struct sw *sw, const FUZZ_PORT_CONFIG *cfg,
-			  struct port **portp, char *why, size_t whylen)
+static int fuzz_port_open(struct daemon *d, void *priv,
+			  const struct port_config *cfg, struct port **portp,
+			  char *why, size_t whylen)
 {
 	struct port *p;
-	int ret;
 
-	if (!cfg->name || !cfg->name[0] || strlen(cfg->name) >= IF_NAMESIZE) {
-		snprintf(why, whylen, "invalid port name (1 to %d characters)",
-			 IF_NAMESIZE - 1);
-		return -EINVAL;
-	}
-	if (sw->n_ports >= REC_PORTS_MAX) {
+	if (d->sw->n_ports >= REC_PORTS_MAX) {
 		snprintf(why, whylen, "fuzz: no more than %d ports",
 			 REC_PORTS_MAX);
 		return -ENOSPC;
@@ -57,41 +40,51 @@ static int fuzz_port_open(struct sw *sw, const FUZZ_PORT_CONFIG *cfg,
 		return -ENOMEM;
 	}
 	snprintf(p->name, sizeof(p->name), "%s", cfg->name);
-	p->ops = &rec_ops;
 	p->mtu = cfg->mtu ? cfg->mtu : 1500;
 	p->created = true;
 	p->vnet = !cfg->no_offload;
 	if (p->vnet)
 		p->offloads = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 |
 			      TUN_F_TSO_ECN;
-	ret = port_attach(sw, p);
-	if (ret) {
-		snprintf(why, whylen, "cannot attach: %s", strerror(-ret));
-		free(p);
-		return ret;
-	}
 	*portp = p;
 	return 0;
 }
 
-int tap_port_open(struct sw *sw, const FUZZ_PORT_CONFIG *cfg,
-		  struct port **portp, char *why, size_t whylen)
+static int fuzz_port_start(struct port *port, char *why, size_t whylen)
 {
-	return fuzz_port_open(sw, cfg, portp, why, whylen);
+	return 0;
 }
 
-#if FUZZ_MANY_BACKENDS
-int packet_port_open(struct sw *sw, const struct port_config *cfg,
-		     struct port **portp, char *why, size_t whylen)
+#define FUZZ_CLASS(kind, path)					\
+	{ .name = kind, .takes_path = path, .open = fuzz_port_open,	\
+	  .start = fuzz_port_start, .send = rec_send,			\
+	  .set_mtu = rec_set_mtu, .close = rec_close }
+
+/* the kinds of src/port_class.c, by name */
+static const struct port_class fuzz_classes[] = {
+	FUZZ_CLASS("tap", false),
+	FUZZ_CLASS("vm", false),
+	FUZZ_CLASS("netdev", false),
+	FUZZ_CLASS("stream", true),
+	FUZZ_CLASS("dgram", true),
+};
+
+const struct port_class *port_class_find(const char *name, unsigned int *id)
 {
-	return fuzz_port_open(sw, cfg, portp, why, whylen);
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(fuzz_classes); i++) {
+		if (!strcmp(fuzz_classes[i].name, name)) {
+			*id = i;
+			return &fuzz_classes[i];
+		}
+	}
+	return NULL;
 }
 
-int qemu_port_open(struct sw *sw, const struct port_config *cfg,
-		   struct port **portp, char *why, size_t whylen)
+const struct port_class *port_class_get(unsigned int id)
 {
-	return fuzz_port_open(sw, cfg, portp, why, whylen);
+	return id < ARRAY_SIZE(fuzz_classes) ? &fuzz_classes[id] : NULL;
 }
-#endif
 
 #endif /* TAPSW_TESTS_FUZZ_BACKEND_H */

@@ -192,9 +192,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct ctl_linebuf lb;
 	size_t off = 0, i = size % ARRAY_SIZE(chunks);
 	static struct sw sw;
+	static struct daemon d = { .sw = &sw, .io = IO_PLAIN };
 	int ret = 0;
 
 	fuzz_switch_init(&sw);
+	ctx.daemon = &d;
 	ctx.sw = &sw;
 	if (ctl_linebuf_init(&lb, CTL_LINE_MAX) ||
 	    ctl_linebuf_init(&sh.lb, FUZZ_SMALL_MAX))

@@ -93,8 +93,8 @@ static int fuzz_send(struct port *port, const void *buf, size_t len)
 	return rec_send(port, buf, len);
 }
 
-static const struct port_ops fuzz_ops = {
-	.kind = PORT_KIND_TAP,
+static const struct port_class fuzz_class = {
+	.name = "tap",
 	.send = fuzz_send,
 	.set_mtu = rec_set_mtu,
 	.close = rec_close,
@@ -105,7 +105,7 @@ static struct port *fuzz_port_add(struct sw *sw, const char *name, bool vnet,
 {
 	struct port *p = rec_port_add(sw, name);
 
-	p->ops = &fuzz_ops;
+	p->class = &fuzz_class;
 	p->vnet = vnet;
 	p->mtu = mtu;
 	if (vnet)

@@ -64,10 +64,10 @@ jansson_libs=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 uv_cflags=$(pkg-config --cflags libuv 2>/dev/null)
 uv_libs=$(pkg-config --libs libuv 2>/dev/null || echo -luv)
 common=(src/log.c src/ether.c src/fdb.c src/port.c src/switch.c src/vnet.c
-	src/vlan.c)
+	src/vlan.c src/daemon.c)
 
 build() {	# build NAME: $out/fuzz-NAME
-	local name=$1 srcs=("${common[@]}") libs=($jansson_libs)
+	local name=$1 srcs=("${common[@]}") libs=($jansson_libs $uv_libs)
 
 	if [[ $name == vhost ]]; then
 		# the vhost-user parsers alone: no switch, no JSON
@@ -75,20 +75,11 @@ build() {	# build NAME: $out/fuzz-NAME
 		libs=()
 	fi
 	if [[ $name == ctl ]]; then
-		srcs+=(src/ctl_proto.c src/ctl_method.c)
+		srcs+=(src/ctl_proto.c src/ctl_codec.c src/ctl_method.c)
 		# saving is off (no state path) but ctl_method.c links it
 		[[ -f $top_srcdir/src/state.c ]] && srcs+=(src/state.c)
-		# switch.show names the I/O mode (uring.c: plain here, never set up)
-		if [[ -f $top_srcdir/src/uring.c ]]; then
-			srcs+=(src/uring.c)
-			grep -q '^#define HAVE_LIBURING 1' "$builddir/config.h" &&
-				libs+=($(pkg-config --libs liburing) $uv_libs)
-		fi
 		# events.subscribe (refused: no connection) links events.c
-		if [[ -f $top_srcdir/src/events.c ]]; then
-			srcs+=(src/events.c)
-			libs+=($uv_libs)
-		fi
+		srcs+=(src/events.c)
 	fi
 	(cd "$top_srcdir" &&
 	 "$cc" "${flags[@]}" -Iinclude -I"$builddir" $jansson_cflags $uv_cflags \

@@ -11,11 +11,14 @@
 #include <string.h>
 
 #include "tapsw/port.h"
+#include "tapsw/port_class.h"
 #include "tapsw/switch.h"
 
 enum { REC_PORTS_MAX = 8 };
 
 static unsigned int rec_sent[REC_PORTS_MAX];	/* frames sent, per index */
+/* the daemon rec_port_add()'s ports tell of their coming (port.add events) */
+static struct daemon *rec_daemon;
 static int rec_send_result[REC_PORTS_MAX];	/* what send() returns */
 
 static inline int rec_send(struct port *port, const void *frame, size_t len)
@@ -37,8 +40,8 @@ static inline void rec_close(struct port *port, bool destroy)
 	free(port);
 }
 
-static const struct port_ops rec_ops = {
-	.kind = PORT_KIND_TAP,
+static const struct port_class rec_class = {
+	.name = "tap",
 	.send = rec_send,
 	.set_mtu = rec_set_mtu,
 	.close = rec_close,
@@ -51,10 +54,12 @@ static inline struct port *rec_port_add(struct sw *sw, const char *name)
 	if (!p)
 		abort();
 	snprintf(p->name, sizeof(p->name), "%s", name);
-	p->ops = &rec_ops;
+	p->class = &rec_class;
+	p->daemon = rec_daemon;
 	p->mtu = 1500;
 	if (port_attach(sw, p))
 		abort();
+	port_notify(p, PORT_EV_ADD, NULL);
 	return p;
 }
 

@@ -187,7 +187,7 @@ int main(void)
 		       "{\"name\":\"tap0\"}}",
 		       CTL_ERR_SERVER, "EEXIST"), "port.add of an existing port");
 	ok(check_error("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"port.add\",\"params\":"
-		       "{\"name\":\"x\",\"kind\":\"vhost-user\"}}",
+		       "{\"name\":\"x\",\"kind\":\"nosuch\"}}",
 		       CTL_ERR_SERVER, "EOPNOTSUPP"), "port.add of an unknown kind");
 	ok(check_error("{\"jsonrpc\":\"2.0\",\"id\":6,\"method\":\"port.set\",\"params\":"
 		       "{\"name\":\"tap0\",\"mtu\":70000}}",

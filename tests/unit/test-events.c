@@ -13,6 +13,7 @@
 #include <jansson.h>
 
 #include "tapsw/ctl_method.h"
+#include "tapsw/daemon.h"
 #include "tapsw/events.h"
 #include "tapsw/fdb.h"
 #include "tapsw/switch.h"
@@ -201,6 +202,7 @@ static void test_events(void)
 				 .fdb_seed = 7 };
 	static struct rec_sink a, b;
 	static struct sw sw;
+	struct daemon d = { .sw = &sw };
 	struct events_stats st;
 	struct events *ev;
 	json_t *j, *p;
@@ -208,13 +210,14 @@ static void test_events(void)
 	uint64_t sent;
 
 	sw_init(&sw, &cfg);
+	rec_daemon = &d;
 	rec_port_add(&sw, "tap0");
-	ev = events_new(NULL, &sw);
+	ev = events_new(&d);
 	rec_sink_init(&a);
 	rec_sink_init(&b);
 
 	ok(events_subscribe(ev, &a.sink, EVENTS_MASK_FDB) == 0 &&
-	   !sw.port_notify, "subscribed to fdb only: the port hook stays NULL");
+	   !d.port_notify, "subscribed to fdb only: the port hook stays NULL");
 	rec_port_add(&sw, "tap1");
 	fdb_learn(sw.fdb, mac_a, 12, 1, 0, NULL);
 	events_flush(ev);
@@ -280,10 +283,11 @@ static void test_events(void)
 	fdb_learn(sw.fdb, mac_n(400), 0, 0, 0, NULL);
 	rec_port_add(&sw, "tap3");
 	events_get_stats(ev, &st);
-	ok(!sw.port_notify && st.subscribers == 0 && st.sent == sent,
+	ok(!d.port_notify && st.subscribers == 0 && st.sent == sent,
 	   "no subscriber: hooks off, nothing queued");
 	events_free(ev);
 	sw_fini(&sw);
+	rec_daemon = NULL;
 }
 
 /* --- the rate cap on frame-driven events */
@@ -294,14 +298,16 @@ static void test_rate(void)
 				 .fdb_seed = 9 };
 	static struct rec_sink a;
 	static struct sw sw;
+	struct daemon d = { .sw = &sw };
 	struct events_stats st;
 	struct events *ev;
 	unsigned int i;
 
 	sw_init(&sw, &cfg);
+	rec_daemon = &d;
 	rec_port_add(&sw, "tap0");
 	sw.now_ms = 5000;
-	ev = events_new(NULL, &sw);
+	ev = events_new(&d);
 	rec_sink_init(&a);
 	events_subscribe(ev, &a.sink, EVENTS_MASK_ALL);
 	for (i = 0; i < EVENTS_RATE_MAX + 100; i++) {
@@ -332,6 +338,7 @@ static void test_rate(void)
 	   EVENTS_RATE_MAX / 1000);
 	events_free(ev);
 	sw_fini(&sw);
+	rec_daemon = NULL;
 }
 
 /* --- formatting */
@@ -393,6 +400,7 @@ static void test_method(void)
 	struct ctl_context ctx = { 0 };
 	static struct rec_sink a;
 	static struct sw sw;
+	struct daemon d = { .sw = &sw };
 	json_t *r, *list;
 	const char *e;
 
@@ -404,7 +412,7 @@ static void test_method(void)
 	ok(e && !strcmp(e, "EOPNOTSUPP"), "no connection: EOPNOTSUPP");
 	json_decref(r);
 
-	ctx.events = events_new(NULL, &sw);
+	ctx.events = events_new(&d);
 	rec_sink_init(&a);
 	ctx.sink = &a.sink;
 	r = call(&ctx, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"events.subscribe\","

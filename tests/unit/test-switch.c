@@ -237,8 +237,7 @@ int main(void)
 	ok(sent_is(1, 0, 0), "a down port is skipped by flooding");
 
 	/* detach: entries gone, index reusable */
-	port_detach(&sw, p[1]);
-	p[1]->ops->close(p[1], false);
+	port_close(p[1], false);
 	ok(sw.n_ports == 2 && !sw.ports[1], "port detached");
 	p[1] = rec_port_add(&sw, "p1b");
 	ok(p[1]->index == 1, "lowest free index reused");

@@ -16,11 +16,13 @@
 #include <jansson.h>
 #include <linux/virtio_net.h>
 
+#include "tapsw/ctl_codec.h"
 #include "tapsw/ctl_method.h"
 #include "tapsw/ctl_proto.h"
 #include "tapsw/ether.h"
 #include "tapsw/fdb.h"
 #include "tapsw/port.h"
+#include "tapsw/port_class.h"
 #include "tapsw/switch.h"
 #include "tapsw/vlan.h"
 #include "tapsw/vnet.h"
@@ -50,8 +52,8 @@ static void vrec_close(struct port *port, bool destroy)
 	free(port);
 }
 
-static const struct port_ops vrec_ops = {
-	.kind = PORT_KIND_TAP,
+static const struct port_class vrec_class = {
+	.name = "tap",
 	.send = vrec_send,
 	.close = vrec_close,
 };
@@ -67,7 +69,7 @@ static struct port *vrec_add(struct sw *sw, const char *name, bool vnet,
 	if (!p)
 		abort();
 	snprintf(p->name, sizeof(p->name), "%s", name);
-	p->ops = &vrec_ops;
+	p->class = &vrec_class;
 	p->mtu = 1500;
 	p->vnet = vnet;
 	if (port_attach(sw, p))

@@ -1,0 +1,136 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * ctl_codec.h - the JSON and text forms of port settings, VLAN modes and
+ * port controls, shared by the control methods (ctl_method.c), the state
+ * file (state.c) and tapswctl.
+ *
+ * The forwarding path knows a port's VLAN mode as a struct vlan_config
+ * (vlan.h) and its controls as bits (enum port_flag, port.h); their names
+ * and their text and JSON forms are control-plane knowledge, kept here so
+ * that tapswctl links this file and ctl_proto.c but no frame code.
+ *
+ * A VLAN mode is "-", "access 10" or "trunk 10,20-29 native 5" as text,
+ * and {"mode":"none"}, {"mode":"access","tag":10} or {"mode":"trunk",
+ * "trunks":[10,20],"native":5} as JSON (docs/vlan.md).  The port controls
+ * are one table, port_flag_info[]: each control's name (a boolean member
+ * of port.show's result, of the state file's ports and of the params of
+ * port.add and port.set; a keyword of tapswctl), its bit, and which value
+ * the bit stands for.  Everything that names the controls reads it.
+ *
+ * The functions keep the prefix of what they encode (vlan_, port_flag_),
+ * as their callers know them.  Nothing here touches a port or a frame.
+ */
+#ifndef TAPSW_CTL_CODEC_H
+#define TAPSW_CTL_CODEC_H
+
+#include "tapsw.h"
+#include "vlan.h"
+
+#include <jansson.h>
+
+enum {
+	VLAN_TEXT_MAX = 128,	/* vlan_config_format(): longer lists are cut */
+};
+
+/* --- VLAN modes as text */
+
+/* vlan_mode_name() - "none", "access", "trunk"; "unknown" if out of range */
+const char *vlan_mode_name(enum vlan_mode mode);
+
+/*
+ * vlan_mode_parse() - the mode named @name (may be NULL).
+ * Return: an enum vlan_mode, or -EINVAL.
+ */
+int vlan_mode_parse(const char *name);
+
+/*
+ * vlan_list_parse() - add the VIDs of @s, "10,20-29,30", to @vc's trunks.
+ * Return: 0, or -EINVAL (not a list of VIDs 1 to 4094, or a reversed range).
+ */
+int vlan_list_parse(const char *s, struct vlan_config *vc);
+
+/*
+ * vlan_list_format() - @vc's trunks as "10,20-29,30" into @buf, cut to fit
+ * @size bytes (ending "..." when cut)
+ */
+void vlan_list_format(const struct vlan_config *vc, char *buf, size_t size);
+
+/*
+ * vlan_config_format() - @vc as "-", "access 10" or "trunk 10,20 native 5"
+ * into @buf of @size bytes (VLAN_TEXT_MAX holds any list, cut)
+ */
+void vlan_config_format(const struct vlan_config *vc, char *buf,
+			size_t size);
+
+/* --- VLAN modes as JSON */
+
+/* vlan_trunks_json() - @vc's trunks as a JSON array of VIDs (new ref) */
+json_t *vlan_trunks_json(const struct vlan_config *vc);
+
+/*
+ * vlan_config_json() - @vc as {"mode":"none"}, {"mode":"access","tag":10}
+ * or {"mode":"trunk","trunks":[10,20],"native":5} (native 0: none).
+ * Return: a new reference, or NULL without memory.
+ */
+json_t *vlan_config_json(const struct vlan_config *vc);
+
+/*
+ * vlan_config_from_json() - the inverse of vlan_config_json(), checked:
+ * @o has a known mode; access needs "tag" (1-4094) alone; trunk needs
+ * "trunks", a non-empty array of VIDs 1-4094, and may have "native"
+ * (0-4094, 0: none); no other members.  @vc is cleared first.
+ * Return: 0, or -EINVAL with a reason in @why (@whylen bytes).
+ */
+int vlan_config_from_json(const json_t *o, struct vlan_config *vc,
+			  char *why, size_t whylen);
+
+/* --- port controls */
+
+/*
+ * One control: its name, its bit in port.flags (enum port_flag), and
+ * whether the bit being set means "on" (isolated, locked) or "off"
+ * (learning, flood, ...: the bits say what differs from the defaults).
+ */
+struct port_flag_info {
+	const char *name;
+	unsigned int bit;
+	bool on_when_set;
+};
+
+enum { PORT_FLAG_COUNT = 6 };
+
+/* the controls, in the order port show lists them */
+extern const struct port_flag_info port_flag_info[PORT_FLAG_COUNT];
+
+/*
+ * port_flag_on() - the value of control @fi in port flags @flags, as a user
+ * sees it.  Return: true if the control is on (learning, by default).
+ */
+static inline bool port_flag_on(unsigned int flags,
+				const struct port_flag_info *fi)
+{
+	return !!(flags & fi->bit) == fi->on_when_set;
+}
+
+/*
+ * port_flag_find() - the control named by the @len bytes at @name (not
+ * NUL-terminated there).  Return: its entry in port_flag_info[], or NULL.
+ */
+const struct port_flag_info *port_flag_find(const char *name, size_t len);
+
+/*
+ * port_flags_json_set() - set "learning": true, ... into object @o, one
+ * boolean for each control, as port flags @flags have them
+ */
+void port_flags_json_set(json_t *o, unsigned int flags);
+
+/*
+ * port_flags_from_json() - apply the controls given in object @o
+ * ("learning": false, ...; other keys are not looked at) to *@flags.
+ * Return: how many there were, or -EINVAL with a reason in @why (@whylen
+ * bytes) for a value not true or false (*@flags is then unchanged).
+ */
+int port_flags_from_json(const json_t *o, unsigned int *flags,
+			 char *why, size_t whylen);
+
+#endif /* TAPSW_CTL_CODEC_H */
