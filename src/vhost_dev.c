@@ -323,6 +323,7 @@ static int vhost_set_vring_kick(struct vhost_dev *dev, struct vhost_msg *msg)
 		return vhost_refuse(dev, -ENOTSUP,
 				    "SET_VRING_KICK: no kick fd (polling mode) is not supported");
 	vhost_fd_set(&vr->kick_fd, fd);
+	vr->kick_gen++;
 	ret = vhost_vring_map(dev, (unsigned int)(vr - dev->vr), vr->base);
 	if (ret)
 		return ret;

@@ -280,8 +280,9 @@ ssize_t virtq_tx_pop(struct virtq *vq, const struct vhost_mem *mem,
 
 /* what virtq_rx_put() writes: the header's first hdr_len bytes, the frame */
 struct virtq_src {
-	const uint8_t *buf;	/* VNET_HDR_LEN-byte header, then the frame */
+	const uint8_t *hdr;
 	size_t hdr_len;
+	const uint8_t *frame;
 	size_t total;		/* hdr_len + frame length */
 	size_t pos;		/* bytes written so far */
 	uint8_t *nb[2];		/* where num_buffers' two bytes went */
@@ -292,10 +293,10 @@ static const uint8_t *virtq_src_at(const struct virtq_src *s, size_t *n)
 {
 	if (s->pos < s->hdr_len) {
 		*n = s->hdr_len - s->pos;
-		return s->buf + s->pos;
+		return s->hdr + s->pos;
 	}
 	*n = s->total - s->pos;
-	return s->buf + VIRTQ_VNET_HDR_LEN + (s->pos - s->hdr_len);
+	return s->frame + (s->pos - s->hdr_len);
 }
 
 /* note where stream offset @off landed, if this piece covered it */
@@ -363,12 +364,12 @@ static int virtq_rx_chain(struct virtq *vq, const struct vhost_mem *mem,
 }
 
 int virtq_rx_put(struct virtq *vq, const struct vhost_mem *mem,
-		 const uint8_t *buf, size_t len, unsigned int hdr_len,
-		 bool mrg)
+		 const uint8_t *hdr, unsigned int hdr_len,
+		 const uint8_t *frame, size_t len, bool mrg)
 {
 	uint16_t saved_avail = vq->last_avail, saved_used = vq->used_idx;
 	struct virtq_src s = {
-		.buf = buf, .hdr_len = hdr_len,
+		.hdr = hdr, .hdr_len = hdr_len, .frame = frame,
 	};
 	unsigned int nbufs = 0;
 	uint32_t written;
@@ -377,10 +378,10 @@ int virtq_rx_put(struct virtq *vq, const struct vhost_mem *mem,
 
 	if (unlikely(vq->err))
 		return -EPROTO;
-	if (len < VIRTQ_VNET_HDR_LEN || hdr_len > VIRTQ_VNET_HDR_LEN ||
-	    len - VIRTQ_VNET_HDR_LEN > UINT32_MAX - VIRTQ_VNET_HDR_LEN)
+	if (hdr_len > VIRTQ_VNET_HDR_LEN ||
+	    len > UINT32_MAX - VIRTQ_VNET_HDR_LEN)
 		return -EINVAL;
-	s.total = hdr_len + (len - VIRTQ_VNET_HDR_LEN);
+	s.total = hdr_len + len;
 	while (s.pos < s.total) {
 		if (!mrg && nbufs) {
 			ret = -EMSGSIZE;

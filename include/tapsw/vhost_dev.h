@@ -49,6 +49,7 @@ struct vhost_vring {
 	bool addr_set;
 	uint16_t base;			/* SET_VRING_BASE */
 	int kick_fd;			/* -1: none */
+	unsigned int kick_gen;		/* counts SET_VRING_KICKs */
 	int call_fd;
 	int err_fd;
 	bool enabled;

@@ -118,22 +118,22 @@ ssize_t virtq_tx_pop(struct virtq *vq, const struct vhost_mem *mem,
 		     uint8_t *buf, size_t cap);
 
 /*
- * virtq_rx_put() - write one frame into the guest's RX buffers: the first
- * @hdr_len bytes of the VNET_HDR_LEN-byte virtio-net header at @buf (12;
- * 10 for a legacy guest without MRG_RXBUF), then the Ethernet frame after
- * it (@len - VNET_HDR_LEN bytes).  With @mrg (VIRTIO_NET_F_MRG_RXBUF) the
- * frame may fill several chains and num_buffers says how many; without,
- * it must fit the first chain.  With a 12-byte header num_buffers is
- * written in the guest (1 without @mrg); the caller's header is not
- * changed.
+ * virtq_rx_put() - write one frame into the guest's RX buffers: @hdr_len
+ * bytes of virtio-net header from @hdr (12; 10 for a legacy guest without
+ * MRG_RXBUF), then the @len-byte Ethernet frame at @frame.  With @mrg
+ * (VIRTIO_NET_F_MRG_RXBUF) the frame may fill several chains and
+ * num_buffers says how many; without, it must fit the first chain.  With
+ * a 12-byte header num_buffers is written in the guest (1 without @mrg);
+ * @hdr is not changed.
  *
  * Return: 0; -ENOBUFS when the guest has not given enough buffers, or
  * -EMSGSIZE when (without @mrg) its buffer is too small: nothing is
- * taken; -EPROTO if the queue is (now) broken.
+ * taken; -EINVAL for a header over 12 bytes or a frame over 4 GiB;
+ * -EPROTO if the queue is (now) broken.
  */
 int virtq_rx_put(struct virtq *vq, const struct vhost_mem *mem,
-		 const uint8_t *buf, size_t len, unsigned int hdr_len,
-		 bool mrg);
+		 const uint8_t *hdr, unsigned int hdr_len,
+		 const uint8_t *frame, size_t len, bool mrg);
 
 /* virtq_flush() - publish the used entries written since the last flush */
 void virtq_flush(struct virtq *vq);

@@ -131,7 +131,8 @@ static void fuzz_vq_op(struct virtq *vq, const struct vhost_mem *mem,
 		break;
 	case 1:
 		len = MIN((size_t)(op >> 3) * 300 + 12, (size_t)FRAME_MAX);
-		ret = virtq_rx_put(vq, mem, frame, len, hdr_len, mrg);
+		ret = virtq_rx_put(vq, mem, frame, hdr_len, frame + 12, len - 12,
+				   mrg);
 		if (was && ret != -EPROTO)
 			abort();
 		break;
@@ -243,7 +244,7 @@ static void fuzz_dev_traffic(struct vhost_dev *dev)
 				break;
 	if (vhost_dev_ring_ready(dev, VHOST_DEV_RX))
 		virtq_rx_put(&dev->vr[VHOST_DEV_RX].vq, &dev->mem, frame,
-			     1514, vhost_dev_hdr_len(dev),
+			     vhost_dev_hdr_len(dev), frame + 12, 1502,
 			     vhost_dev_has(dev, 15 /* MRG_RXBUF */));
 	for (i = 0; i < VHOST_DEV_VRINGS; i++) {
 		virtq_flush(&dev->vr[i].vq);

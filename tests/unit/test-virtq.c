@@ -268,6 +268,15 @@ static void test_tx(void)
 
 /* ---------------------------------------------------------------- RX -- */
 
+/* put @len bytes at @f (a 12-byte header, then the frame) into @g's ring */
+static int rx_put(struct guest *g, const uint8_t *f, size_t len,
+		  unsigned int hdr_len, bool mrg)
+{
+	if (len < 12)
+		return -EINVAL;
+	return virtq_rx_put(&g->vq, &g->mem, f, hdr_len, f + 12, len - 12, mrg);
+}
+
 static void frame_make(uint8_t *f, size_t len, unsigned int seed)
 {
 	memset(f, 0, 12);
@@ -287,16 +296,16 @@ static void test_rx(void)
 	g_init(&g, false, true);
 	frame_make(f, sizeof(f), 9);
 	memcpy(copy, f, sizeof(f));
-	ok(virtq_rx_put(&g.vq, &g.mem, f, sizeof(f), 12, true) == -ENOBUFS,
+	ok(rx_put(&g, f, sizeof(f), 12, true) == -ENOBUFS,
 	   "rx: no buffers: -ENOBUFS");
 
 	h[0] = g_add(&g, (struct gbuf[]){ { BUF_GPA, 1500, VRING_DESC_F_WRITE } }, 1);
 	h[1] = g_add(&g, (struct gbuf[]){ { BUF_GPA + 0x1000, 1500, VRING_DESC_F_WRITE } }, 1);
-	ok(virtq_rx_put(&g.vq, &g.mem, f, sizeof(f), 12, true) == -ENOBUFS &&
+	ok(rx_put(&g, f, sizeof(f), 12, true) == -ENOBUFS &&
 	   g.vq.last_avail == 0 && g.vq.used_idx == 0,
 	   "rx: 3012 bytes, 3000 of buffers: -ENOBUFS, nothing taken");
 	h[2] = g_add(&g, (struct gbuf[]){ { BUF_GPA + 0x2000, 1500, VRING_DESC_F_WRITE } }, 1);
-	ok(virtq_rx_put(&g.vq, &g.mem, f, sizeof(f), 12, true) == 0,
+	ok(rx_put(&g, f, sizeof(f), 12, true) == 0,
 	   "rx: three buffers: delivered");
 	ok(!memcmp(f, copy, sizeof(f)), "rx: the caller's frame is unchanged");
 	virtq_flush(&g.vq);
@@ -315,7 +324,7 @@ static void test_rx(void)
 	h[0] = g_add(&g, (struct gbuf[]){ { BUF_GPA, 11, VRING_DESC_F_WRITE },
 					  { BUF_GPA + 0x1000, 1, VRING_DESC_F_WRITE } }, 2);
 	h[1] = g_add(&g, (struct gbuf[]){ { BUF_GPA + 0x2000, 4000, VRING_DESC_F_WRITE } }, 1);
-	ok(virtq_rx_put(&g.vq, &g.mem, f, 112, 12, true) == 0,
+	ok(rx_put(&g, f, 112, 12, true) == 0,
 	   "rx: 11 + 1 byte chain then a big one: delivered");
 	ok(*g_ptr(&g, BUF_GPA + 10, 1) == 2 &&
 	   *g_ptr(&g, BUF_GPA + 0x1000, 1) == 0,
@@ -327,7 +336,7 @@ static void test_rx(void)
 	frame_make(f, sizeof(f), 4);
 	h[0] = g_add(&g, (struct gbuf[]){ { BUF_GPA, 1000, VRING_DESC_F_WRITE },
 					  { BUF_GPA + 0x1000, 1000, VRING_DESC_F_WRITE } }, 2);
-	ok(virtq_rx_put(&g.vq, &g.mem, f, sizeof(f), 12, false) == -EMSGSIZE &&
+	ok(rx_put(&g, f, sizeof(f), 12, false) == -EMSGSIZE &&
 	   g.vq.last_avail == 5,
 	   "rx, no mrg: 3012 bytes into 2000: -EMSGSIZE, nothing taken");
 	g_fini(&g);
@@ -335,7 +344,7 @@ static void test_rx(void)
 	g_init(&g, false, false);
 	h[0] = g_add(&g, (struct gbuf[]){ { BUF_GPA, 10, VRING_DESC_F_WRITE },
 					  { BUF_GPA + 0x1000, 4000, VRING_DESC_F_WRITE } }, 2);
-	ok(virtq_rx_put(&g.vq, &g.mem, f, sizeof(f), 10, false) == 0,
+	ok(rx_put(&g, f, sizeof(f), 10, false) == 0,
 	   "rx, legacy 10-byte header: delivered into 10 + 4000");
 	ok(!memcmp(g_ptr(&g, BUF_GPA, 10), f, 10) &&
 	   !memcmp(g_ptr(&g, BUF_GPA + 0x1000, 3000), f + 12, 3000),
@@ -343,8 +352,8 @@ static void test_rx(void)
 	virtq_flush(&g.vq);
 	ok(g_used_is(&g, (uint16_t)(g_used_idx(&g) - 1), h[0], 3010),
 	   "rx, legacy: used length 3010");
-	ok(virtq_rx_put(&g.vq, &g.mem, f, 11, 12, true) == -EINVAL,
-	   "rx: a frame shorter than its header: -EINVAL");
+	ok(virtq_rx_put(&g.vq, &g.mem, f, 13, f + 12, 10, true) == -EINVAL,
+	   "rx: a header over 12 bytes: -EINVAL");
 	g_fini(&g);
 }
 
@@ -457,11 +466,11 @@ static void test_bad(void)
 		g_init(&g, false, false);
 		bad[i].setup(&g);
 		ret = bad[i].rx ?
-		      virtq_rx_put(&g.vq, &g.mem, f, sizeof(f), 12, true) :
+		      rx_put(&g, f, sizeof(f), 12, true) :
 		      (int)virtq_tx_pop(&g.vq, &g.mem, buf, sizeof(buf));
 		ok(ret == -EPROTO && g.vq.err == bad[i].want &&
 		   virtq_tx_pop(&g.vq, &g.mem, buf, sizeof(buf)) == -EPROTO &&
-		   virtq_rx_put(&g.vq, &g.mem, f, sizeof(f), 12, true) == -EPROTO,
+		   rx_put(&g, f, sizeof(f), 12, true) == -EPROTO,
 		   "broken by %s: %s (%s), and stays broken", bad[i].name,
 		   virtq_err_name(g.vq.err), virtq_err_text(g.vq.err));
 		g_fini(&g);
