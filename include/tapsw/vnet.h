@@ -113,7 +113,14 @@ size_t vnet_frame_seg_len(const struct virtio_net_hdr *vh,
 int vnet_csum_finish(const struct virtio_net_hdr *vh, uint8_t *frame,
 		     size_t len);
 
-/* vnet_segment() callback: one finished frame; a negative errno stops */
+/**
+ * typedef vnet_emit_t - vnet_segment()'s callback: one finished frame.
+ * @seg: The frame.
+ * @seg_len: Its length.
+ * @arg: vnet_segment()'s @arg.
+ *
+ * Return: a negative errno stops segmentation.
+ */
 typedef int (*vnet_emit_t)(const uint8_t *seg, size_t seg_len, void *arg);
 
 /**
