@@ -23,15 +23,26 @@ struct ctl_server_config {
 	struct events *events;	/* for events.subscribe, or NULL */
 };
 
-/*
- * ctl_server_start() - create the socket's directory (0750, group
- * @cfg->group) if missing, refuse to start if another tapswd answers on
- * @cfg->path, replace a stale socket, listen (mode 0660, group @cfg->group).
- * Returns 0 or a negative errno with a message in @why.
+/**
+ * ctl_server_start() - Start the control socket server.
+ * @d: The daemon: loop, switch, backends' state.
+ * @cfg: The socket's path and group, the state file, the notifier.
+ * @srvp: The server, on success.
+ * @why: A message, on failure.
+ * @whylen: Size of @why.
+ *
+ * Create the socket's directory (0750, group @cfg->group) if missing,
+ * refuse to start if another tapswd answers on @cfg->path, replace a stale
+ * socket, listen (mode 0660, group @cfg->group).
+ *
+ * Return: 0, or a negative errno with a message in @why.
  */
 int ctl_server_start(struct daemon *d, const struct ctl_server_config *cfg,
 		     struct ctl_server **srvp, char *why, size_t whylen);
-/* ctl_server_stop() - close the listener and every client, unlink the socket */
+/**
+ * ctl_server_stop() - Close the listener and every client, unlink the socket.
+ * @srv: The server.
+ */
 void ctl_server_stop(struct ctl_server *srv);
 
 #endif /* TAPSW_CTL_H */

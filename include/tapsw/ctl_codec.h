@@ -34,52 +34,79 @@ enum {
 
 /* --- VLAN modes as text */
 
-/* vlan_mode_name() - "none", "access", "trunk"; "unknown" if out of range */
+/**
+ * vlan_mode_name() - "none", "access", "trunk"; "unknown" if out of range.
+ * @mode: The mode.
+ */
 const char *vlan_mode_name(enum vlan_mode mode);
 
-/*
- * vlan_mode_parse() - the mode named @name (may be NULL).
+/**
+ * vlan_mode_parse() - The VLAN mode named @name.
+ * @name: A mode's name; may be NULL.
+ *
  * Return: an enum vlan_mode, or -EINVAL.
  */
 int vlan_mode_parse(const char *name);
 
-/*
- * vlan_list_parse() - add the VIDs of @s, "10,20-29,30", to @vc's trunks.
+/**
+ * vlan_list_parse() - Add the VIDs of a list to a VLAN mode's trunks.
+ * @s: The list: "10,20-29,30".
+ * @vc: The mode whose trunks get them.
+ *
  * Return: 0, or -EINVAL (not a list of VIDs 1 to 4094, or a reversed range).
  */
 int vlan_list_parse(const char *s, struct vlan_config *vc);
 
-/*
- * vlan_list_format() - @vc's trunks as "10,20-29,30" into @buf, cut to fit
- * @size bytes (ending "..." when cut)
+/**
+ * vlan_list_format() - Write @vc's trunks as "10,20-29,30".
+ * @vc: The VLAN mode.
+ * @buf: Where to write them.
+ * @size: Size of @buf: the list is cut to fit (ending "..." when cut).
  */
 void vlan_list_format(const struct vlan_config *vc, char *buf, size_t size);
 
-/*
- * vlan_config_format() - @vc as "-", "access 10" or "trunk 10,20 native 5"
- * into @buf of @size bytes (VLAN_TEXT_MAX holds any list, cut)
+/**
+ * vlan_config_format() - Write @vc as text.
+ * @vc: The VLAN mode.
+ * @buf: Where to write it.
+ * @size: Size of @buf (VLAN_TEXT_MAX holds any list, cut).
+ *
+ * As "-", "access 10" or "trunk 10,20 native 5".
  */
 void vlan_config_format(const struct vlan_config *vc, char *buf,
 			size_t size);
 
 /* --- VLAN modes as JSON */
 
-/* vlan_trunks_json() - @vc's trunks as a JSON array of VIDs (new ref) */
+/**
+ * vlan_trunks_json() - @vc's trunks as a JSON array of VIDs (new ref).
+ * @vc: The VLAN mode.
+ */
 json_t *vlan_trunks_json(const struct vlan_config *vc);
 
-/*
- * vlan_config_json() - @vc as {"mode":"none"}, {"mode":"access","tag":10}
- * or {"mode":"trunk","trunks":[10,20],"native":5} (native 0: none).
+/**
+ * vlan_config_json() - A VLAN mode as JSON.
+ * @vc: The mode.
+ *
+ * {"mode":"none"}, {"mode":"access","tag":10} or
+ * {"mode":"trunk","trunks":[10,20],"native":5} (native 0: none).
+ *
  * Return: a new reference, or NULL without memory.
  */
 json_t *vlan_config_json(const struct vlan_config *vc);
 
-/*
- * vlan_config_from_json() - the inverse of vlan_config_json(), checked:
- * @o has a known mode; access needs "tag" (1-4094) alone; trunk needs
- * "trunks", a non-empty array of VIDs 1-4094, and may have "native"
- * (0-4094, 0: none); no other members.  @vc is cleared first.
- * Return: 0, or -EINVAL with a reason in @why (@whylen bytes).
+/**
+ * vlan_config_from_json() - The inverse of vlan_config_json(), checked.
+ * @o: The JSON object.
+ * @vc: The VLAN mode; cleared first.
+ * @why: A reason, on failure.
+ * @whylen: Size of @why.
+ *
+ * The checks: @o has a known mode; access needs "tag" (1-4094) alone;
+ * trunk needs "trunks", a non-empty array of VIDs 1-4094, and may have
+ * "native" (0-4094, 0: none); no other members.
+ *
+ * Return: 0, or -EINVAL with a reason in @why.
  */
 int vlan_config_from_json(const json_t *o, struct vlan_config *vc,
 			  char *why, size_t whylen);
@@ -102,9 +129,12 @@ enum { PORT_FLAG_COUNT = 6 };
 /* the controls, in the order port show lists them */
 extern const struct port_flag_info port_flag_info[PORT_FLAG_COUNT];
 
-/*
- * port_flag_on() - the value of control @fi in port flags @flags, as a user
- * sees it.  Return: true if the control is on (learning, by default).
+/**
+ * port_flag_on() - The value of a control, as a user sees it.
+ * @flags: Port flags (port.flags).
+ * @fi: The control.
+ *
+ * Return: true if the control is on (learning, by default).
  */
 static inline bool port_flag_on(unsigned int flags,
 				const struct port_flag_info *fi)
@@ -112,23 +142,31 @@ static inline bool port_flag_on(unsigned int flags,
 	return !!(flags & fi->bit) == fi->on_when_set;
 }
 
-/*
- * port_flag_find() - the control named by the @len bytes at @name (not
- * NUL-terminated there).  Return: its entry in port_flag_info[], or NULL.
+/**
+ * port_flag_find() - The control of a name.
+ * @name: The name; not NUL-terminated there.
+ * @len: Its length in bytes.
+ *
+ * Return: its entry in port_flag_info[], or NULL.
  */
 const struct port_flag_info *port_flag_find(const char *name, size_t len);
 
-/*
- * port_flags_json_set() - set "learning": true, ... into object @o, one
- * boolean for each control, as port flags @flags have them
+/**
+ * port_flags_json_set() - Set one boolean for each control into an object.
+ * @o: The JSON object: gets "learning": true, ...
+ * @flags: Port flags, as the booleans have them.
  */
 void port_flags_json_set(json_t *o, unsigned int flags);
 
-/*
- * port_flags_from_json() - apply the controls given in object @o
- * ("learning": false, ...; other keys are not looked at) to *@flags.
- * Return: how many there were, or -EINVAL with a reason in @why (@whylen
- * bytes) for a value not true or false (*@flags is then unchanged).
+/**
+ * port_flags_from_json() - Apply the controls given in an object.
+ * @o: The JSON object: "learning": false, ...; other keys are not looked at.
+ * @flags: The port flags they apply to.
+ * @why: A reason, on failure.
+ * @whylen: Size of @why.
+ *
+ * Return: how many controls there were, or -EINVAL with a reason in @why
+ * for a value not true or false (*@flags is then unchanged).
  */
 int port_flags_from_json(const json_t *o, unsigned int *flags,
 			 char *why, size_t whylen);

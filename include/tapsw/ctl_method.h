@@ -41,15 +41,20 @@ struct ctl_context {
 	const struct events_sink *sink;
 };
 
-/*
- * ctl_handle_line() - decode one request line, run it, encode the reply.
- * Returns the reply line ('\n'-terminated, malloc()ed, length in *@len), or
- * NULL when there is nothing to send (a notification).
+/**
+ * ctl_handle_line() - Decode one request line, run it, encode the reply.
+ * @ctx: The daemon, the switch, the server and the requesting client.
+ * @line: The request line.
+ * @len: Its length.
+ * @out_len: The reply's length, on return.
+ *
+ * Return: the reply line ('\n'-terminated, malloc()ed), or NULL when there
+ * is nothing to send (a notification).
  */
 char *ctl_handle_line(struct ctl_context *ctx, const char *line, size_t len,
 		      size_t *out_len);
 
-/* ctl_method_names() - the method table's names, NULL-terminated */
+/** ctl_method_names() - The method table's names, NULL-terminated. */
 const char *const *ctl_method_names(void);
 
 #endif /* TAPSW_CTL_METHOD_H */

@@ -49,16 +49,20 @@ struct ctl_error {
 	char message[256];
 };
 
-/*
- * ctl_request_decode() - parse one request line (no '\n').
- * Returns 0 and fills @req, or a negative errno and fills @err with the
- * JSON-RPC error to send back; *@id_out then holds the request id when one
- * could be read (new reference, or NULL).  On success *@id_out is NULL.
+/**
+ * ctl_request_decode() - Parse one request line.
+ * @line: The line, without its '\n'.
+ * @len: Its length.
+ * @req: The request, on success.
+ * @err: On failure, the JSON-RPC error to send back.
+ * @id_out: On failure, the request id when one could be read (new
+ *          reference, or NULL); on success NULL.
  *
  * A request is one JSON object with "jsonrpc":"2.0", "method" (string),
  * optionally "id" (number, string or null) and "params" (object; absent
- * gives an empty one), and no other member.  Errors, as in
- * docs/control-protocol.md:
+ * gives an empty one), and no other member.
+ *
+ * Return: 0, or a negative errno, as in docs/control-protocol.md:
  *   -EBADMSG  CTL_ERR_PARSE: not JSON, trailing bytes, a duplicate key, a
  *             NUL byte, invalid UTF-8, nesting deeper than jansson's 2048;
  *   -EINVAL   CTL_ERR_INVALID_REQUEST: JSON but not a request (not an
@@ -69,58 +73,106 @@ int ctl_request_decode(const char *line, size_t len, struct ctl_request *req,
 		       struct ctl_error *err, json_t **id_out);
 void ctl_request_free(struct ctl_request *req);
 
-/* ctl_request_encode() - {"jsonrpc":"2.0","id":id,"method":..,"params":..}
- * Steals @params (may be NULL).  Returns a new reference or NULL. */
+/**
+ * ctl_request_encode() - Build a request.
+ * @id: Its "id".
+ * @method: Its "method".
+ * @params: Its "params": stolen; may be NULL.
+ *
+ * {"jsonrpc":"2.0","id":id,"method":..,"params":..}
+ *
+ * Return: a new reference, or NULL.
+ */
 json_t *ctl_request_encode(json_int_t id, const char *method, json_t *params);
 
-/* ctl_response_result() - success response; steals @result (NULL = {}). */
+/**
+ * ctl_response_result() - A success response.
+ * @id: The request's id.
+ * @result: Its result: stolen (NULL = {}).
+ *
+ * Return: a new reference, or NULL.
+ */
 json_t *ctl_response_result(json_t *id, json_t *result);
 
-/*
- * ctl_response_error() - error response from @err; @id may be NULL (sent as
- * null).  error.data.errno is left out when errnum is 0 or has no name.
- * The message is sent as one line of valid UTF-8 whatever @err holds.
+/**
+ * ctl_response_error() - An error response.
+ * @id: The request's id; may be NULL (sent as null).
+ * @err: The error.
+ *
+ * error.data.errno is left out when errnum is 0 or has no name.  The
+ * message is sent as one line of valid UTF-8 whatever @err holds.
+ *
+ * Return: a new reference, or NULL.
  */
 json_t *ctl_response_error(json_t *id, const struct ctl_error *err);
 
-/*
- * ctl_error_set() - fill @err: @code, errno @errnum (sign ignored) and a
- * printf-style message, truncated to fit, with control characters made
- * spaces and bytes that are not UTF-8 (a "%.64s" can cut a character)
- * made '?'.
+/**
+ * ctl_error_set() - Fill in an error.
+ * @err: The error.
+ * @code: Its JSON-RPC code.
+ * @errnum: Its errno; the sign is ignored.
+ * @fmt: A printf-style format for its message.
+ * @...: Its arguments.
+ *
+ * The message is truncated to fit, with control characters made spaces and
+ * bytes that are not UTF-8 (a "%.64s" can cut a character) made '?'.
  */
 void ctl_error_set(struct ctl_error *err, int code, int errnum,
 		   const char *fmt, ...) __attribute__((format(printf, 4, 5)));
 
-/*
- * ctl_response_decode() - parse a response line (client side).
- * Returns 0 with *@result (new reference) on success; -EPROTO if the line is
- * not a valid response; or, for an error response, the negative errno from
- * error.data.errno (-EIO if none or unknown) with @err filled.  @err's
- * message is set for -EPROTO too, so a client can always print it.
+/**
+ * ctl_response_decode() - Parse a response line (client side).
+ * @line: The line.
+ * @len: Its length.
+ * @result: The result (new reference), on success.
+ * @err: The error, on failure.
+ *
+ * @err's message is set for -EPROTO too, so a client can always print it.
+ *
+ * Return: 0; -EPROTO if the line is not a valid response; or, for an error
+ * response, the negative errno from error.data.errno (-EIO if none or
+ * unknown) with @err filled.
  */
 int ctl_response_decode(const char *line, size_t len, json_t **result,
 			struct ctl_error *err);
 
-/*
- * ctl_dump_line() - compact JSON text plus '\n', malloc()ed, or NULL.
- * *@len (if not NULL) receives the length including the '\n'.
+/**
+ * ctl_dump_line() - A message as one line.
+ * @msg: The message.
+ * @len: If not NULL, receives the length including the '\n'.
+ *
+ * Return: compact JSON text plus '\n', malloc()ed, or NULL.
  */
 char *ctl_dump_line(const json_t *msg, size_t *len);
 
-/*
- * ctl_utf8_seq_len() - length of the valid UTF-8 sequence at @s (at most
- * @n bytes available), or 0 if it is not one.  Overlong forms and
- * surrogates are refused, as jansson does.
+/**
+ * ctl_utf8_seq_len() - Length of the valid UTF-8 sequence at @s.
+ * @s: The bytes.
+ * @n: How many are available.
+ *
+ * Overlong forms and surrogates are refused, as jansson does.
+ *
+ * Return: the sequence's length, or 0 if it is not one.
  */
 size_t ctl_utf8_seq_len(const unsigned char *s, size_t n);
 
-/*
- * errno <-> name ("ENOENT"); unknown names give 0, unknown values NULL.
- * The sign of @errnum is ignored.  Linux aliases (EWOULDBLOCK, ENOTSUP,
- * EDEADLOCK) are understood but never produced.
+/**
+ * ctl_errno_name() - The name of an errno value ("ENOENT").
+ * @errnum: The value; its sign is ignored.
+ *
+ * Linux aliases (EWOULDBLOCK, ENOTSUP, EDEADLOCK) are never produced.
+ *
+ * Return: the name, or NULL for an unknown value.
  */
 const char *ctl_errno_name(int errnum);
+
+/**
+ * ctl_errno_value() - The errno value of a name ("ENOENT").
+ * @name: The name; Linux aliases (EWOULDBLOCK, ENOTSUP, EDEADLOCK) are
+ *        understood.
+ *
+ * Return: the value, or 0 for an unknown name.
+ */
 int ctl_errno_value(const char *name);
 
 /*
@@ -147,12 +199,22 @@ struct ctl_linebuf {
 
 int ctl_linebuf_init(struct ctl_linebuf *lb, size_t max);
 void ctl_linebuf_free(struct ctl_linebuf *lb);
-/* 0, -ENOMEM, or -EMSGSIZE once the pending partial line exceeds max */
+/**
+ * ctl_linebuf_append() - Append bytes as they arrive.
+ * @lb: The line buffer.
+ * @data: The bytes.
+ * @len: How many.
+ *
+ * Return: 0, -ENOMEM, or -EMSGSIZE once the pending partial line exceeds max.
+ */
 int ctl_linebuf_append(struct ctl_linebuf *lb, const char *data, size_t len);
-/*
- * ctl_linebuf_next() - the next complete line, NUL-terminated in place with
- * its '\n' (and a trailing '\r') removed; valid until the next append.
- * Returns its length, or -EAGAIN when no complete line is buffered.
+/**
+ * ctl_linebuf_next() - Take out the next complete line.
+ * @lb: The line buffer.
+ * @line: The line, NUL-terminated in place with its '\n' (and a trailing
+ *        '\r') removed; valid until the next append.
+ *
+ * Return: its length, or -EAGAIN when no complete line is buffered.
  */
 ssize_t ctl_linebuf_next(struct ctl_linebuf *lb, char **line);
 

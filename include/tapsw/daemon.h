@@ -25,8 +25,18 @@ enum io_mode {
 	IO_URING,		/* batched writes through io_uring */
 };
 
-/* "auto", "plain", "uring"; io_mode_parse() returns the mode or -EINVAL */
+/**
+ * io_mode_name() - "auto", "plain" or "uring".
+ * @mode: The mode.
+ */
 const char *io_mode_name(enum io_mode mode);
+
+/**
+ * io_mode_parse() - The mode named "auto", "plain" or "uring".
+ * @name: Its name.
+ *
+ * Return: the mode, or -EINVAL.
+ */
 int io_mode_parse(const char *name);
 
 /*
@@ -73,9 +83,12 @@ struct daemon {
 	void *class_priv[DAEMON_CLASSES_MAX];
 };
 
-/*
- * daemon_now_ms() - the loop's clock (uv_now(): milliseconds, updated
- * once per loop iteration, after the wait for events); 0 without a loop.
+/**
+ * daemon_now_ms() - The loop's clock.
+ * @d: The daemon.
+ *
+ * Return: uv_now(): milliseconds, updated once per loop iteration, after
+ * the wait for events; 0 without a loop.
  */
 uint64_t daemon_now_ms(const struct daemon *d);
 

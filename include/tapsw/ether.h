@@ -48,24 +48,48 @@ static inline bool ether_is_zero(const uint8_t *mac)
 	return !(mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]);
 }
 
-/* 01:80:c2:00:00:00-0f: 802.1D reserved, link-local (STP, pause, LACP, 802.1X) */
+/**
+ * ether_is_link_local() - Is @mac in 01:80:c2:00:00:00-0f?
+ * @mac: The MAC.
+ *
+ * 802.1D reserved, link-local (STP, pause, LACP, 802.1X).
+ *
+ * Return: true if it is.
+ */
 static inline bool ether_is_link_local(const uint8_t *mac)
 {
 	return mac[0] == 0x01 && mac[1] == 0x80 && mac[2] == 0xc2 &&
 	       mac[3] == 0x00 && mac[4] == 0x00 && (mac[5] & 0xf0) == 0x00;
 }
 
-/*
- * ether_classify() - parse the header of @frame (@len bytes) into @info.
- * Returns DROP_NONE if the frame may be learned and forwarded, else the
+/**
+ * ether_classify() - Parse the header of @frame into @info.
+ * @frame: The frame.
+ * @len: Its length.
+ * @info: Its addresses, VLAN, EtherType and header length.
+ *
+ * Return: DROP_NONE if the frame may be learned and forwarded, else the
  * reason to drop it.
  */
 enum drop_reason ether_classify(const uint8_t *frame, size_t len,
 				struct ether_info *info);
 
-/* ether_mac_parse() - "52:54:00:12:34:56" (or '-' separated).  0 or -EINVAL. */
+/**
+ * ether_mac_parse() - Parse a MAC address.
+ * @s: "52:54:00:12:34:56" (or '-' separated).
+ * @mac: The address.
+ *
+ * Return: 0 or -EINVAL.
+ */
 int ether_mac_parse(const char *s, uint8_t mac[ETHER_ADDR_LEN]);
-/* ether_mac_format() - lower-case, colon separated; returns @buf */
+
+/**
+ * ether_mac_format() - Format a MAC address: lower-case, colon separated.
+ * @mac: The address.
+ * @buf: Where to write it.
+ *
+ * Return: @buf.
+ */
 char *ether_mac_format(const uint8_t mac[ETHER_ADDR_LEN],
 		       char buf[ETHER_MAC_STRLEN]);
 

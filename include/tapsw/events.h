@@ -92,18 +92,26 @@ struct events_msg {
 	const char *peer;
 };
 
-/*
- * events_format() - @m as one notification line, '\n'-terminated, in
- * @buf.  Strings are escaped; bytes that are not UTF-8 become '?'.
- * Returns its length, or -EMSGSIZE when it does not fit in @size.
+/**
+ * events_format() - Format an event as one notification line.
+ * @m: The event.
+ * @buf: The line, '\n'-terminated.
+ * @size: Size of @buf.
+ *
+ * Strings are escaped; bytes that are not UTF-8 become '?'.
+ *
+ * Return: its length, or -EMSGSIZE when it does not fit in @size.
  */
 int events_format(const struct events_msg *m, char *buf, size_t size);
 
 const char *events_type_name(enum events_type type);
 
-/*
- * events_mask_parse() - "all", "port", "fdb" or one type's name ("fdb.age")
- * to its bits.  Returns 0, or -EINVAL for another name.
+/**
+ * events_mask_parse() - The event bits of a name.
+ * @name: "all", "port", "fdb" or one type's name ("fdb.age").
+ * @mask: Its bits.
+ *
+ * Return: 0, or -EINVAL for another name.
  */
 int events_mask_parse(const char *name, uint32_t *mask);
 
@@ -116,29 +124,51 @@ struct events_sink {
 	void *arg;		/* identifies the subscriber */
 };
 
-/*
- * events_new() - the notifier of @d's switch; it sets @d's port_notify
- * hook.  With a loop (d->loop), queued text is written before the loop
- * waits for I/O; without one (tests), call events_flush().  NULL on ENOMEM.
+/**
+ * events_new() - Create the notifier of @d's switch.
+ * @d: The daemon; its port_notify hook is set.
+ *
+ * With a loop (d->loop), queued text is written before the loop waits for
+ * I/O; without one (tests), call events_flush().
+ *
+ * Return: the notifier, or NULL on ENOMEM.
  */
 struct events *events_new(struct daemon *d);
-/* events_free() - drop every subscriber, unhook, free (after the loop
- * has run once more, when it had a loop) */
+
+/**
+ * events_free() - Drop every subscriber, unhook, free.
+ * @ev: The notifier.
+ *
+ * The memory goes after the loop has run once more, when it had a loop.
+ */
 void events_free(struct events *ev);
 
-/*
- * events_subscribe() - send @sink the events of @mask (EVENTS_MASK_*
- * bits) from now on; a sink already subscribed (same arg) gets @mask
- * instead; an empty @mask unsubscribes.  0 or -ENOMEM.
+/**
+ * events_subscribe() - Send @sink the events of @mask from now on.
+ * @ev: The notifier.
+ * @sink: The subscriber; one already subscribed (same arg) gets @mask
+ *        instead.
+ * @mask: EVENTS_MASK_* bits; empty: unsubscribe.
+ *
+ * Return: 0 or -ENOMEM.
  */
 int events_subscribe(struct events *ev, const struct events_sink *sink,
 		     uint32_t mask);
-/* events_unsubscribe() - forget the sink of @arg (a no-op if unknown);
- * events still waiting for it are dropped */
+
+/**
+ * events_unsubscribe() - Forget the sink of @arg (a no-op if unknown).
+ * @ev: The notifier.
+ * @arg: The sink's arg.
+ *
+ * Events still waiting for it are dropped.
+ */
 void events_unsubscribe(struct events *ev, void *arg);
 bool events_is_subscribed(const struct events *ev, void *arg);
 
-/* events_flush() - hand each subscriber its queued text */
+/**
+ * events_flush() - Hand each subscriber its queued text.
+ * @ev: The notifier.
+ */
 void events_flush(struct events *ev);
 
 struct events_stats {

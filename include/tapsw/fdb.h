@@ -16,14 +16,14 @@
  *   chains.  Probe length is bounded (256 slots, 4 KiB); a new address
  *   whose chain is that long is not learned (stats.refused), like a full
  *   table.  Linear probing's clusters have a long tail near the 0.75 load
- *   limit: under churn at load 0.75, a bound of 64 refused 0.3% of new
- *   addresses, 128 refused 0.015%, 256 refuses under one per million
- *   (tests/unit/bench-fdb).  Lookups that hit stop at the key; only misses
- *   and inserts walk a chain to its end.
+ *   limit, hence a bound that long: shorter ones refuse new addresses
+ *   under churn far more often (tests/unit/bench-fdb, bench/RESULTS.md).
+ *   Lookups that hit stop at the key; only misses and inserts walk a
+ *   chain to its end.
  * - The hash is wyhash's "mum" step (a 64x64->128-bit multiply whose two
  *   halves are xor-folded) applied twice, with two secret 64-bit keys
  *   derived from the seed by splitmix64: mum(key ^ k0, rot32(key) ^ k1),
- *   then mum with fixed odd constants.  Two multiplies, a few ns.  It is
+ *   then mum with fixed odd constants.  Two multiplies.  It is
  *   not a cryptographic PRF as SipHash-1-3 is (4 SipRounds, roughly three
  *   times the work per frame), but an attacker here only sees whether his
  *   frames get flooded, the keys never leave the process, and what a long
@@ -56,8 +56,7 @@
  *   the new address's chain or during that scan) is reused instead and
  *   counted in stats.aged.  Finding the port scans the per-port counts,
  *   only when the table is full; finding its entries reads about
- *   8 x capacity / (that port's entries) slots (~1 us when it holds a
- *   ninth of a full 1M table, tests/unit/bench-fdb).
+ *   8 x capacity / (that port's entries) slots.
  *   Static entries are never evicted; when only static entries are left
  *   the new address is not learned (stats.refused).
  * - A MAC seen on another port than its entry says is moved there and
@@ -135,49 +134,88 @@ enum fdb_learn_result {
 	FDB_LEARN_LIMITED,	/* not learned: the port is at its max-macs */
 };
 
-/*
- * fdb_new() - allocate and zero the whole table; nothing is allocated later.
- * Returns NULL with errno set (EINVAL, ENOMEM).
+/**
+ * fdb_new() - Allocate and zero the whole table; nothing is allocated later.
+ * @cfg: Its cap, ageing time and hash seed.
+ *
+ * Return: the table, or NULL with errno set (EINVAL, ENOMEM).
  */
 struct fdb *fdb_new(const struct fdb_config *cfg);
 void fdb_free(struct fdb *fdb);
 
-/*
- * The current ageing time; changing it applies to existing entries too
- * (raising it revives dead entries fdb_age() has not reclaimed yet).
- * Values above 2^31 * 100 ms are clamped to that.
+/**
+ * fdb_get_ageing() - The current ageing time, in ms.
+ * @fdb: The table.
  */
 uint64_t fdb_get_ageing(const struct fdb *fdb);
+
+/**
+ * fdb_set_ageing() - Change the ageing time.
+ * @fdb: The table.
+ * @ageing_ms: The new one; values above 2^31 * 100 ms are clamped to that.
+ *
+ * The change applies to existing entries too (raising it revives dead
+ * entries fdb_age() has not reclaimed yet).
+ */
 void fdb_set_ageing(struct fdb *fdb, uint64_t ageing_ms);
 
-/*
- * fdb_learn() - note that @mac on @vid was seen as a source on @port.
- * The caller has already rejected multicast and zero sources.
- * On FDB_LEARN_MOVED, *@old_port (if not NULL) is the port it moved from.
- * A dead entry seen again is FDB_LEARN_NEW (even on another port).  A
- * @port >= FDB_PORT_MAX or @vid > FDB_VID_MAX is FDB_LEARN_REFUSED.
+/**
+ * fdb_learn() - Note that @mac on @vid was seen as a source on @port.
+ * @fdb: The table.
+ * @mac: The source MAC; the caller has already rejected multicast and zero
+ *       sources.
+ * @vid: Its VLAN.
+ * @port: The port it came from.
+ * @now_ms: The clock.
+ * @old_port: If not NULL, on FDB_LEARN_MOVED, the port it moved from.
+ *
+ * Return: what happened (enum fdb_learn_result).  A dead entry seen again
+ * is FDB_LEARN_NEW (even on another port).  A @port >= FDB_PORT_MAX or
+ * @vid > FDB_VID_MAX is FDB_LEARN_REFUSED.
  */
 enum fdb_learn_result fdb_learn(struct fdb *fdb, const uint8_t *mac,
 				uint16_t vid, unsigned int port,
 				uint64_t now_ms, unsigned int *old_port);
 
-/* fdb_lookup() - the port of @mac on @vid, or -ENOENT (absent or aged). */
+/**
+ * fdb_lookup() - The port of @mac on @vid.
+ * @fdb: The table.
+ * @mac: The MAC.
+ * @vid: Its VLAN.
+ * @now_ms: The clock.
+ *
+ * Return: the port, or -ENOENT (absent or aged).
+ */
 int fdb_lookup(const struct fdb *fdb, const uint8_t *mac, uint16_t vid,
 	       uint64_t now_ms);
 
-/*
- * fdb_add_static() - add or replace an entry that never ages or moves.
+/**
+ * fdb_add_static() - Add or replace an entry that never ages or moves.
+ * @fdb: The table.
+ * @mac: The MAC.
+ * @vid: Its VLAN.
+ * @port: Its port.
+ * @now_ms: The clock.
+ *
  * At the cap a learned entry is evicted as for fdb_learn().
- * Returns 0, -EINVAL (@port >= FDB_PORT_MAX, @vid > FDB_VID_MAX), or
+ *
+ * Return: 0, -EINVAL (@port >= FDB_PORT_MAX, @vid > FDB_VID_MAX), or
  * -ENOSPC when the table is full of static entries (or, very unlikely, the
  * address's probe chain is at the bound).
  */
 int fdb_add_static(struct fdb *fdb, const uint8_t *mac, uint16_t vid,
 		   unsigned int port, uint64_t now_ms);
 
-/*
- * fdb_del() - remove one entry, static or learned (or dead and not yet
- * reclaimed: there is no time argument).  0 or -ENOENT.
+/**
+ * fdb_del() - Remove one entry, static or learned.
+ * @fdb: The table.
+ * @mac: The MAC.
+ * @vid: Its VLAN.
+ *
+ * Dead entries not yet reclaimed are removed too: there is no time
+ * argument.
+ *
+ * Return: 0 or -ENOENT.
  */
 int fdb_del(struct fdb *fdb, const uint8_t *mac, uint16_t vid);
 
@@ -187,44 +225,70 @@ enum fdb_flush_flags {
 	FDB_FLUSH_ALL = FDB_FLUSH_LEARNED | FDB_FLUSH_STATIC,
 };
 
-/*
- * fdb_flush() - remove the entries of @port (or of every port when @port is
- * negative) that match @flags.  Returns the number removed, dead entries
- * not yet reclaimed included.  Walks the whole table unless @port has no
- * entries.
+/**
+ * fdb_flush() - Remove the entries of a port that match @flags.
+ * @fdb: The table.
+ * @port: The port; negative: every port.
+ * @flags: enum fdb_flush_flags.
+ *
+ * Walks the whole table unless @port has no entries.
+ *
+ * Return: the number removed, dead entries not yet reclaimed included.
  */
 unsigned int fdb_flush(struct fdb *fdb, int port, unsigned int flags);
 
-/*
- * fdb_age() - reclaim the dead entries among the next @max_slots slots
- * (at most the capacity: fdb_capacity() slots sweep the whole table),
- * continuing where the previous call stopped.  Returns the number aged.
+/**
+ * fdb_age() - Reclaim the dead entries among the next @max_slots slots.
+ * @fdb: The table.
+ * @now_ms: The clock.
+ * @max_slots: At most the capacity: fdb_capacity() slots sweep the whole
+ *             table.
+ *
+ * Continues where the previous call stopped.
+ *
+ * Return: the number aged.
  */
 unsigned int fdb_age(struct fdb *fdb, uint64_t now_ms, unsigned int max_slots);
 
-/* fdb_capacity() - number of slots, for sizing fdb_age() slices. */
+/**
+ * fdb_capacity() - Number of slots, for sizing fdb_age() slices.
+ * @fdb: The table.
+ */
 unsigned int fdb_capacity(const struct fdb *fdb);
 
-/*
- * fdb_foreach() - call @cb for every live entry (aged ones are skipped).
- * Stops and returns the first non-zero value @cb returns, else 0.
- * @cb must not modify the table.
+/**
+ * fdb_foreach() - Call @cb for every live entry (aged ones are skipped).
+ * @fdb: The table.
+ * @now_ms: The clock.
+ * @cb: Called with each entry and @arg; must not modify the table.
+ * @arg: For @cb.
+ *
+ * Return: the first non-zero value @cb returns (which stops the walk),
+ * else 0.
  */
 int fdb_foreach(const struct fdb *fdb, uint64_t now_ms,
 		int (*cb)(const struct fdb_entry *entry, void *arg), void *arg);
 
-/*
- * fdb_set_port_limit() - at most @max learned entries on @port (0: no
- * limit, the default), like a switch's port security "max MACs".  A new
- * MAC beyond it is not learned (FDB_LEARN_LIMITED, stats.limited); its
- * frames are still forwarded.  A MAC moving to a port at its limit is
- * forgotten rather than left pointing at its old port.  Entries already
- * there stay when the limit is lowered.
+/**
+ * fdb_set_port_limit() - At most @max learned entries on @port.
+ * @fdb: The table.
+ * @port: The port.
+ * @max: The limit; 0: no limit, the default.
+ *
+ * Like a switch's port security "max MACs".  A new MAC beyond it is not
+ * learned (FDB_LEARN_LIMITED, stats.limited); its frames are still
+ * forwarded.  A MAC moving to a port at its limit is forgotten rather than
+ * left pointing at its old port.  Entries already there stay when the
+ * limit is lowered.
  */
 void fdb_set_port_limit(struct fdb *fdb, unsigned int port, uint32_t max);
 uint32_t fdb_get_port_limit(const struct fdb *fdb, unsigned int port);
 
-/* fdb_port_entries() - live and dead-but-unreclaimed entries of @port. */
+/**
+ * fdb_port_entries() - Live and dead-but-unreclaimed entries of @port.
+ * @fdb: The table.
+ * @port: The port.
+ */
 unsigned int fdb_port_entries(const struct fdb *fdb, unsigned int port);
 
 /*
@@ -262,14 +326,20 @@ struct fdb_event {
 
 typedef void (*fdb_notify_t)(const struct fdb_event *ev, void *arg);
 
-/*
- * fdb_set_notify() - call @fn(@ev, @arg) on every change (NULL: nobody).
- * @fn runs inside fdb_learn() and friends: it must not change the table.
+/**
+ * fdb_set_notify() - Call @fn(ev, @arg) on every change.
+ * @fdb: The table.
+ * @fn: The hook, or NULL: nobody.  It runs inside fdb_learn() and friends:
+ *      it must not change the table.
+ * @arg: For @fn.
  */
 void fdb_set_notify(struct fdb *fdb, fdb_notify_t fn, void *arg);
 
 void fdb_get_stats(const struct fdb *fdb, struct fdb_stats *stats);
-/* fdb_clear_stats() - zero the event counters (not entries/capacity). */
+/**
+ * fdb_clear_stats() - Zero the event counters (not entries/capacity).
+ * @fdb: The table.
+ */
 void fdb_clear_stats(struct fdb *fdb);
 
 #endif /* TAPSW_FDB_H */

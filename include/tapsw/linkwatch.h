@@ -11,9 +11,12 @@
 struct daemon;
 struct linkwatch;
 
-/*
- * linkwatch_start() - subscribe, and follow @d's ports on its loop with its
- * rtnetlink socket.  0 or a negative errno.
+/**
+ * linkwatch_start() - Subscribe, and follow @d's ports.
+ * @d: The daemon: its loop, rtnetlink socket and switch.
+ * @lwp: The link watch, on success.
+ *
+ * Return: 0 or a negative errno.
  */
 int linkwatch_start(struct daemon *d, struct linkwatch **lwp);
 void linkwatch_stop(struct linkwatch *lw);

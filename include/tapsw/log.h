@@ -29,12 +29,21 @@ void log_perror_msg(enum log_level level, int errnum, const char *fmt, ...)
 void die(const char *fmt, ...)
 	__attribute__((format(printf, 1, 2), noreturn));
 
-/* true at most @burst times per @interval_ms for this call site's @state */
+/* one call site's state for log_ratelimit() */
 struct log_ratelimit {
 	uint64_t window_start_ms;
 	unsigned int count;
 	unsigned int suppressed;
 };
+
+/**
+ * log_ratelimit() - May this call site log now?
+ * @rl: The call site's state.
+ * @now_ms: The clock.
+ *
+ * Return: true at most a burst of times per interval (RL_BURST,
+ * RL_INTERVAL_MS in log.c) for @rl.
+ */
 bool log_ratelimit(struct log_ratelimit *rl, uint64_t now_ms);
 
 #define err(...)	log_msg(LOG_LVL_ERR, __VA_ARGS__)

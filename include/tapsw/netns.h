@@ -18,24 +18,44 @@ enum { NETNS_NAME_MAX = 64 };
 
 #define NETNS_RUN_DIR	"/run/netns"
 
-/* netns_enter() - switch into namespace @name; *@back is a handle to return */
+/**
+ * netns_enter() - Switch into namespace @name.
+ * @name: The namespace's name under /run/netns.
+ * @back: A handle to return with.
+ *
+ * Return: 0 or a negative errno.
+ */
 int netns_enter(const char *name, int *back);
-/* netns_leave() - return to where netns_enter() was called, close @back */
+
+/**
+ * netns_leave() - Return to where netns_enter() was called, close @back.
+ * @back: The handle netns_enter() gave.
+ *
+ * Return: 0 or a negative errno.
+ */
 int netns_leave(int back);
 
-/*
- * netns_find_link() - the named namespace holding an interface called
- * @ifname: 0 with its name in @ns (empty when it is tapswd's own), -ENODEV
- * when no namespace has it, or -EPERM when none we could enter has it but
- * some could not be entered (setns() needs CAP_SYS_ADMIN, which a tapswd
- * with only CAP_NET_ADMIN lacks).  @hint is tried first.
+/**
+ * netns_find_link() - Find the named namespace holding an interface.
+ * @ifname: The interface's name.
+ * @hint: A namespace to try first.
+ * @ns: Its name, on success (empty when it is tapswd's own).
+ * @nslen: Size of @ns.
+ *
+ * Return: 0, -ENODEV when no namespace has it, or -EPERM when none we
+ * could enter has it but some could not be entered (setns() needs
+ * CAP_SYS_ADMIN, which a tapswd with only CAP_NET_ADMIN lacks).
  */
 int netns_find_link(const char *ifname, const char *hint, char *ns,
 		    size_t nslen);
 
-/*
- * netns_name_of() - the name under /run/netns of the namespace open at
- * @nsfd: 0 and @ns (empty for tapswd's own), or -ENOENT if it has none.
+/**
+ * netns_name_of() - The name under /run/netns of the namespace at @nsfd.
+ * @nsfd: An fd open at the namespace.
+ * @ns: Its name, on success (empty for tapswd's own).
+ * @nslen: Size of @ns.
+ *
+ * Return: 0, or -ENOENT if it has none.
  */
 int netns_name_of(int nsfd, char *ns, size_t nslen);
 

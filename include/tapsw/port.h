@@ -128,106 +128,163 @@ struct port {
 	struct port_stats stats;
 };
 
-/*
- * port_open() - have backend @cfg->kind open a port for @cfg, attach it and
- * start it: it forwards when this returns 0.  On failure returns a negative
- * errno (-EOPNOTSUPP: no such kind, -EEXIST: the name is taken) and writes
- * a one-line reason to @why; nothing is left behind.
+/**
+ * port_open() - Open, attach and start a port of the kind @cfg asks for.
+ * @d: The daemon: loop, rtnetlink socket, backends' state.
+ * @cfg: What is asked for; backend @cfg->kind opens it.
+ * @portp: The port, on success.
+ * @why: A one-line reason, on failure.
+ * @whylen: Size of @why.
+ *
+ * The port forwards when this returns 0.  On failure nothing is left
+ * behind.
+ *
+ * Return: 0, or a negative errno (-EOPNOTSUPP: no such kind, -EEXIST: the
+ * name is taken) with a one-line reason in @why.
  */
 int port_open(struct daemon *d, const struct port_config *cfg,
 	      struct port **portp, char *why, size_t whylen);
 
-/*
- * port_config_check() - the checks every kind shares, before its backend
- * sees @cfg: a known kind (else -EOPNOTSUPP), a name, "path" given to the
- * kinds that take one only, an MTU from 68 to 65535 (else -EINVAL).
- * Returns 0 or that errno, with a one-line reason in @why.
+/**
+ * port_config_check() - The checks every kind shares.
+ * @cfg: What is asked for, before its backend sees it.
+ * @why: A one-line reason, on failure.
+ * @whylen: Size of @why.
+ *
+ * A known kind (else -EOPNOTSUPP), a name, "path" given to the kinds that
+ * take one only, an MTU from 68 to 65535 (else -EINVAL).
+ *
+ * Return: 0 or that errno, with a one-line reason in @why.
  */
 int port_config_check(const struct port_config *cfg, char *why,
 		      size_t whylen);
 
-/*
- * port_close() - say DEL, detach @port (port_detach()) and have its backend
- * close it; @destroy also deletes the device or socket tapsw created.
+/**
+ * port_close() - Say DEL, detach @port and have its backend close it.
+ * @port: The port; detached with port_detach().
+ * @destroy: Also delete the device or socket tapsw created.
  */
 void port_close(struct port *port, bool destroy);
 
-/* port_kind() - the name of @port's backend: "tap", "vm", ... */
+/**
+ * port_kind() - The name of @port's backend: "tap", "vm", ...
+ * @port: The port.
+ */
 const char *port_kind(const struct port *port);
 
-/* port_notify() - report @type on @port to daemon.port_notify, if set */
+/**
+ * port_notify() - Report @type on @port to daemon.port_notify, if set.
+ * @port: The port.
+ * @type: What happened.
+ * @reason: Why (DOWN, UP), else NULL.
+ */
 void port_notify(struct port *port, enum port_event_type type,
 		 const char *reason);
 
-/* port_flush_learned() - forget the MACs learned on @port (its peer went) */
+/**
+ * port_flush_learned() - Forget the MACs learned on @port (its peer went).
+ * @port: The port.
+ */
 void port_flush_learned(struct port *port);
 
-/*
- * port_input() - a backend read @pkt on @port: set the switch's clock and
- * forward it (switch_input()).
+/**
+ * port_input() - Forward a frame a backend read.
+ * @port: The port it was read on.
+ * @pkt: The frame.
+ *
+ * Sets the switch's clock and forwards @pkt (switch_input()).
  */
 void port_input(struct port *port, struct pkt *pkt);
 
-/*
- * port_peer_up() - a socket port's peer connected, described by @peer for
- * people ("pid 123", a socket address): log it and say UP.
+/**
+ * port_peer_up() - A socket port's peer connected: log it and say UP.
+ * @port: The port.
+ * @peer: The peer, for people ("pid 123", a socket address).
  */
 void port_peer_up(struct port *port, const char *peer);
 
-/*
- * port_peer_down() - the peer went (@errnum and @why say how): log it, say
- * DOWN, and forget the MACs learned behind it.
+/**
+ * port_peer_down() - The peer went: log it, say DOWN, forget its MACs.
+ * @port: The port.
+ * @errnum: How it went: an errno (either sign), or 0.
+ * @why: How it went, for people.
+ *
+ * The MACs forgotten are those learned behind the peer.
  */
 void port_peer_down(struct port *port, int errnum, const char *why);
 
 const char *port_state_name(enum port_state state);
 
-/*
- * port_attach() - give @port a free index and make it forward (port_open()
- * does this for backends; unit tests attach ports of their own).
- * Returns 0, -EEXIST (name taken) or -ENOSPC (no free index).
+/**
+ * port_attach() - Give @port a free index and make it forward.
+ * @sw: The switch.
+ * @port: The port.
+ *
+ * port_open() does this for backends; unit tests attach ports of their own.
+ *
+ * Return: 0, -EEXIST (name taken) or -ENOSPC (no free index).
  */
 int port_attach(struct sw *sw, struct port *port);
 
-/*
- * port_detach() - stop forwarding to and from @port and forget its learned
- * FDB entries (static ones too: they would point at nothing).  Does not
- * close the backend (port_close() does both).
+/**
+ * port_detach() - Stop forwarding to and from @port, forget its entries.
+ * @sw: The switch.
+ * @port: The port.
+ *
+ * Its learned FDB entries are forgotten, static ones too: they would point
+ * at nothing.  Does not close the backend (port_close() does both).
  */
 void port_detach(struct sw *sw, struct port *port);
 
 struct port *port_find(const struct sw *sw, const char *name);
 
-/*
- * port_set_vlan() - give @port VLAN mode @vc (checked by the caller, see
- * vlan_config_from_json()).  A change forgets the MACs learned on the port:
- * they were learned in the VLANs of the old mode.
+/**
+ * port_set_vlan() - Give @port VLAN mode @vc.
+ * @port: The port.
+ * @vc: The mode, checked by the caller (see vlan_config_from_json()).
+ *
+ * A change forgets the MACs learned on the port: they were learned in the
+ * VLANs of the old mode.
  */
 void port_set_vlan(struct port *port, const struct vlan_config *vc);
 
-/*
- * port_fail() - the backend is broken (device deleted, fd error): mark the
- * port down with @why, forget its learned FDB entries, log once.  The port
- * stays in the table (shown as down) until it is deleted or re-added.
+/**
+ * port_fail() - The backend is broken (device deleted, fd error).
+ * @port: The port.
+ * @errnum: An errno (either sign), or 0.
+ * @why: What broke, for people.
+ *
+ * Marks the port down with @why, forgets its learned FDB entries, logs
+ * once.  The port stays in the table (shown as down) until it is deleted
+ * or re-added.
  */
 void port_fail(struct port *port, int errnum, const char *why);
 
-/*
- * port_output() - send @pkt out of @port.  @wire_len is the largest frame it
- * puts on the wire (after segmentation, for a GSO frame), checked against
- * the port's MTU + @hdr_len (the Ethernet header, with its VLAN tag).
+/**
+ * port_output() - Send @pkt out of @port.
+ * @port: The egress port.
+ * @pkt: The frame.
+ * @hdr_len: Its Ethernet header's length, with its VLAN tag.
+ * @wire_len: The largest frame it puts on the wire (after segmentation,
+ *            for a GSO frame), checked against the port's MTU + @hdr_len.
  */
 void port_output(struct port *port, struct pkt *pkt, size_t hdr_len,
 		 size_t wire_len);
 
-/*
- * port_send_done() - count the result of one send of a frame of @len bytes
- * (without the virtio-net header) on @port: 0 or a negative errno, as
- * port_class.send returns it.  For backends that queue (PORT_SEND_QUEUED).
+/**
+ * port_send_done() - Count the result of one send.
+ * @port: The port.
+ * @ret: The result: 0 or a negative errno, as port_class.send returns it.
+ * @len: The frame's bytes, without the virtio-net header.
+ *
+ * For backends that queue (PORT_SEND_QUEUED).
  */
 void port_send_done(struct port *port, int ret, size_t len);
 
-/* port_offload_name() - "csum", "tso4", ... for one TUN_F_* bit, or NULL */
+/**
+ * port_offload_name() - "csum", "tso4", ... for one TUN_F_* bit, or NULL.
+ * @bit: The bit.
+ */
 const char *port_offload_name(unsigned int bit);
 
 static inline void port_count_drop(struct port *port, enum drop_reason r)

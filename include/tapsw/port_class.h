@@ -63,22 +63,36 @@ struct port_class {
 	void (*close)(struct port *port, bool destroy);
 };
 
-/*
- * port_class_find() - the backend called @name, and its index in the
- * registry in *@id (for daemon.class_priv); NULL if there is none.
+/**
+ * port_class_find() - The backend called @name.
+ * @name: Its name.
+ * @id: Its index in the registry (for daemon.class_priv).
+ *
+ * Return: the backend, or NULL if there is none.
  */
 const struct port_class *port_class_find(const char *name, unsigned int *id);
 
-/* port_class_get() - the backend at index @id, or NULL past the last */
+/**
+ * port_class_get() - The backend at index @id, or NULL past the last.
+ * @id: The index.
+ */
 const struct port_class *port_class_get(unsigned int id);
 
-/*
- * port_classes_init() - run every backend's init.  0, or a negative errno
- * with the backend's reason in @why (then nothing is left set up).
+/**
+ * port_classes_init() - Run every backend's init.
+ * @d: The daemon.
+ * @why: The backend's reason, on failure.
+ * @whylen: Size of @why.
+ *
+ * Return: 0, or a negative errno with the backend's reason in @why (then
+ * nothing is left set up).
  */
 int port_classes_init(struct daemon *d, char *why, size_t whylen);
 
-/* port_classes_fini() - run every backend's fini, once all ports are closed */
+/**
+ * port_classes_fini() - Run every backend's fini, once all ports are closed.
+ * @d: The daemon.
+ */
 void port_classes_fini(struct daemon *d);
 
 #endif /* TAPSW_PORT_CLASS_H */

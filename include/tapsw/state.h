@@ -19,15 +19,31 @@ struct sw;
 
 enum { STATE_VERSION = 1 };
 
-/* state_save() - write @sw's configuration to @path.  0 or -errno + @why. */
+/**
+ * state_save() - Write @sw's configuration to @path.
+ * @sw: The switch.
+ * @path: The state file.
+ * @why: A reason, on failure.
+ * @whylen: Size of @why.
+ *
+ * Return: 0, or a negative errno with a reason in @why.
+ */
 int state_save(struct sw *sw, const char *path, char *why, size_t whylen);
 
-/*
- * state_restore() - read @path and apply it to @d's switch: open its ports, set
- * their limits, add the static entries.  A missing file is an empty state.
- * Returns 0, or a negative errno with @why when the file cannot be read or
- * is not a tapsw state file.  A port that cannot be opened now is logged
- * and left out (it is gone from the next save); *@failed counts them.
+/**
+ * state_restore() - Read @path and apply it to @d's switch.
+ * @d: The daemon.
+ * @path: The state file; a missing file is an empty state.
+ * @failed: How many ports could not be opened.
+ * @why: A reason, on failure.
+ * @whylen: Size of @why.
+ *
+ * Open its ports, set their limits, add the static entries.  A port that
+ * cannot be opened now is logged and left out (it is gone from the next
+ * save).
+ *
+ * Return: 0, or a negative errno with @why when the file cannot be read or
+ * is not a tapsw state file.
  */
 int state_restore(struct daemon *d, const char *path, unsigned int *failed,
 		  char *why, size_t whylen);

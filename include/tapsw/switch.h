@@ -63,7 +63,10 @@ struct sw_decision {
 };
 
 int sw_init(struct sw *sw, const struct sw_config *cfg);
-/* sw_fini() - closes every port (leaving persistent devices), frees the FDB */
+/**
+ * sw_fini() - Close every port (leaving persistent devices), free the FDB.
+ * @sw: The switch.
+ */
 void sw_fini(struct sw *sw);
 
 void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,

@@ -61,62 +61,92 @@ struct tap_uring_rx {
 	bool stopping;		/* tap_uring_rx_stop(): do not re-arm */
 };
 
-/*
- * tap_uring_open() - set up the rings on @loop.  Returns 0, or a negative
- * errno with the reason in @why (no io_uring in this kernel, a container
- * that forbids it, a build without liburing).
+/**
+ * tap_uring_open() - Set up the rings on @loop.
+ * @loop: The event loop.
+ * @up: The rings, on success.
+ * @why: The reason, on failure.
+ * @whylen: Size of @why.
+ *
+ * Return: 0, or a negative errno with the reason in @why (no io_uring in
+ * this kernel, a container that forbids it, a build without liburing).
  */
 int tap_uring_open(struct uv_loop_s *loop, struct tap_uring **up, char *why,
 		   size_t whylen);
 
-/*
- * tap_uring_close() - release the rings, once every fd that used them is
- * synced and every read stopped; the memory goes when the loop has closed
- * the handles.
+/**
+ * tap_uring_close() - Release the rings.
+ * @u: The rings.
+ *
+ * Call once every fd that used them is synced and every read stopped; the
+ * memory goes when the loop has closed the handles.
  */
 void tap_uring_close(struct tap_uring *u);
 
-/*
- * tap_uring_rx_why() - NULL if multishot reads work (kernel >= 6.7), else
- * why not; writes are batched either way.
+/**
+ * tap_uring_rx_why() - Why multishot reads do not work, if they do not.
+ * @u: The rings.
+ *
+ * Writes are batched either way.
+ *
+ * Return: NULL if multishot reads work (kernel >= 6.7), else why not.
  */
 const char *tap_uring_rx_why(const struct tap_uring *u);
 
-/*
- * tap_uring_write() - queue a copy of @len bytes at @buf for @uf's fd.
+/**
+ * tap_uring_write() - Queue a copy of @len bytes at @buf for @uf's fd.
+ * @u: The rings.
+ * @uf: The fd.
+ * @buf: The bytes.
+ * @len: How many.
+ *
  * The batch goes to the kernel once per loop iteration (or when the slots
- * run out), and @uf->done() gets the result then.  Returns
- * 0 (queued), or -E2BIG above TAP_URING_SLOT_SIZE (write it
+ * run out), and @uf->done() gets the result then.
+ *
+ * Return: 0 (queued), or -E2BIG above TAP_URING_SLOT_SIZE (write it
  * directly, after tap_uring_fd_sync()).
  */
 int tap_uring_write(struct tap_uring *u, struct tap_uring_fd *uf,
 		    const void *buf, size_t len);
 
-/*
- * tap_uring_fd_sync() - return once none of @uf's writes is queued or in
- * flight (their ->done() has been called): before a direct write() on the
- * same fd, so frames keep their order, and before the fd is closed.
+/**
+ * tap_uring_fd_sync() - Wait until none of @uf's writes is queued or in flight.
+ * @u: The rings.
+ * @uf: The fd.
+ *
+ * Returns once their ->done() has been called.  Call before a direct
+ * write() on the same fd, so frames keep their order, and before the fd is
+ * closed.
  */
 void tap_uring_fd_sync(struct tap_uring *u, struct tap_uring_fd *uf);
 
-/*
- * tap_uring_rx_start() - register a buffer ring for @rx and arm its
- * multishot read.  0 or a negative errno (then read the fd some other way).
+/**
+ * tap_uring_rx_start() - Register a buffer ring for @rx, arm its read.
+ * @u: The rings.
+ * @rx: The multishot read.
+ *
+ * Return: 0, or a negative errno (then read the fd some other way).
  */
 int tap_uring_rx_start(struct tap_uring *u, struct tap_uring_rx *rx);
 
-/*
- * tap_uring_rx_stop() - cancel @rx's read, without waiting: the frames it
- * has read until then still go to ->input(), and ->stopped() is called
- * after the last of them, from the loop.  Then read the fd with read()
- * again: nothing is lost or reordered.
+/**
+ * tap_uring_rx_stop() - Cancel @rx's read, without waiting.
+ * @u: The rings.
+ * @rx: The multishot read.
+ *
+ * The frames it has read until then still go to ->input(), and ->stopped()
+ * is called after the last of them, from the loop.  Then read the fd with
+ * read() again: nothing is lost or reordered.
  */
 void tap_uring_rx_stop(struct tap_uring *u, struct tap_uring_rx *rx);
 
-/*
- * tap_uring_rx_cancel() - stop @rx at once, dropping what it has read and
- * not handed over yet: for a port being closed.  No callback of @rx is
- * called after this returns.
+/**
+ * tap_uring_rx_cancel() - Stop @rx at once, for a port being closed.
+ * @u: The rings.
+ * @rx: The multishot read.
+ *
+ * What it has read and not handed over yet is dropped.  No callback of @rx
+ * is called after this returns.
  */
 void tap_uring_rx_cancel(struct tap_uring *u, struct tap_uring_rx *rx);
 

@@ -19,9 +19,10 @@
  * Accepted GSO types: TCPV4, TCPV6 (either with the ECN bit) and UDP_L4
  * (USO).  UFO (VIRTIO_NET_HDR_GSO_UDP) is rejected: tapsw never negotiates
  * it, so no TAP hands it over.  L2 may carry up to three VLAN tags (802.1ad
- * or 802.1Q: a QinQ frame with a tag the switch pushed); IPv4 options and the IPv6 hop-by-hop, routing and
- * destination-options headers are walked and copied into every segment;
- * IP fragments and other extension headers are rejected.
+ * or 802.1Q: a QinQ frame with a tag the switch pushed); IPv4 options and
+ * the IPv6 hop-by-hop, routing and destination-options headers are walked
+ * and copied into every segment; IP fragments and other extension headers
+ * are rejected.
  *
  * hdr_len is a hint (virtio 1.x without GUEST_HDRLEN; the kernel's
  * tun_get_user() raises a hdr_len that is too small): it must not exceed
@@ -65,10 +66,14 @@ static inline bool vnet_hdr_needs_csum(const struct virtio_net_hdr *vh)
 	return vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM;
 }
 
-/*
- * vnet_hdr_offloads() - the TUN_F_* offloads a receiver must have to take
- * the frame behind @vh as it is: CSUM for a partial checksum, TSO4, TSO6
- * (and TSO_ECN with the ECN bit) or USO4|USO6 for a GSO frame.
+/**
+ * vnet_hdr_offloads() - The TUN_F_* offloads a receiver must have to take a
+ * frame as it is.
+ * @vh: The frame's virtio-net header.
+ *
+ * Return: TUN_F_CSUM for a partial checksum; TUN_F_TSO4, TUN_F_TSO6 (and
+ * TUN_F_TSO_ECN with the ECN bit) or TUN_F_USO4 | TUN_F_USO6 for a GSO
+ * frame; 0 for a plain one.
  */
 static inline unsigned int vnet_hdr_offloads(const struct virtio_net_hdr *vh)
 {
@@ -92,9 +97,11 @@ static inline unsigned int vnet_hdr_offloads(const struct virtio_net_hdr *vh)
 	return need;
 }
 
-/*
- * vnet_hdr_check() - is @vh consistent with the Ethernet frame @frame/@len
- * that follows it?
+/**
+ * vnet_hdr_check() - Is @vh consistent with the frame that follows it?
+ * @vh: The virtio-net header.
+ * @frame: The Ethernet frame.
+ * @len: Its length.
  *
  * Any frame: hdr_len beyond the frame is DROP_VNET_BAD_GSO; NEEDS_CSUM with
  * csum_start + csum_offset + 2 beyond the frame is DROP_VNET_BAD_CSUM (the
@@ -111,11 +118,16 @@ static inline unsigned int vnet_hdr_offloads(const struct virtio_net_hdr *vh)
 enum drop_reason vnet_hdr_check(const struct virtio_net_hdr *vh,
 				const uint8_t *frame, size_t len);
 
-/*
- * vnet_frame_seg_len() - length of the largest Ethernet frame (L2 header
- * and tags included) that @frame becomes once segmented: its L2+L3+L4
- * headers plus gso_size, or plus the whole payload when that is smaller.
- * For the egress MTU check before vnet_segment().
+/**
+ * vnet_frame_seg_len() - Length of the largest frame @frame becomes.
+ * @vh: The virtio-net header.
+ * @frame: The Ethernet frame.
+ * @len: Its length.
+ *
+ * The largest Ethernet frame (L2 header and tags included) that @frame
+ * becomes once segmented: its L2+L3+L4 headers plus gso_size, or plus the
+ * whole payload when that is smaller.  For the egress MTU check before
+ * vnet_segment().
  *
  * Return: that length for a valid GSO frame; @len for a non-GSO frame or
  * one that vnet_hdr_check() rejects.
@@ -123,9 +135,13 @@ enum drop_reason vnet_hdr_check(const struct virtio_net_hdr *vh,
 size_t vnet_frame_seg_len(const struct virtio_net_hdr *vh,
 			  const uint8_t *frame, size_t len);
 
-/*
- * vnet_csum_finish() - complete a NEEDS_CSUM partial checksum in place:
- * the sender left the folded pseudo-header sum at csum_start + csum_offset;
+/**
+ * vnet_csum_finish() - Complete a NEEDS_CSUM partial checksum in place.
+ * @vh: The virtio-net header.
+ * @frame: The Ethernet frame.
+ * @len: Its length.
+ *
+ * The sender left the folded pseudo-header sum at csum_start + csum_offset;
  * sum from csum_start to the end of the frame, fold, complement and store
  * (0 is stored as 0xffff, as the kernel's skb_checksum_help()).  Does
  * nothing without NEEDS_CSUM.  Meant for non-GSO frames: vnet_segment()
@@ -137,12 +153,28 @@ size_t vnet_frame_seg_len(const struct virtio_net_hdr *vh,
 int vnet_csum_finish(const struct virtio_net_hdr *vh, uint8_t *frame,
 		     size_t len);
 
-/* vnet_segment() callback: one finished frame; a negative errno stops */
+/**
+ * typedef vnet_emit_t - vnet_segment()'s callback: one finished frame.
+ * @seg: The frame.
+ * @seg_len: Its length.
+ * @arg: vnet_segment()'s @arg.
+ *
+ * Return: a negative errno stops segmentation.
+ */
 typedef int (*vnet_emit_t)(const uint8_t *seg, size_t seg_len, void *arg);
 
-/*
- * vnet_segment() - cut a GSO frame into plain frames of at most gso_size
- * payload bytes each, every one with correct lengths and full checksums:
+/**
+ * vnet_segment() - Cut a GSO frame into plain frames.
+ * @vh: The virtio-net header.
+ * @frame: The Ethernet frame.
+ * @len: Its length.
+ * @seg_buf: Where each segment is built.
+ * @seg_buf_len: Size of @seg_buf.
+ * @emit: Called with each segment.
+ * @arg: For @emit.
+ *
+ * Every segment has at most gso_size payload bytes, correct lengths and full
+ * checksums:
  *
  *	TCP: seq advanced by gso_size per segment; FIN and PSH only on the
  *	     last, CWR only on the first (tcp_gso_segment());
