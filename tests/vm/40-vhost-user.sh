@@ -16,8 +16,10 @@
 #   pings it and moves data both ways with it.
 #   Last, a new VM (c, another MAC) comes on b's port, where b's QEMU was,
 #   with a guest that negotiates no offloads (guest_csum/tso4/tso6=off): it
-#   pings h and moves data both ways with it, h's TSO frames segmented and
-#   checksummed in software for it.
+#   pings h, reloads its virtio_net driver (the device is reset: its rings
+#   are stopped and set up again on the same connection), pings again and
+#   moves data both ways with h, h's TSO frames segmented and checksummed
+#   in software for it.
 #
 # QEMU 7.2 under TCG: the device has vectors=0 (no MSI-X, INTx).  With
 # MSI-X, QEMU 7.2 segfaults in vhost_net_start() (virtio-pci's vector
@@ -53,6 +55,23 @@ step_pingwith() {
 }
 step_tcpwith() {
 	PEER=$1 step_tcp "${2:-4}"
+}
+# reload: unload and load virtio_net: the device is reset, its rings
+# stopped (GET_VRING_BASE) and set up again on the same connection
+step_reload() {
+	local i=0
+	ip link set eth0 down
+	rmmod virtio_net || { echo "cannot unload virtio_net"; return 1; }
+	insmod /lib/modules/virtio_net.ko || { echo "cannot load virtio_net"; return 1; }
+	while ! ip link show eth0 >/dev/null 2>&1; do
+		i=$((i + 1))
+		[ $i -gt 100 ] && { echo "no eth0 after the reload"; return 1; }
+		sleep 0.1
+	done
+	ip link set eth0 mtu "$MTU"
+	ip addr add "$IP" dev eth0
+	ip link set eth0 up
+	echo "virtio_net reloaded"
 }
 EOF
 vm_prepare
@@ -133,14 +152,24 @@ log "VM a: after tapswd's kill -9 and restart (same boot) it reaches h (token, p
 # a new VM on b's port, where b's QEMU was, whose guest takes no
 # offloads: the switch segments and checksums h's TSO frames for it
 VM_DEVICE_EXTRA="guest_csum=off,guest_tso4=off,guest_tso6=off,guest_ecn=off,guest_ufo=off" \
-	vu_start c "$TMPD/b.sock" 52:54:00:5e:40:0c 10.0.0.12 10.0.0.1 ping "tcp:$MIB"
+	vu_start c "$TMPD/b.sock" 52:54:00:5e:40:0c 10.0.0.12 10.0.0.1 ping \
+	stage:reload reload ping "tcp:$MIB"
 wait_until 60 peer_is "${T}b" "pid ${VM_PID[c]} uid 0" ||
 	fail "VM c's QEMU is not the peer of ${T}b: $(port_json "${T}b")"
+vm_wait_line c '^TSW-STAGE: reload' 120 || { vm_wait c 1; fail "VM c: $VM_RESULT"; }
 vm_host_tcp h 10.0.0.12 120 || fail "TCP between host h and VM c (no guest offloads) failed"
 vm_wait c 120 || fail "VM c on ${T}b: $VM_RESULT"
+tr -d '\r' <"$(vm_console c)" | grep -q '^virtio_net reloaded' ||
+	fail "VM c did not reload its driver"
+# on one connection: its QEMU connected once, and stopped the rings once
+# more than at power-off
+(($(grep -c "port ${T}b: peer connected: pid ${VM_PID[c]} " "$TAPSWD_LOG") == 1)) ||
+	fail "VM c's QEMU connected more than once: $(grep "port ${T}b: peer" "$TAPSWD_LOG")"
+(($(grep -c "port ${T}b: vhost-user GET_VRING_BASE" "$TAPSWD_LOG") >= 4)) ||
+	fail "VM c's driver reload did not stop the rings"
 (($(port_field "${T}b" tx_segmented) > 0)) ||
 	fail "nothing was segmented for VM c, whose guest takes no TSO: $(port_brief "${T}b")"
-log "VM c on ${T}b (VM b's port, guest without offloads): pings h, TCP both ways, h's TSO frames segmented for it; ${T}b: $(port_brief "${T}b")"
+log "VM c on ${T}b (VM b's port, guest without offloads): pings h, reloads virtio_net (rings stopped and set up again, same connection), pings again, TCP both ways, h's TSO frames segmented for it; ${T}b: $(port_brief "${T}b")"
 tapswd_alive || fail "tapswd died"
 ! grep -E 'runtime error|AddressSanitizer|LeakSanitizer' "$TMPD"/tapswd*.log ||
 	fail "a sanitizer reported an error in tapswd"
