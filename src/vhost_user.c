@@ -266,11 +266,15 @@ static void vhost_user_tx(struct vhost_user_port *vp)
 		vhost_user_signal(vp->kick->fd);
 }
 
+static void vhost_user_conn_drop(struct vhost_user_port *vp, int errnum,
+				 const char *why);
+
 static void vhost_user_kick_on_readable(uv_poll_t *h, int status, int events)
 {
 	struct vhost_user_handle *k = h->data;
 	struct vhost_user_port *vp = k->vp;
 	eventfd_t v;
+	ssize_t n;
 
 	(void)events;
 	if (!vp)
@@ -281,7 +285,14 @@ static void vhost_user_kick_on_readable(uv_poll_t *h, int status, int events)
 		vhost_user_handle_release(&vp->kick);
 		return;
 	}
-	eventfd_read(k->fd, &v);
+	/* an eventfd reads 8 bytes or EAGAIN; anything else is not one */
+	n = read(k->fd, &v, sizeof(v));
+	if (n != sizeof(v) && !(n < 0 && errno == EAGAIN)) {
+		warn("port %s: vhost-user: the TX kick fd is not an eventfd",
+		     vp->port.name);
+		vhost_user_conn_drop(vp, 0, "kick fd not an eventfd");
+		return;
+	}
 	vhost_user_tx(vp);
 }
 
@@ -355,13 +366,33 @@ static unsigned int vhost_user_offloads(const struct vhost_dev *dev,
 	return f;
 }
 
+/*
+ * QEMU's eventfds are non-blocking; make sure of it, so that a front-end
+ * passing a pipe or a socket for one can never make a write (call, error)
+ * or a read (kick) wait
+ */
+static void vhost_user_nonblock(int fd)
+{
+	int fl;
+
+	if (fd >= 0 && (fl = fcntl(fd, F_GETFL)) >= 0 && !(fl & O_NONBLOCK))
+		fcntl(fd, F_SETFL, fl | O_NONBLOCK);
+}
+
 /* bring the port's watchers and offloads in line with the device state */
 static void vhost_user_sync(struct vhost_user_port *vp)
 {
 	struct vhost_dev *dev = &vp->dev;
 	struct vhost_vring *tx = &dev->vr[VHOST_DEV_TX];
 	bool ready = vhost_dev_ring_ready(dev, VHOST_DEV_TX);
+	unsigned int i;
 	int fd;
+
+	for (i = 0; i < VHOST_DEV_VRINGS; i++) {
+		vhost_user_nonblock(dev->vr[i].kick_fd);
+		vhost_user_nonblock(dev->vr[i].call_fd);
+		vhost_user_nonblock(dev->vr[i].err_fd);
+	}
 
 	vp->port.offloads = vhost_user_offloads(dev, VIRTIO_NET_F_CSUM,
 						VIRTIO_NET_F_HOST_TSO4,
@@ -378,10 +409,8 @@ static void vhost_user_sync(struct vhost_user_port *vp)
 	if (vp->kick && (!tx->started || vp->kick_gen != tx->kick_gen))
 		vhost_user_handle_release(&vp->kick);
 	if (!vp->kick && tx->started && tx->kick_fd >= 0) {
+		/* a dup: the device may close its fd while libuv watches ours */
 		fd = fcntl(tx->kick_fd, F_DUPFD_CLOEXEC, 0);
-		/* QEMU's are non-blocking; never wait on one that is not */
-		if (fd >= 0)
-			fcntl(fd, F_SETFL, fcntl(fd, F_GETFL) | O_NONBLOCK);
 		if (fd >= 0)
 			vp->kick = vhost_user_poll_new(vp, fd,
 						       vhost_user_kick_on_readable);

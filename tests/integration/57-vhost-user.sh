@@ -10,9 +10,10 @@
 #   v5: a device-readable buffer in RX ring   } guest_error, QEMU's error
 #                                               eventfd signalled
 # Then: h1 and h2 still ping each other and v1 still takes a peer; bad
-# protocol bytes drop a connection and the port waits for the next one; a
-# second client on a taken port is refused and counted; port del removes
-# the socket file; tapswd never dies.
+# protocol bytes drop a connection and the port waits for the next one, as
+# does a kick "eventfd" that is a socket at EOF (no busy loop); a second
+# client on a taken port is refused and counted; port del removes the
+# socket file; tapswd never dies.
 #
 # VHOST_PEER: a prebuilt vhost-peer; else tests/tools/vhost-peer, else it
 # is compiled with ${CC:-cc} into the test's directory.
@@ -106,6 +107,16 @@ peer_run v1 hold
 hold=$PEER_PID
 wait_until 10 bash -c "[[ \$('$TAPSWCTL' -s '$SOCK' -j port show '${T}v1' | jq -r .peer) == 'pid $hold uid 0' ]]" ||
 	fail "${T}v1 does not name its new peer (pid $hold): $(port_json "${T}v1")"
+# a "kick eventfd" that is a socket at EOF: the connection goes, tapswd
+# does not spin on it
+"$VHOST_PEER" -s "$TMPD/v2.sock" -m bad-kick -w 5 ||
+	fail "tapsw kept a connection whose kick fd is not an eventfd"
+[[ $(port_field "${T}v2" state) == up ]] || fail "${T}v2 went down for a bad kick fd"
+cpu0=$(awk '{ print $14 + $15 }' "/proc/$TAPSWD_PID/stat")
+sleep 1
+cpu1=$(awk '{ print $14 + $15 }' "/proc/$TAPSWD_PID/stat")
+((cpu1 - cpu0 < 50)) || fail "tapswd used $((cpu1 - cpu0)) ticks of CPU in 1 s after a bad kick fd"
+log "${T}v2: a kick fd that is not an eventfd: connection dropped, port up, tapswd idle"
 # a second client while one is connected: refused and counted
 "$VHOST_PEER" -s "$TMPD/v1.sock" -m garbage -w 5 ||
 	fail "a second client on ${T}v1 was not closed"

@@ -19,6 +19,9 @@
  *		 send it something: a broadcast from another port)
  *		 -- each of these three: exit 0 once tapsw signals the ring's
  *		 error eventfd
+ *	bad-kick a socket for the TX ring's kick fd, then closed at the other
+ *		 end (readable for ever): exit 0 once tapsw closes the
+ *		 connection
  *	hold	 stays connected until SIGTERM (exit 0)
  *	garbage	 (no set-up) sends a header of protocol version 2: exit 0
  *		 once tapsw closes the connection
@@ -59,6 +62,7 @@ static const uint64_t ring_base[2] = { 0x0000, 0x4000 };
 static uint8_t *mem;
 static int sock = -1, memfd = -1;
 static int kick[2], call[2], errfd[2];
+static int kick_peer = -1;	/* bad-kick: the other end of the TX "kick" */
 static volatile sig_atomic_t stop;
 
 static void die(const char *what)
@@ -221,6 +225,16 @@ static void setup(void)
 		};
 
 		kick[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+		if (i == TX && kick_peer == -2) {
+			int sv[2];
+
+			if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+				       sv) < 0)
+				die("socketpair");
+			close(kick[i]);
+			kick[i] = sv[0];
+			kick_peer = sv[1];
+		}
 		call[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 		errfd[i] = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 		send_state(8 /* SET_VRING_NUM */, i, NUM);
@@ -337,21 +351,28 @@ static int mode_bad(const char *mode, double deadline)
 	return 1;
 }
 
-static int mode_garbage(double deadline)
+/* wait for tapsw to close the connection */
+static int wait_closed(double deadline)
 {
-	uint32_t hdr[3] = { htole32(1), htole32(2), 0 };
 	char c;
 
-	/* closed before we said anything (a refused second client): fine */
-	if (send(sock, hdr, sizeof(hdr), MSG_NOSIGNAL) < 0 &&
-	    errno != EPIPE && errno != ECONNRESET)
-		die("send");
 	if (wait_fd(sock, deadline) && recv(sock, &c, 1, 0) <= 0) {
 		fprintf(stderr, "vhost-peer: tapsw closed the connection\n");
 		return 0;
 	}
 	fprintf(stderr, "vhost-peer: the connection stayed open\n");
 	return 1;
+}
+
+static int mode_garbage(double deadline)
+{
+	uint32_t hdr[3] = { htole32(1), htole32(2), 0 };
+
+	/* closed before we said anything (a refused second client): fine */
+	if (send(sock, hdr, sizeof(hdr), MSG_NOSIGNAL) < 0 &&
+	    errno != EPIPE && errno != ECONNRESET)
+		die("send");
+	return wait_closed(deadline);
 }
 
 int main(int argc, char **argv)
@@ -395,7 +416,14 @@ int main(int argc, char **argv)
 	deadline = now() + secs;
 	if (!strcmp(mode, "garbage"))
 		return mode_garbage(deadline);
+	if (!strcmp(mode, "bad-kick"))
+		kick_peer = -2;
 	setup();
+	if (!strcmp(mode, "bad-kick")) {
+		/* the "kick" is a socket now at EOF: readable for ever */
+		close(kick_peer);
+		return wait_closed(deadline);
+	}
 	if (!strcmp(mode, "frame"))
 		return mode_frame(deadline, mac_last, keep);
 	if (!strcmp(mode, "loop") || !strcmp(mode, "oob") ||
@@ -408,6 +436,6 @@ int main(int argc, char **argv)
 		return 0;
 	}
 usage:
-	fprintf(stderr, "usage: vhost-peer -s SOCK -m frame|loop|oob|rx-read|hold|garbage [-w SECS] [-a BYTE] [-k]\n");
+	fprintf(stderr, "usage: vhost-peer -s SOCK -m frame|loop|oob|rx-read|bad-kick|hold|garbage [-w SECS] [-a BYTE] [-k]\n");
 	return 2;
 }
