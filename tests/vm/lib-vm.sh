@@ -479,7 +479,7 @@ vm_restart_switch() {
 		TAPSWD_PID=
 	fi
 	TAPSWD_LOG=$TMPD/tapswd-restart-$((++_vm_restarts)).log
-	spawn "$TAPSWD_LOG" ip netns exec "$SW_NS" "$TAPSWD" -v -s "$SOCK" "${_vm_switch_args[@]}"
+	spawn "$TAPSWD_LOG" ip netns exec "$SW_NS" "${tapswd_wrapper[@]}" "$TAPSWD" -v -s "$SOCK" "${_vm_switch_args[@]}"
 	TAPSWD_PID=$SPAWNED
 	for ((i = 0; i < 200; i++)); do
 		ctl show >/dev/null 2>&1 && break
