@@ -120,7 +120,7 @@ int vhost_mem_map(struct vhost_mem *m, const struct vhost_mem_desc *d,
 
 	m->n = 0;
 	if (!n || n > VHOST_MEM_REGIONS_MAX) {
-		snprintf(why, whylen, "%u memory regions (1 to %u)", n,
+		snprintf(why, whylen, "%u memory regions (1 to %d)", n,
 			 VHOST_MEM_REGIONS_MAX);
 		return -EINVAL;
 	}

@@ -167,7 +167,7 @@ int vhost_msg_check(const struct vhost_msg *msg, char *why, size_t whylen)
 		if (size < 8 || n < 1 || n > VHOST_MEM_REGIONS_MAX ||
 		    size != 8 + n * sizeof(struct vhost_mem_desc)) {
 			snprintf(why, whylen,
-				 "SET_MEM_TABLE: %u bytes do not hold a table of 1 to %u regions",
+				 "SET_MEM_TABLE: %u bytes do not hold a table of 1 to %d regions",
 				 size, VHOST_MEM_REGIONS_MAX);
 			return -EINVAL;
 		}
