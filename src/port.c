@@ -348,11 +348,21 @@ static int port_sent(struct port *port, int ret, size_t len)
 	return ret;
 }
 
-/* one segment of a GSO frame, to a port without vnet headers */
+/*
+ * one segment of a GSO frame, to a port without vnet headers, or with an
+ * all-zero one in front (port_seg_buf has room for it before the segment)
+ */
 static int port_emit_segment(const uint8_t *seg, size_t len, void *arg)
 {
 	struct port *port = arg;
+	uint8_t *vnet = (uint8_t *)seg - VNET_HDR_LEN;
 
+	if (port->vnet) {
+		memset(vnet, 0, VNET_HDR_LEN);
+		return port_sent(port, port->class->send(port, vnet,
+							 VNET_HDR_LEN + len),
+				 len);
+	}
 	return port_sent(port, port->class->send(port, seg, len), len);
 }
 
@@ -375,7 +385,8 @@ void port_output(struct port *port, struct pkt *pkt, size_t hdr_len,
 	}
 
 	/* the fast path: the header travels with the frame, one write */
-	if (likely(port->vnet)) {
+	if (likely(port->vnet) &&
+	    likely(!(vnet_hdr_offloads(vh) & port->tx_no_offloads))) {
 		port_sent(port, port->class->send(port, pkt->vnet,
 						VNET_HDR_LEN + pkt->len),
 			  pkt->len);
@@ -384,9 +395,11 @@ void port_output(struct port *port, struct pkt *pkt, size_t hdr_len,
 
 	if (vh->gso_type != VIRTIO_NET_HDR_GSO_NONE) {
 		port->stats.tx_segmented++;
-		ret = vnet_segment(vh, pkt->eth, pkt->len, port_seg_buf,
-				   sizeof(port_seg_buf), port_emit_segment,
-				   port);
+		/* segments built after room for a header */
+		ret = vnet_segment(vh, pkt->eth, pkt->len,
+				   port_seg_buf + VNET_HDR_LEN,
+				   sizeof(port_seg_buf) - VNET_HDR_LEN,
+				   port_emit_segment, port);
 		if (ret == -EINVAL)
 			port_count_drop(port, DROP_TX_ERROR);
 		return;
@@ -403,5 +416,11 @@ void port_output(struct port *port, struct pkt *pkt, size_t hdr_len,
 		vh->flags = VIRTIO_NET_HDR_F_DATA_VALID;
 		port->stats.tx_csum_done++;
 	}
-	port_sent(port, port->class->send(port, pkt->eth, pkt->len), pkt->len);
+	if (port->vnet)
+		port_sent(port, port->class->send(port, pkt->vnet,
+						VNET_HDR_LEN + pkt->len),
+			  pkt->len);
+	else
+		port_sent(port, port->class->send(port, pkt->eth, pkt->len),
+			  pkt->len);
 }

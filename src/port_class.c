@@ -13,6 +13,7 @@
 #include "tapsw/port_class.h"
 #include "tapsw/qemu.h"
 #include "tapsw/tap.h"
+#include "tapsw/vhost_user.h"
 
 /* in the order `tapswctl port add` lists the kinds */
 static const struct port_class *const port_classes[] = {
@@ -21,6 +22,7 @@ static const struct port_class *const port_classes[] = {
 	&netdev_port_class,
 	&stream_port_class,
 	&dgram_port_class,
+	&vhost_user_port_class,
 };
 
 _Static_assert(ARRAY_SIZE(port_classes) <= DAEMON_CLASSES_MAX,

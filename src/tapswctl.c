@@ -1054,6 +1054,7 @@ static const struct arg_kw kw_port_add[] = {
 	{ "netdev", "netdev", ARG_KIND, false },
 	{ "stream", "stream", ARG_KIND_PATH, false },
 	{ "dgram", "dgram", ARG_KIND_PATH, false },
+	{ "vhost-user", "vhost-user", ARG_KIND_PATH, false },
 	{ "mode", "mode", ARG_STRING, false },
 	{ "netns", "netns", ARG_STRING, false },
 	{ "access", "access", ARG_VLAN, false },
@@ -1100,11 +1101,12 @@ static const struct arg_kw kw_port_name[] = {
 
 static const struct cmd cmds[] = {
 	{ "port", "add",
-	  "NAME [vm | netdev | stream PATH | dgram PATH] [mtu N] "
+	  "NAME [vm | netdev | stream PATH | dgram PATH | vhost-user PATH] "
+	  "[mtu N] "
 	  "[owner USER] [group GROUP] [mode MODE] [offload on|off] "
 	  "[netns NS] [access VID | trunk VID,... [native VID]]",
 	  "add a port: TAP NAME (created persistent if needed), a TAP for a "
-	  "VM, an existing interface, or a QEMU socket",
+	  "VM, an existing interface, a QEMU socket or a vhost-user socket",
 	  1, 22 + 2 * PORT_FLAG_COUNT, cmd_generic, "port.add", { "name" },
 	  kw_port_add, NULL, NULL, false, .port_flags = true },
 	{ "port", "del", "NAME [destroy]",

@@ -30,6 +30,8 @@ enum drop_reason {
 				 * isolated port (port flag "isolated") */
 	DROP_LOCKED,		/* on a locked port, from a source the FDB
 				 * does not have on that port */
+	DROP_GUEST_ERROR,	/* not a frame: a vhost-user guest broke a
+				 * ring (a bad descriptor); the port is down */
 	/* egress */
 	DROP_OVERSIZE,		/* above the egress port's MTU (or, from a
 				 * socket port, its own) */
@@ -55,6 +57,7 @@ static inline const char *drop_reason_name(enum drop_reason r)
 		[DROP_VLAN_INGRESS] = "vlan_ingress",
 		[DROP_ISOLATED] = "isolated",
 		[DROP_LOCKED] = "locked",
+		[DROP_GUEST_ERROR] = "guest_error",
 		[DROP_OVERSIZE] = "oversize",
 		[DROP_PORT_DOWN] = "port_down",
 		[DROP_TX_ERROR] = "tx_error",

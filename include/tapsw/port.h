@@ -110,6 +110,13 @@ struct port {
 	bool created;			/* tapsw created the device */
 	bool vnet;			/* frames carry a virtio-net header */
 	unsigned int offloads;		/* TUN_F_* the kernel may hand us */
+	/*
+	 * vnet ports: the TUN_F_* offloads the other end does not take
+	 * (0: all, as a TAP); port_output() segments or finishes in
+	 * software the frames that need one of them (vhost-user guests
+	 * without GUEST_TSO4, ...)
+	 */
+	unsigned int tx_no_offloads;
 	enum port_state state;
 	char error[96];			/* why it is down */
 	bool link_down;			/* netdev down, or no carrier */

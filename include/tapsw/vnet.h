@@ -35,9 +35,18 @@
 #include "tapsw.h"
 #include "drop.h"
 
+#include <linux/if_tun.h>
 #include <linux/virtio_net.h>
 
-/* kernel 6.1 headers (Debian 12) lack it; the ABI value is 5 */
+/* kernel 6.1 headers (Debian 12) lack them; the ABI values */
+#ifndef TUN_F_USO4
+#define TUN_F_USO4	0x20
+#endif
+#ifndef TUN_F_USO6
+#define TUN_F_USO6	0x40
+#endif
+
+/* ... and this one: 5 */
 #ifndef VIRTIO_NET_HDR_GSO_UDP_L4
 #define VIRTIO_NET_HDR_GSO_UDP_L4	5
 #endif
@@ -55,6 +64,36 @@ static inline bool vnet_hdr_is_gso(const struct virtio_net_hdr *vh)
 static inline bool vnet_hdr_needs_csum(const struct virtio_net_hdr *vh)
 {
 	return vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM;
+}
+
+/**
+ * vnet_hdr_offloads() - What a receiver needs to take the frame behind @vh.
+ * @vh: The virtio-net header.
+ *
+ * Return: the TUN_F_* bits a receiver must have to take the frame as it is:
+ * CSUM for a partial checksum, TSO4, TSO6 (and TSO_ECN with the ECN bit) or
+ * USO4|USO6 for a GSO frame.
+ */
+static inline unsigned int vnet_hdr_offloads(const struct virtio_net_hdr *vh)
+{
+	unsigned int need = vnet_hdr_needs_csum(vh) ? TUN_F_CSUM : 0;
+
+	switch (vh->gso_type & ~VIRTIO_NET_HDR_GSO_ECN) {
+	case VIRTIO_NET_HDR_GSO_NONE:
+		break;
+	case VIRTIO_NET_HDR_GSO_TCPV4:
+		need |= TUN_F_TSO4;
+		break;
+	case VIRTIO_NET_HDR_GSO_TCPV6:
+		need |= TUN_F_TSO6;
+		break;
+	default:
+		need |= TUN_F_USO4 | TUN_F_USO6;
+		break;
+	}
+	if (vh->gso_type & VIRTIO_NET_HDR_GSO_ECN)
+		need |= TUN_F_TSO_ECN;
+	return need;
 }
 
 /**

@@ -67,6 +67,7 @@ static const struct port_class fuzz_classes[] = {
 	FUZZ_CLASS("netdev", false),
 	FUZZ_CLASS("stream", true),
 	FUZZ_CLASS("dgram", true),
+	FUZZ_CLASS("vhost-user", true),
 };
 
 const struct port_class *port_class_find(const char *name, unsigned int *id)

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-"""gen-corpus.py - write the seed corpora of the two fuzzers.
+"""gen-corpus.py - write the seed corpora of the three fuzzers.
 
 corpus-ctl/: request lines as clients send them (one file is one client's
 byte stream: a line, a batch of lines, an overlong line, garbage).
@@ -9,6 +9,10 @@ corpus-frame/: inputs of fuzz-frame.c: a 12-byte virtio-net header
 num_buffers field, which fuzz-frame.c reads as: byte 10 the ingress port
 0-3, byte 11 the set-up), then the Ethernet frame.  GSO seeds carry a
 correct partial (pseudo-header) checksum, as a TAP hands them over.
+corpus-vhost/: inputs of fuzz-vhost.c: the vhost-user messages QEMU 7.2
+sends to bring a virtio-net device up (with the fds it attaches and guest
+writes that put chains in the rings), refused sequences, and ring images
+(descriptor table, available and used rings, buffers) for the ring mode.
 
 Run from anywhere: python3 tests/fuzz/gen-corpus.py (rewrites both
 directories; the output is deterministic and committed)."""
@@ -252,8 +256,129 @@ def write_frames(d):
         with open(os.path.join(d, name), 'wb') as f:
             f.write(data)
 
+# ----------------------------------------------------------------- vhost
+
+VU = {'GET_FEATURES': 1, 'SET_FEATURES': 2, 'SET_OWNER': 3,
+      'SET_MEM_TABLE': 5, 'SET_VRING_NUM': 8, 'SET_VRING_ADDR': 9,
+      'SET_VRING_BASE': 10, 'GET_VRING_BASE': 11, 'SET_VRING_KICK': 12,
+      'SET_VRING_CALL': 13, 'SET_VRING_ERR': 14,
+      'GET_PROTOCOL_FEATURES': 15, 'SET_PROTOCOL_FEATURES': 16,
+      'GET_QUEUE_NUM': 17, 'SET_VRING_ENABLE': 18}
+FD_EVENT, FD_MEM = 1, 2
+UVA = 0x7f0000000000
+# guest layout in the first 64 KiB of the memfd: ring 0 (RX) at 0x0000,
+# ring 1 (TX) at 0x4000, 16 entries each; buffers from 0x8000
+RINGS = ((0x0000, 0x1000, 0x2000), (0x4000, 0x5000, 0x6000))
+FEATURES = (1 << 32) | (1 << 15) | (1 << 29) | (1 << 30) | 0x3 | \
+    (1 << 7) | (1 << 8) | (1 << 11) | (1 << 12)
+
+def vu(req, payload=b'', fds=0, flags=1):
+    """one message as fuzz-vhost.c's chunks: header, then payload"""
+    hdr = struct.pack('<III', VU[req] if isinstance(req, str) else req,
+                      flags, len(payload))
+    out = bytes([12 | fds << 6]) + hdr
+    while payload:
+        out += bytes([len(payload[:40])]) + payload[:40]
+        payload = payload[40:]
+    return out
+
+def u64(v):
+    return struct.pack('<Q', v)
+
+def state(i, n):
+    return struct.pack('<II', i, n)
+
+def guest_write(off, data):
+    out = b''
+    while data:
+        out += b'\xff' + struct.pack('<HB', off, len(data[:255])) + data[:255]
+        off += 255
+        data = data[255:]
+    return out
+
+def desc(addr, length, flags=0, nxt=0):
+    return struct.pack('<QIHH', addr, length, flags, nxt)
+
+def avail(heads):
+    return struct.pack('<HH', 0, len(heads)) + \
+        b''.join(struct.pack('<H', h) for h in heads)
+
+def qemu_start(features=FEATURES, num=16):
+    out = vu('GET_FEATURES') + vu('GET_PROTOCOL_FEATURES') + \
+        vu('SET_PROTOCOL_FEATURES', u64(0x9)) + vu('GET_QUEUE_NUM') + \
+        vu('SET_OWNER')
+    for i in (0, 1):
+        out += vu('SET_VRING_CALL', u64(i), FD_EVENT) + \
+            vu('SET_VRING_ERR', u64(i), FD_EVENT)
+    for i in (0, 1):
+        out += vu('SET_VRING_ENABLE', state(i, 1))
+    out += vu('SET_FEATURES', u64(features))
+    out += vu('SET_MEM_TABLE', struct.pack('<II', 1, 0) +
+              struct.pack('<QQQQ', 0, 256 * 1024, UVA, 0), FD_MEM, 0x9)
+    for i, (d, a, u) in enumerate(RINGS):
+        out += vu('SET_VRING_NUM', state(i, num)) + \
+            vu('SET_VRING_BASE', state(i, 0)) + \
+            vu('SET_VRING_ADDR', struct.pack('<IIQQQQ', i, 0, UVA + d,
+                                             UVA + u, UVA + a, 0)) + \
+            vu('SET_VRING_KICK', u64(i), FD_EVENT)
+    return out
+
+def vhost():
+    out = {}
+    tx = guest_write(RINGS[1][0], desc(0x8000, 12, 1, 1) +
+                     desc(0x9000, 1500)) + \
+        guest_write(RINGS[1][1], avail([0])) + \
+        guest_write(0x8000, b'\0' * 12) + \
+        guest_write(0x9000, eth(BCAST, mac(1), 0x0800, b'x' * 100))
+    rx = guest_write(RINGS[0][0], desc(0xa000, 2048, 2) +
+                     desc(0xb000, 2048, 2)) + \
+        guest_write(RINGS[0][1], avail([0, 1]))
+    stop = vu('GET_VRING_BASE', state(0, 0)) + \
+        vu('GET_VRING_BASE', state(1, 0))
+    out['qemu-start'] = b'\0' + qemu_start()
+    out['qemu-traffic'] = b'\0' + qemu_start() + tx + rx + \
+        vu('GET_QUEUE_NUM') + stop
+    out['qemu-restart'] = b'\0' + qemu_start() + tx + vu('GET_QUEUE_NUM') + \
+        stop + qemu_start()
+    out['log-all'] = b'\0' + vu('GET_FEATURES') + \
+        vu('SET_FEATURES', u64(1 << 26))
+    out['mem-overlap'] = b'\0' + vu('SET_PROTOCOL_FEATURES', u64(0x8)) + \
+        vu('SET_MEM_TABLE', struct.pack('<II', 2, 0) +
+           struct.pack('<QQQQ', 0, 0x10000, UVA, 0) +
+           struct.pack('<QQQQ', 0x8000, 0x10000, UVA + 0x100000, 0),
+           FD_MEM | FD_EVENT, 0x9)
+    out['third-ring'] = b'\0' + vu('SET_VRING_NUM', state(2, 16))
+    # ring mode: size 2^4, flags (bit 0 EVENT_IDX, 1 MRG_RXBUF), the
+    # rings' offsets, the operations, then the 64 KiB + 4 KiB memory image
+    def ring(flags, ops, mem_parts):
+        img = bytearray(0x3000)
+        for off, data in mem_parts:
+            if len(img) < off + len(data):
+                img.extend(b'\0' * (off + len(data) - len(img)))
+            img[off:off + len(data)] = data
+        return b'\1' + bytes([4, flags]) + struct.pack('<HHH', 0, 0x1000,
+                                                       0x2000) + \
+            bytes([len(ops)]) + bytes(ops) + bytes(img)
+    txmem = [(0, desc(0x4000, 12, 1, 1) + desc(0xfff0, 0x40)),
+             (0x1000, avail([0]))]
+    out['ring-tx'] = ring(0, [0, 2, 3, 4], txmem)
+    out['ring-tx-event-idx'] = ring(1, [0, 0, 2, 3, 4, 5], txmem)
+    out['ring-rx-mrg'] = ring(3, [1 | 5 << 3, 2, 3],
+                              [(0, desc(0x4000, 1000, 2) +
+                                desc(0x5000, 1000, 2, 0)),
+                               (0x1000, avail([0, 1]))])
+    out['ring-loop'] = ring(0, [0], [(0, desc(0x4000, 10, 1, 0)),
+                                     (0x1000, avail([0]))])
+    return out
+
+def write_vhost(d):
+    for name, data in vhost().items():
+        with open(os.path.join(d, name), 'wb') as f:
+            f.write(data)
+
 def main():
-    for sub, fn in (('corpus-ctl', write_ctl), ('corpus-frame', write_frames)):
+    for sub, fn in (('corpus-ctl', write_ctl), ('corpus-frame', write_frames),
+                    ('corpus-vhost', write_vhost)):
         d = os.path.join(HERE, sub)
         if os.path.isdir(d):
             for n in os.listdir(d):

@@ -1,18 +1,20 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
-# tests/fuzz/run.sh - build the libFuzzer targets (fuzz-ctl, fuzz-frame) with
-# clang -fsanitize=fuzzer,address,undefined and run each for a bounded time
-# from its seed corpus.  A smoke test in `make check`; by hand, a longer run:
+# tests/fuzz/run.sh - build the libFuzzer targets (fuzz-ctl, fuzz-frame,
+# fuzz-vhost) with clang -fsanitize=fuzzer,address,undefined and run each
+# for a bounded time from its seed corpus.  A smoke test in `make check`; by
+# hand, a longer run:
 #
-#   tests/fuzz/run.sh                      # 20 s each
+#   tests/fuzz/run.sh                      # 40 s shared by the targets
 #   FUZZ_SECONDS=300 tests/fuzz/run.sh     # 5 min each
-#   FUZZ_TARGETS=frame tests/fuzz/run.sh   # one of them
+#   FUZZ_TARGETS=frame tests/fuzz/run.sh   # one of them (all 40 s)
 #
 # The sources (src/*.c, no backend, no event loop) are compiled directly
 # with the fuzzer flags; config.h comes from the build directory.
 # Environment: srcdir, top_srcdir (default: this script's ../..),
 # top_builddir (default: the current directory if it holds config.h, else
-# the source tree), FUZZ_SECONDS (20), FUZZ_TARGETS ("ctl frame"),
+# the source tree), FUZZ_SECONDS (seconds each; default FUZZ_BUDGET, 40,
+# shared equally), FUZZ_TARGETS ("ctl frame vhost"),
 # FUZZ_BUILD_DIR (default $top_builddir/tests/fuzz-build), FUZZ_CC (clang),
 # FUZZ_ARGS (more libFuzzer options).
 # New inputs go to $FUZZ_BUILD_DIR/corpus-*; the seeds are only read.
@@ -31,8 +33,10 @@ elif [[ -f config.h ]]; then
 else
 	builddir=$top_srcdir
 fi
-seconds=${FUZZ_SECONDS:-20}
-targets=${FUZZ_TARGETS:-ctl frame}
+targets=${FUZZ_TARGETS:-ctl frame vhost}
+read -r -a _t <<<"$targets"
+# make check's budget stays 40 s however many targets there are
+seconds=${FUZZ_SECONDS:-$(( ${FUZZ_BUDGET:-40} / (${#_t[@]} ? ${#_t[@]} : 1) ))}
 out=${FUZZ_BUILD_DIR:-$builddir/tests/fuzz-build}
 cc=${FUZZ_CC:-clang}
 
@@ -65,6 +69,11 @@ common=(src/log.c src/ether.c src/fdb.c src/port.c src/switch.c src/vnet.c
 build() {	# build NAME: $out/fuzz-NAME
 	local name=$1 srcs=("${common[@]}") libs=($jansson_libs $uv_libs)
 
+	if [[ $name == vhost ]]; then
+		# the vhost-user parsers alone: no switch, no JSON
+		srcs=(src/vhost_mem.c src/virtq.c src/vhost_msg.c src/vhost_dev.c)
+		libs=()
+	fi
 	if [[ $name == ctl ]]; then
 		srcs+=(src/ctl_proto.c src/ctl_codec.c src/ctl_method.c)
 		# saving is off (no state path) but ctl_method.c links it
@@ -106,7 +115,7 @@ for t in $targets; do
 	artifact=$(ls -t "$out"/crash-* "$out"/leak-* "$out"/timeout-* \
 		"$out"/oom-* 2>/dev/null | head -1)
 	if ((rc)) || [[ -n $artifact ]]; then
-		grep -E -m1 -A12 'ERROR:|runtime error|fuzz-(ctl|frame):|ABORTING' \
+		grep -E -m1 -A12 'ERROR:|runtime error|fuzz-(ctl|frame|vhost):|ABORTING' \
 			"$out/fuzz-$t.log" | head -30
 		echo "fuzz-$t: CRASH (exit $rc): input ${artifact:-not written}, log $out/fuzz-$t.log"
 		echo "fuzz-$t: reproduce: $out/fuzz-$t ${artifact:-}"

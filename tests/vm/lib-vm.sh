@@ -38,7 +38,9 @@
 #			where tapswd and its TAPs live: a TAP netdev must be
 #			opened in the TAP's namespace).  VM_MEM (256), VM_MTU
 #			(the guest's eth0 MTU, default 1500), VM_QEMU_ARGS
-#			(extra QEMU arguments) are read at start.
+#			(extra QEMU arguments), VM_DEVICE_OPTS (more options
+#			of the virtio-net-pci device, e.g. "vectors=0") are
+#			read at start.
 #   vm_wait NAME SECS	waits for the VM's result line; returns 0 on PASS, 1 on
 #			FAIL, timeout or QEMU exiting without a result; sets
 #			VM_RESULT to the result text and prints the console tail
@@ -353,7 +355,7 @@ vm_start() {
 		-kernel "$VM_KERNEL" -initrd "$VM_INITRD" \
 		-append "console=ttyS0 panic=-1 quiet no_timer_check tsw.ip=$ip tsw.peer=$peer tsw.mtu=${VM_MTU:-} tsw.steps=$steps" \
 		-netdev "$netdev,id=n0" \
-		-device "virtio-net-pci,netdev=n0,mac=$mac" \
+		-device "virtio-net-pci,netdev=n0,mac=$mac${VM_DEVICE_OPTS:+,$VM_DEVICE_OPTS}" \
 		${VM_QEMU_ARGS:-}
 	VM_PID[$name]=$SPAWNED
 	log "VM $name: QEMU pid ${VM_PID[$name]}, $ip, mac $mac, netdev $netdev, steps $steps"
