@@ -71,24 +71,35 @@ struct vhost_dev {
 	((1ull << VHOST_USER_PROTOCOL_F_MQ) |				\
 	 (1ull << VHOST_USER_PROTOCOL_F_REPLY_ACK))
 
-/*
- * vhost_dev_features() - the feature bits offered: with @offloads the
- * checksum, TSO and ECN bits too.
+/**
+ * vhost_dev_features() - The feature bits a port offers.
+ * @offloads: With the checksum, TSO and ECN bits.
+ *
+ * Return: the bits, for GET_FEATURES.
  */
 uint64_t vhost_dev_features(bool offloads);
 
-/* vhost_dev_init() - a device before any message, offering @offered */
+/**
+ * vhost_dev_init() - A device before any message.
+ * @dev: The device.
+ * @offered: The feature bits it offers (vhost_dev_features()).
+ */
 void vhost_dev_init(struct vhost_dev *dev, uint64_t offered);
 
-/*
- * vhost_dev_reset() - forget the connection's state: close the fds, unmap
- * the memory; back to what vhost_dev_init() made.
+/**
+ * vhost_dev_reset() - Forget a connection's state: close the fds, unmap
+ * the memory; back to what vhost_dev_init() made, offer kept.
+ * @dev: The device.
  */
 void vhost_dev_reset(struct vhost_dev *dev);
 
-/*
- * vhost_dev_handle() - act on the whole, checked message @msg (its fds are
- * taken or closed) and build the reply, if one is due, in @reply.
+/**
+ * vhost_dev_handle() - Act on one whole message and build the reply due.
+ * @dev: The device.
+ * @msg: The message; checked here (vhost_msg_check()); its fds are taken
+ *	or closed.
+ * @reply: Where the reply is built.
+ * @send_reply: Set when @reply is to be sent.
  *
  * Return: 0 or a negative errno with the reason in dev->why (drop the
  * connection; a due REPLY_ACK "failed" is still built).  *@send_reply says
@@ -97,7 +108,13 @@ void vhost_dev_reset(struct vhost_dev *dev);
 int vhost_dev_handle(struct vhost_dev *dev, struct vhost_msg *msg,
 		     struct vhost_msg *reply, bool *send_reply);
 
-/* vhost_dev_ring_ready() - ring @i started, enabled and not broken */
+/**
+ * vhost_dev_ring_ready() - Is a ring started, enabled and not broken?
+ * @dev: The device.
+ * @i: VHOST_DEV_RX or VHOST_DEV_TX.
+ *
+ * Return: true if traffic may flow on it.
+ */
 static inline bool vhost_dev_ring_ready(const struct vhost_dev *dev,
 					unsigned int i)
 {
@@ -106,16 +123,25 @@ static inline bool vhost_dev_ring_ready(const struct vhost_dev *dev,
 	return vr->started && vr->enabled && vr->vq.err == VIRTQ_ERR_NONE;
 }
 
-/* vhost_dev_has() - feature bit @bit negotiated */
+/**
+ * vhost_dev_has() - Was a feature negotiated?
+ * @dev: The device.
+ * @bit: The feature's bit number.
+ *
+ * Return: true if SET_FEATURES had it.
+ */
 static inline bool vhost_dev_has(const struct vhost_dev *dev,
 				 unsigned int bit)
 {
 	return dev->features & (1ull << bit);
 }
 
-/*
- * vhost_dev_hdr_len() - the virtio-net header's length in the guest's
- * buffers: 12 with VERSION_1 or MRG_RXBUF, else the legacy 10
+/**
+ * vhost_dev_hdr_len() - The virtio-net header's length in the guest's
+ * buffers.
+ * @dev: The device.
+ *
+ * Return: 12 with VERSION_1 or MRG_RXBUF, else the legacy 10.
  */
 unsigned int vhost_dev_hdr_len(const struct vhost_dev *dev);
 

@@ -53,10 +53,14 @@ struct vhost_mem {
 	struct vhost_mem_region r[VHOST_MEM_REGIONS_MAX];
 };
 
-/*
- * vhost_mem_map() - check the @n regions @d and map file @fds[i] for
- * region i into @m (which must be empty: zeroed, or after
- * vhost_mem_unmap()).  The fds are not closed.
+/**
+ * vhost_mem_map() - Check a memory table and map its regions' files.
+ * @m: Where the mapping goes; empty (zeroed, or after vhost_mem_unmap()).
+ * @d: The regions.
+ * @n: How many (1 to VHOST_MEM_REGIONS_MAX).
+ * @fds: The file of each region, in order; not closed here.
+ * @why: A one-line reason, on failure.
+ * @whylen: Size of @why.
  *
  * Return: 0; or -EINVAL (bad region, overlap, file too short; @why says
  * which), or the negative errno of fstat()/mmap(); @m is then empty.
@@ -64,13 +68,19 @@ struct vhost_mem {
 int vhost_mem_map(struct vhost_mem *m, const struct vhost_mem_desc *d,
 		  unsigned int n, const int *fds, char *why, size_t whylen);
 
-/* vhost_mem_unmap() - unmap the regions we mapped; @m is then empty */
+/**
+ * vhost_mem_unmap() - Unmap the regions vhost_mem_map() mapped.
+ * @m: The guest memory; empty afterwards.
+ */
 void vhost_mem_unmap(struct vhost_mem *m);
 
-/*
- * vhost_mem_gpa_chunk() - where guest-physical address @gpa is in tapswd,
- * and how much of [@gpa, @gpa + @len) follows it in the same region.
- * @len must be at least 1.
+/**
+ * vhost_mem_gpa_chunk() - Where a guest-physical address is in tapswd, and
+ * how much of a buffer there follows it in the same region.
+ * @m: The guest memory.
+ * @gpa: The buffer's guest-physical address.
+ * @len: Its length, at least 1.
+ * @chunk: Set to the bytes of [@gpa, @gpa + @len) in @gpa's region.
  *
  * Return: the pointer, with *@chunk set to 1..@len; NULL if @gpa is in no
  * region.
@@ -78,17 +88,22 @@ void vhost_mem_unmap(struct vhost_mem *m);
 void *vhost_mem_gpa_chunk(const struct vhost_mem *m, uint64_t gpa,
 			  uint64_t len, uint64_t *chunk);
 
-/*
- * vhost_mem_gpa() - tapswd's pointer to all of [@gpa, @gpa + @len).
+/**
+ * vhost_mem_gpa() - Where all of a guest-physical range is in tapswd.
+ * @m: The guest memory.
+ * @gpa: The range's guest-physical address.
+ * @len: Its length.
  *
  * Return: the pointer, or NULL unless the whole range is in one region
  * (also for @len 0 outside every region).
  */
 void *vhost_mem_gpa(const struct vhost_mem *m, uint64_t gpa, uint64_t len);
 
-/*
- * vhost_mem_uva() - the same for QEMU's virtual address @uva (ring
- * addresses in SET_VRING_ADDR).
+/**
+ * vhost_mem_uva() - Where all of a range of QEMU's addresses is in tapswd.
+ * @m: The guest memory.
+ * @uva: The range's address in QEMU (ring addresses, SET_VRING_ADDR).
+ * @len: Its length.
  *
  * Return: the pointer, or NULL unless the whole range is in one region.
  */

@@ -131,19 +131,28 @@ struct vhost_msg_reader {
 	size_t have;		/* bytes of hdr + payload read */
 };
 
-/* vhost_msg_reader_init() - empty reader (no fds held) */
+/**
+ * vhost_msg_reader_init() - Start reading a new message.
+ * @r: The reader; its message holds no fds (closed or taken before).
+ */
 void vhost_msg_reader_init(struct vhost_msg_reader *r);
 
-/*
- * vhost_msg_want() - where the next bytes go and how many are still
- * needed for the message in @r (at least 1).
+/**
+ * vhost_msg_want() - Where the next bytes of the message go.
+ * @r: The reader.
+ * @n: Set to how many bytes it still needs (at least 1).
+ *
+ * Return: where to read them to.
  */
 uint8_t *vhost_msg_want(struct vhost_msg_reader *r, size_t *n);
 
-/*
- * vhost_msg_got() - @n bytes were read where vhost_msg_want() said, with
- * the @nfds fds @fds (taken over: kept in the message; on any error they
- * and those the message held are closed).
+/**
+ * vhost_msg_got() - Account for bytes read where vhost_msg_want() said.
+ * @r: The reader.
+ * @n: How many were read.
+ * @fds: The fds that came with them: taken over, kept in the message; on
+ *	any error they and those the message held are closed.
+ * @nfds: How many.
  *
  * Return: 1 when the message is whole (in r->msg; check it with
  * vhost_msg_check(), then vhost_msg_reader_init() for the next one); 0
@@ -153,27 +162,41 @@ uint8_t *vhost_msg_want(struct vhost_msg_reader *r, size_t *n);
 int vhost_msg_got(struct vhost_msg_reader *r, size_t n, const int *fds,
 		  unsigned int nfds);
 
-/*
- * vhost_msg_check() - does a whole message carry the payload size and fds
- * its request needs?  Requests tapsw does not know pass (the protocol
- * layer refuses them).
+/**
+ * vhost_msg_check() - Does a whole message carry the payload size and fds
+ * its request needs?
+ * @msg: The message.
+ * @why: A one-line reason, on failure.
+ * @whylen: Size of @why.
+ *
+ * Requests tapsw does not know pass (the protocol layer refuses them).
  *
  * Return: 0, or -EINVAL with a reason in @why.
  */
 int vhost_msg_check(const struct vhost_msg *msg, char *why, size_t whylen);
 
-/* vhost_msg_close_fds() - close the fds @msg still holds */
+/**
+ * vhost_msg_close_fds() - Close the fds a message still holds.
+ * @msg: The message (slots set to -1 were taken and are skipped).
+ */
 void vhost_msg_close_fds(struct vhost_msg *msg);
 
-/*
- * vhost_msg_reply() - make @reply the answer to @req with a payload of
- * @size bytes (already in reply->payload): send reply->hdr, then @size
- * bytes of reply->payload.
+/**
+ * vhost_msg_reply() - Make a message the answer to a request.
+ * @reply: The answer, its payload already in reply->payload.
+ * @req: The request.
+ * @size: The payload's size: send reply->hdr, then @size bytes of
+ *	reply->payload.
  */
 void vhost_msg_reply(struct vhost_msg *reply, const struct vhost_msg *req,
 		     uint32_t size);
 
-/* vhost_msg_name() - "SET_MEM_TABLE", ...; "unknown" past those known */
+/**
+ * vhost_msg_name() - A request's name, for the log.
+ * @request: The request code.
+ *
+ * Return: "SET_MEM_TABLE", ...; "unknown" for those tapsw does not know.
+ */
 const char *vhost_msg_name(uint32_t request);
 
 #endif /* TAPSW_VHOST_MSG_H */

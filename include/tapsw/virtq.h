@@ -62,10 +62,20 @@ enum virtq_err {
 	VIRTQ_ERR_MAX
 };
 
-/* virtq_err_name() - "ring", "avail_idx", ...: a short name for counters */
+/**
+ * virtq_err_name() - A short name of a queue error, for counters and tests.
+ * @e: The error.
+ *
+ * Return: "ring", "avail_idx", ...; "unknown" past the last.
+ */
 const char *virtq_err_name(enum virtq_err e);
 
-/* virtq_err_text() - a sentence for the log and the port's error */
+/**
+ * virtq_err_text() - A queue error as words, for the log and port.error.
+ * @e: The error.
+ *
+ * Return: the text; "unknown" past the last error.
+ */
 const char *virtq_err_text(enum virtq_err e);
 
 struct virtq {
@@ -82,13 +92,20 @@ struct virtq {
 	enum virtq_err err;		/* not NONE: broken */
 };
 
-/*
- * virtq_map() - set @vq up for a ring of @num entries whose descriptor
- * table, available and used rings are at QEMU-virtual addresses @desc,
- * @avail and @used in @mem, starting at index @base (SET_VRING_BASE).  If
- * the guest's used index is not @base (tapswd restarted under the guest
- * and QEMU kept its own count), both are set to the guest's used index, as
- * DPDK does: chains taken but never used are taken again.
+/**
+ * virtq_map() - Set a queue up on the rings a guest laid out.
+ * @vq: The queue.
+ * @mem: The guest's memory.
+ * @num: The ring size (SET_VRING_NUM).
+ * @desc: The descriptor table's address in QEMU (SET_VRING_ADDR).
+ * @avail: The available ring's.
+ * @used: The used ring's.
+ * @base: The index to start from (SET_VRING_BASE).
+ * @event_idx: VIRTIO_RING_F_EVENT_IDX was negotiated.
+ *
+ * If the guest's used index is not @base (tapswd restarted under the
+ * guest and QEMU kept its own count), both are set to the guest's used
+ * index, as DPDK does: chains taken but never used are taken again.
  *
  * Return: 0; 1 when the used index was taken from the guest; -EINVAL for
  * a @num that is not a power of 2 up to VIRTQ_SIZE_MAX; -EFAULT (err
@@ -98,17 +115,23 @@ int virtq_map(struct virtq *vq, const struct vhost_mem *mem,
 	      unsigned int num, uint64_t desc, uint64_t avail, uint64_t used,
 	      uint16_t base, bool event_idx);
 
-/*
- * virtq_avail() - how many chains the guest has made available and we have
+/**
+ * virtq_avail() - How many chains the guest made available that we have
  * not taken.
+ * @vq: The queue.
  *
  * Return: 0 to num; -EPROTO if the queue is (now) broken.
  */
 int virtq_avail(struct virtq *vq);
 
-/*
- * virtq_tx_pop() - take the next TX chain, copy its buffers to @buf (at
- * most @cap bytes) and mark it used (length 0, published by virtq_flush()).
+/**
+ * virtq_tx_pop() - Take the next TX chain, copy it out, mark it used.
+ * @vq: The guest's TX queue.
+ * @mem: The guest's memory.
+ * @buf: Where the chain's bytes go.
+ * @cap: The room at @buf.
+ *
+ * The chain is used with length 0, published by virtq_flush().
  *
  * Return: the chain's length; -EAGAIN if none is available; -EMSGSIZE if it
  * is longer than @cap (taken and used, not copied); -EPROTO if the queue is
@@ -117,14 +140,19 @@ int virtq_avail(struct virtq *vq);
 ssize_t virtq_tx_pop(struct virtq *vq, const struct vhost_mem *mem,
 		     uint8_t *buf, size_t cap);
 
-/*
- * virtq_rx_put() - write one frame into the guest's RX buffers: @hdr_len
- * bytes of virtio-net header from @hdr (12; 10 for a legacy guest without
- * MRG_RXBUF), then the @len-byte Ethernet frame at @frame.  With @mrg
- * (VIRTIO_NET_F_MRG_RXBUF) the frame may fill several chains and
- * num_buffers says how many; without, it must fit the first chain.  With
- * a 12-byte header num_buffers is written in the guest (1 without @mrg);
- * @hdr is not changed.
+/**
+ * virtq_rx_put() - Write one frame into the guest's RX buffers.
+ * @vq: The guest's RX queue.
+ * @mem: The guest's memory.
+ * @hdr: The virtio-net header; not changed.
+ * @hdr_len: Its length in the guest: 12, or 10 for a legacy guest without
+ *	MRG_RXBUF.
+ * @frame: The Ethernet frame.
+ * @len: Its length.
+ * @mrg: VIRTIO_NET_F_MRG_RXBUF: the frame may fill several chains.
+ *
+ * Without @mrg the frame must fit the first chain.  With a 12-byte header
+ * num_buffers (the chains filled; 1 without @mrg) is written in the guest.
  *
  * Return: 0; -ENOBUFS when the guest has not given enough buffers, or
  * -EMSGSIZE when (without @mrg) its buffer is too small: nothing is
@@ -135,29 +163,36 @@ int virtq_rx_put(struct virtq *vq, const struct vhost_mem *mem,
 		 const uint8_t *hdr, unsigned int hdr_len,
 		 const uint8_t *frame, size_t len, bool mrg);
 
-/* virtq_flush() - publish the used entries written since the last flush */
+/**
+ * virtq_flush() - Publish the used entries written since the last flush.
+ * @vq: The queue.
+ */
 void virtq_flush(struct virtq *vq);
 
-/*
- * virtq_notify_needed() - after virtq_flush(): does the guest want an
- * interrupt for what was used since the last one it got?  Counts it as
- * sent when true.
+/**
+ * virtq_notify_needed() - After virtq_flush(): does the guest want an
+ * interrupt for what was used since it was last asked?
+ * @vq: The queue.
+ *
+ * Counts the interrupt as sent when it says so.
  *
  * Return: true to signal the call eventfd.
  */
 bool virtq_notify_needed(struct virtq *vq);
 
-/*
- * virtq_kick_enable() - ask the guest to kick us when it adds a chain
+/**
+ * virtq_kick_enable() - Ask the guest to kick us when it adds a chain
  * (before waiting for the kick eventfd).
+ * @vq: The queue.
  *
  * Return: true if chains arrived meanwhile: take them instead of waiting.
  */
 bool virtq_kick_enable(struct virtq *vq);
 
-/*
- * virtq_kick_disable() - ask the guest not to kick us (while we take
- * chains anyway, or for an RX queue that we only fill when frames come).
+/**
+ * virtq_kick_disable() - Ask the guest not to kick us (while we take
+ * chains anyway, or for an RX queue that we fill only when frames come).
+ * @vq: The queue.
  */
 void virtq_kick_disable(struct virtq *vq);
 
