@@ -67,13 +67,12 @@ static inline bool vnet_hdr_needs_csum(const struct virtio_net_hdr *vh)
 }
 
 /**
- * vnet_hdr_offloads() - The TUN_F_* offloads a receiver must have to take a
- * frame as it is.
- * @vh: The frame's virtio-net header.
+ * vnet_hdr_offloads() - What a receiver needs to take the frame behind @vh.
+ * @vh: The virtio-net header.
  *
- * Return: TUN_F_CSUM for a partial checksum; TUN_F_TSO4, TUN_F_TSO6 (and
- * TUN_F_TSO_ECN with the ECN bit) or TUN_F_USO4 | TUN_F_USO6 for a GSO
- * frame; 0 for a plain one.
+ * Return: the TUN_F_* bits a receiver must have to take the frame as it is:
+ * CSUM for a partial checksum, TSO4, TSO6 (and TSO_ECN with the ECN bit) or
+ * USO4|USO6 for a GSO frame.
  */
 static inline unsigned int vnet_hdr_offloads(const struct virtio_net_hdr *vh)
 {
