@@ -12,7 +12,7 @@
  * ring (a loop), every buffer must lie in guest memory (vhost_mem.h;
  * buffers crossing adjacent regions are walked piecewise), TX buffers must
  * be device-readable and RX buffers device-writable, and indirect
- * descriptors are refused (tapsw does not offer VIRTIO_F_INDIRECT_DESC).
+ * descriptors are refused (tapsw does not offer VIRTIO_RING_F_INDIRECT_DESC).
  * The first violation breaks the queue: vq->err says what it was, and
  * every later call returns -EPROTO until virtq_map() sets it up again.
  *
