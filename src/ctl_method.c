@@ -986,6 +986,13 @@ static int m_capture_start(struct ctl_context *ctx, json_t *params,
 			      "a capture needs a control socket connection");
 		return -EOPNOTSUPP;
 	}
+	/* its notifications would land in the middle of the pcapng stream */
+	if (ctx->events && events_is_subscribed(ctx->events, ctx->csink->arg)) {
+		ctl_error_set(err, CTL_ERR_SERVER, EBUSY,
+			      "capture %s: this connection receives events; "
+			      "use another one", port->name);
+		return -EBUSY;
+	}
 	ret = capture_start(ctx->capture, port, dir, count, ctx->csink, &ci);
 	if (ret) {
 		ctl_error_set(err, CTL_ERR_SERVER, -ret, "capture %s: %s",

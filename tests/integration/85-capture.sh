@@ -15,10 +15,11 @@
 #    capture;
 #  - a port deleted under a capture ends it: tapswctl exits 0 and its file
 #    is readable;
-#  - errors: no such port, a bad direction, -c 0.
+#  - errors: no such port, a bad direction, -c 0, a connection that
+#    receives events.
 
 . "${TESTLIB:-$(dirname "$0")/lib.sh}"
-need_basics tcpdump iperf3 python3
+need_basics tcpdump iperf3 python3 socat
 DUMP=$_lib_dir/../tools/pcapng-dump.py
 [[ -f $DUMP ]] || skip "tests/tools/pcapng-dump.py is missing"
 
@@ -160,6 +161,12 @@ out=$(ctl capture "$p1" sideways -w "$TMPD/x" 2>&1) && fail "a bad direction was
 out=$(ctl capture "$p1" -c 0 -w "$TMPD/x" 2>&1) && fail "-c 0 was taken"
 out=$(ctl -j call capture.start "{\"port\":\"$p1\",\"direction\":\"up\"}" 2>&1) && fail "direction up was taken"
 grep -q "in, out or both" <<<"$out" || fail "bad direction: $out"
+# a connection that receives events cannot carry a pcapng stream too
+out=$( (printf '%s\n%s\n' '{"jsonrpc":"2.0","id":1,"method":"events.subscribe"}' \
+	"{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"capture.start\",\"params\":{\"port\":\"$p1\"}}"
+	sleep 1) | socat -t 2 - UNIX-CONNECT:"$SOCK" 2>&1)
+grep -q '"id":2,"error".*receives events' <<<"$out" || fail "capture on an events connection: $out"
+[[ $(sessions) == 0 ]] || fail "a capture started on an events connection"
 ping_ok h1 h2
 tapswd_alive || fail "tapswd died"
 pass
