@@ -59,7 +59,7 @@ out=$(on_hm "arp" ping -n -q -c 2 -i 0.5 -W 1 10.0.0.99)
 ctl mirror add m1 src "$p1" to "$pm" >/dev/null || fail "mirror add m1 failed"
 jq -e --arg m "m1" '.mirror_output == [$m]' <<<"$(port_json "$pm")" >/dev/null ||
 	fail "port show of the output port does not say mirror_output: $(port_json "$pm")"
-ctl port show "$pm" | grep -q "mirror_output" || fail "port show (text) lacks mirror_output"
+[[ $(ctl port show "$pm") == *mirror_output* ]] || fail "port show (text) lacks mirror_output"
 out=$(on_hm "icmp" "${ping12[@]}")
 req=$(count "echo request" "$out") rep=$(count "echo reply" "$out")
 ((req == 5 && rep == 0)) || fail "mirror src $p1: hm saw $req requests and $rep replies, not 5 and 0: $out"

@@ -9,6 +9,9 @@
 #    each block's epb_flags (read by tests/tools/pcapng-dump.py, which
 #    checks the framing too) match: in = sent by h1, out = to h1;
 #  - a TCP stream's frames (GSO, 64 KiB) are captured whole;
+#  - a stream socket port (QEMU's side: tests/tools/qemu-peer), which has
+#    no netdev for tcpdump: captured, its TCP frames as the switch
+#    segmented them for it;
 #  - a client that starts a capture and never reads: its frames are
 #    dropped and counted (capture.list), iperf3 and ping between the
 #    hosts go on, tapswd stays well; when the client goes, so does the
@@ -109,6 +112,34 @@ bad=$(awk '$4 != $5' "$f.txt" | grep -c . || true)
 ((bad == 0)) || fail "$bad TCP frames were cut"
 ((big > 0)) || fail "no GSO frame in the TCP capture: $(sort -k5n "$f.txt" | tail -3)"
 log "TCP stream: 200 frames captured whole, $big of them GSO frames over 1514 bytes"
+
+# --- a stream socket port (no netdev to tcpdump on): QEMU's side played by
+# tests/tools/qemu-peer, bridged to a TAP in namespace s1; TCP from h1 is
+# captured as the port gets it, segmented (socket ports take plain frames)
+find_tool QEMU_PEER qemu-peer
+ns_add "$T-s1"
+in_ns "$T-s1" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 net.ipv6.conf.default.disable_ipv6=1
+ps1="${T}s1"
+ctl port add "$ps1" stream "$TMPD/s1.sock" >/dev/null || fail "port add $ps1 stream failed"
+spawn "$TMPD/peer-s1.log" ip netns exec "$T-s1" "$QEMU_PEER" -s "$TMPD/s1.sock" -t vm0
+wait_until 10 ip -n "$T-s1" link show vm0 || fail "qemu-peer made no TAP: $(cat "$TMPD/peer-s1.log")"
+HOST_NS[s1]=$T-s1 HOST_IF[s1]=vm0 HOST_IDX[s1]=4 HOST_PORT[s1]=$ps1
+host_addr_up s1
+ping_ok s1 h1
+f="$TMPD/stream.pcapng"
+capture_bg "$f" "$ps1" -c 300
+spawn "$TMPD/iperf-s3.log" ip netns exec "$T-s1" iperf3 -s -1
+wait_until 10 bash -c "ip netns exec $T-s1 ss -ltn | grep -q :5201" || fail "iperf3 -s did not start"
+in_ns "${HOST_NS[h1]}" iperf3 -c "$(ip4 s1)" -t 2 >/dev/null 2>&1 || fail "iperf3 h1 -> s1 failed"
+wait_until 10 bash -c "! kill -0 $CAPBG_PID 2>/dev/null" || fail "the stream port's capture did not end"
+tcpdump -nn -r "$f" >"$f.tcpdump" 2>&1; grep -q "IP $(ip4 h1)" "$f.tcpdump" || fail "tcpdump -r: no frame of h1 in the stream port capture: $(head -5 "$f.tcpdump")"
+python3 "$DUMP" "$f" >"$f.txt" || fail "pcapng-dump: the stream port's capture is malformed"
+nin=$(awk '$1 == "in"' "$f.txt" | grep -c . || true)
+nout=$(awk '$1 == "out"' "$f.txt" | grep -c . || true)
+max=$(awk '$1 == "out" && $5 > m { m = $5 } END { print m + 0 }' "$f.txt")
+((nin > 0 && nout > 0 && max <= 1514 && max > 1000)) ||
+	fail "stream port capture: $nin in, $nout out, largest out $max bytes"
+log "stream port: $nin frames in, $nout out, segmented for it (largest $max bytes)"
 
 # --- a client that never reads: drops counted, forwarding unaffected
 python3 -c '
