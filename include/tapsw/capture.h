@@ -94,7 +94,12 @@ void capture_free(struct capture *cap);
  */
 enum capture_dir capture_dir_parse(const char *name);
 
-/** capture_dir_name() - "in", "out" or "both". */
+/**
+ * capture_dir_name() - The name of a direction.
+ * @dir: The direction.
+ *
+ * Return: "in", "out" or "both".
+ */
 const char *capture_dir_name(enum capture_dir dir);
 
 /**
@@ -166,6 +171,11 @@ int capture_foreach(const struct capture *cap,
 		    int (*cb)(const struct capture_info *info, void *arg),
 		    void *arg);
 
+/**
+ * capture_get_stats() - The registry's counters, for switch.show.
+ * @cap: The registry.
+ * @st: Filled in.
+ */
 void capture_get_stats(const struct capture *cap, struct capture_stats *st);
 
 #endif /* TAPSW_CAPTURE_H */
