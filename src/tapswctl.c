@@ -1208,15 +1208,7 @@ static int cmd_capture(const struct cli *cli, const struct cmd *cmd,
 		json_decref(params);
 		return ret;
 	}
-	if (strcmp(file, "-")) {
-		out = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
-			   0644);
-		if (out < 0) {
-			json_decref(params);
-			return fail(EXIT_DAEMON, "%s: %s", file,
-				    strerror(errno));
-		}
-	} else if (isatty(STDOUT_FILENO)) {
+	if (!strcmp(file, "-") && isatty(STDOUT_FILENO)) {
 		json_decref(params);
 		return fail(EXIT_USAGE, "capture: not writing pcapng to a "
 			    "terminal: -w FILE, or pipe it (-w - | tcpdump -r -)");
@@ -1226,14 +1218,23 @@ static int cmd_capture(const struct cli *cli, const struct cmd *cmd,
 	signal(SIGPIPE, SIG_IGN);
 	ret = cli_request(cli, cmd->method, params, &fd);
 	if (ret)
-		goto out_close;
+		return ret;
 	if (ctl_linebuf_init(&lb, REPLY_MAX)) {
 		close(fd);
-		ret = fail(EXIT_DAEMON, "out of memory");
-		goto out_close;
+		return fail(EXIT_DAEMON, "out of memory");
 	}
 	ret = cli_reply(cli, fd, &lb, &result);
 	json_decref(result);
+	/* the file only once tapswd said yes, as tcpdump -w */
+	if (!ret && strcmp(file, "-")) {
+		out = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			   0644);
+		if (out < 0) {
+			ret = fail(EXIT_DAEMON, "%s: %s", file,
+				   strerror(errno));
+			out = STDOUT_FILENO;
+		}
+	}
 	/* frames may be hours apart */
 	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &no_timeout,
 		   sizeof(no_timeout));
@@ -1259,7 +1260,6 @@ static int cmd_capture(const struct cli *cli, const struct cmd *cmd,
 		ret = fail(EXIT_DAEMON, "capture: %s", strerror(-ret));
 	close(fd);
 	ctl_linebuf_free(&lb);
-out_close:
 	if (out != STDOUT_FILENO && close(out) < 0 && !ret)
 		ret = fail(EXIT_DAEMON, "%s: %s", file, strerror(errno));
 	return ret;

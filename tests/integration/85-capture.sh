@@ -188,6 +188,7 @@ log "port deleted: the capture ended, $n ICMP frames in its file"
 # --- errors
 out=$(ctl capture nosuchport -w "$TMPD/x" 2>&1) && fail "a capture of no port was taken"
 grep -q "no such port" <<<"$out" || fail "no such port: $out"
+[[ ! -e $TMPD/x ]] || fail "a refused capture left its file behind"
 out=$(ctl capture "$p1" sideways -w "$TMPD/x" 2>&1) && fail "a bad direction was taken"
 out=$(ctl capture "$p1" -c 0 -w "$TMPD/x" 2>&1) && fail "-c 0 was taken"
 out=$(ctl -j call capture.start "{\"port\":\"$p1\",\"direction\":\"up\"}" 2>&1) && fail "direction up was taken"
