@@ -11,6 +11,8 @@
  * which grows by doubling.  The buffer leaves once per loop iteration
  * (capture_flush(), from a uv_prepare_t that runs only while a session
  * exists), handed over whole to the sink: one write per session.
+ * A session that ends (its count reached, its port gone) ends its stream
+ * with an Interface Statistics Block: the frames it saw and dropped.
  * A sink may close its client from inside write() or done(); the client's
  * close calls capture_stop_client(), so during a flush a session is only
  * marked gone and freed by the flush itself.
@@ -323,6 +325,12 @@ void capture_flush(struct capture *cap)
 	cap->in_flush = true;
 	for (s = cap->sessions; s; s = next) {
 		next = s->next;
+		/* a session that ends says what it saw and dropped */
+		if (s->ended && !s->gone && !session_reserve(s, PCAPNG_ISB_LEN))
+			s->len += pcapng_isb(s->buf + s->len, s->size - s->len,
+					     capture_now_us(),
+					     s->frames + s->dropped,
+					     s->dropped);
 		if (s->len && !s->gone) {
 			buf = s->buf;
 			len = s->len;

@@ -17,6 +17,8 @@ enum {
 	OPT_SHB_USERAPPL = 4,
 	OPT_IF_NAME = 2,
 	OPT_EPB_FLAGS = 2,
+	OPT_ISB_IFRECV = 4,
+	OPT_ISB_IFDROP = 5,
 };
 
 static size_t pad4(size_t n)
@@ -114,5 +116,33 @@ size_t pcapng_epb(uint8_t *buf, size_t size, uint64_t ts_us,
 	p = put32(p, (uint32_t)dir);
 	p = put32(p, OPT_ENDOFOPT);
 	p = put32(p, (uint32_t)total);
+	return (size_t)(p - buf);
+}
+
+/* a 64-bit option */
+static uint8_t *put_opt64(uint8_t *p, uint16_t code, uint64_t v)
+{
+	p = put16(p, code);
+	p = put16(p, 8);
+	memcpy(p, &v, 8);
+	return p + 8;
+}
+
+size_t pcapng_isb(uint8_t *buf, size_t size, uint64_t ts_us, uint64_t recv,
+		  uint64_t drop)
+{
+	uint8_t *p = buf;
+
+	if (size < PCAPNG_ISB_LEN)
+		return 0;
+	p = put32(p, PCAPNG_BT_ISB);
+	p = put32(p, PCAPNG_ISB_LEN);
+	p = put32(p, 0);			/* interface 0 */
+	p = put32(p, (uint32_t)(ts_us >> 32));
+	p = put32(p, (uint32_t)ts_us);
+	p = put_opt64(p, OPT_ISB_IFRECV, recv);
+	p = put_opt64(p, OPT_ISB_IFDROP, drop);
+	p = put32(p, OPT_ENDOFOPT);
+	p = put32(p, PCAPNG_ISB_LEN);
 	return (size_t)(p - buf);
 }

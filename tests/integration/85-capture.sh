@@ -7,7 +7,8 @@
 #    and the capture ends by itself after 6 frames (tapswctl exits 0);
 #  - `in`, `out`, `both`: the frames' source MACs and the direction in
 #    each block's epb_flags (read by tests/tools/pcapng-dump.py, which
-#    checks the framing too) match: in = sent by h1, out = to h1;
+#    checks the framing too) match: in = sent by h1, out = to h1; the
+#    stream ends with a statistics block: 8 seen, none dropped;
 #  - a TCP stream's frames (GSO, 64 KiB) are captured whole;
 #  - a stream socket port (QEMU's side: tests/tools/qemu-peer), which has
 #    no netdev for tcpdump: captured, its TCP frames as the switch
@@ -85,6 +86,8 @@ for dir in in out both; do
 	tcpdump -nn -r "$f" >/dev/null 2>&1 || fail "tcpdump cannot read the $dir capture"
 	python3 "$DUMP" "$f" >"$f.txt" || fail "pcapng-dump: the $dir capture is malformed"
 	[[ $(grep -c . "$f.txt") == 8 ]] || fail "capture $dir -c 8 has $(grep -c . "$f.txt") frames"
+	isb=$(python3 "$DUMP" --stats "$f")
+	[[ $isb == "isb 8 0" ]] || fail "capture $dir -c 8: its statistics block says '$isb', not 8 seen, 0 dropped"
 	# in: from h1, flagged in; out: not from h1, flagged out
 	bad=$(awk -v m="$mac1" '($1 == "in") != ($2 == m) || $1 == "-"' "$f.txt")
 	[[ -z $bad ]] || fail "capture $dir: direction and source disagree: $bad"

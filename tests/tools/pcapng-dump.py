@@ -1,7 +1,9 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-or-later
-# pcapng-dump.py FILE|-: one line per Enhanced Packet Block of a pcapng
-# stream, "DIR SRC DST CAPLEN ORIGLEN" (DIR from epb_flags: in, out or -),
+# pcapng-dump.py [--stats] FILE|-: one line per Enhanced Packet Block of a
+# pcapng stream, "DIR SRC DST CAPLEN ORIGLEN" (DIR from epb_flags: in, out
+# or -); with --stats, instead, one line per Interface Statistics Block,
+# "isb RECV DROP" (isb_ifrecv, isb_ifdrop; - if absent),
 # after checking the blocks' framing: a Section Header Block first, its
 # byte-order magic, each block's two lengths equal and 32-bit aligned, an
 # Ethernet IDB before any packet.  Exits 1 on the first malformed block.
@@ -19,8 +21,22 @@ def mac(b):
     return ":".join("%02x" % x for x in b)
 
 
+def opts64(opts):
+    out = {}
+    while len(opts) >= 4:
+        code, olen = struct.unpack_from("<HH", opts, 0)
+        if code == 0:
+            break
+        if olen == 8:
+            out[code] = struct.unpack_from("<Q", opts, 4)[0]
+        opts = opts[4 + ((olen + 3) & ~3):]
+    return out
+
+
 def main():
-    data = (sys.stdin.buffer if sys.argv[1] == "-" else open(sys.argv[1], "rb")).read()
+    stats = sys.argv[1] == "--stats"
+    path = sys.argv[2 if stats else 1]
+    data = (sys.stdin.buffer if path == "-" else open(path, "rb")).read()
     if len(data) < 28 or struct.unpack_from("<I", data, 0)[0] != 0x0A0D0D0A:
         die("no section header block")
     if struct.unpack_from("<I", data, 8)[0] != 0x1A2B3C4D:
@@ -55,7 +71,11 @@ def main():
                     flags = struct.unpack_from("<I", opts, 4)[0]
                     direction = {1: "in", 2: "out"}.get(flags & 3, "-")
                 opts = opts[4 + ((olen + 3) & ~3):]
-            print(direction, mac(frame[6:12]), mac(frame[0:6]), caplen, origlen)
+            if not stats:
+                print(direction, mac(frame[6:12]), mac(frame[0:6]), caplen, origlen)
+        elif btype == 5 and stats:
+            o = opts64(body[12:])
+            print("isb", o.get(4, "-"), o.get(5, "-"))
         off += blen
 
 

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test-capture.c - the pcapng writer (block layout, field by field, and
- * short buffers) and capture sessions on a recording sink: directions,
+ * short buffers; the ISB) and capture sessions on a recording sink: directions,
  * the queue bound and its drops, -c N, the client going, the port going.
  */
 #include "tapsw/tapsw.h"
@@ -75,6 +75,11 @@ static void test_pcapng(void)
 	   "EPB: epb_flags outbound, end of options");
 	ok(pcapng_epb(buf, e - 1, 0, PCAPNG_DIR_IN, frame, 61) == 0,
 	   "EPB: a short buffer is refused");
+	ok(pcapng_isb(buf, PCAPNG_ISB_LEN - 1, 0, 1, 2) == 0 &&
+	   pcapng_isb(buf, sizeof(buf), 0x100000002ULL, 7, 2) == PCAPNG_ISB_LEN &&
+	   get32(buf) == PCAPNG_BT_ISB && get32(buf + 12) == 1 &&
+	   get32(buf + 16) == 2 && get16(buf + 48 - 4) == 0,
+	   "ISB: lengths, timestamp, end of options");
 }
 
 /* --- a recording sink */
@@ -132,6 +137,25 @@ static unsigned int rc_epbs(const struct rec_client *c, uint32_t dir)
 		off += blen;
 	}
 	return n;
+}
+
+/* does @c's stream end with an ISB of @recv frames seen, @drop dropped? */
+static bool isb_last(const struct rec_client *c, uint64_t recv, uint64_t drop)
+{
+	const uint8_t *b = c->data + c->len - PCAPNG_ISB_LEN;
+	uint64_t r, d;
+
+	if (c->len < PCAPNG_ISB_LEN || get32(b) != PCAPNG_BT_ISB ||
+	    get32(b + 4) != PCAPNG_ISB_LEN ||
+	    get32(b + PCAPNG_ISB_LEN - 4) != PCAPNG_ISB_LEN ||
+	    get16(b + 20) != 4 || get16(b + 32) != 5)
+		return false;
+	memcpy(&r, b + 24, 8);
+	memcpy(&d, b + 36, 8);
+	if (r != recv || d != drop)
+		diag("ISB: recv %llu drop %llu", (unsigned long long)r,
+		     (unsigned long long)d);
+	return r == recv && d == drop;
 }
 
 static uint8_t raw[VNET_HDR_LEN + 2000];
@@ -203,6 +227,7 @@ static void test_sessions(void)
 	capture_flush(cap);
 	ok(rc_epbs(&c2, 0) == 3 && c2.done && !capture_has_client(cap, &c2),
 	   "-c 3: three frames, then done and gone");
+	ok(isb_last(&c2, 3, 0), "-c 3: the stream ends with an ISB: 3 seen, 0 dropped");
 	ok(rc_epbs(&c1, 0) == 3, "session 1 has the 3 frames a received");
 
 	/* a client that does not read: past the bound, frames are dropped */
@@ -233,6 +258,7 @@ static void test_sessions(void)
 	capture_flush(cap);
 	ok(c1.done && !capture_has_client(cap, &c1),
 	   "port gone: the session ends, done() called");
+	ok(isb_last(&c1, 100003, 0), "port gone: an ISB ends the stream");
 	capture_get_stats(cap, &st);
 	ok(st.sessions == 0 && st.started == 3, "no session left, 3 started");
 
