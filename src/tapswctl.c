@@ -1024,6 +1024,44 @@ static void on_stop_signal(int sig)
 }
 
 /*
+ * cli_stream_open() - for the long-lived commands (monitor, capture):
+ * SIGINT/SIGTERM set cli_stop (no SA_RESTART: recv() returns EINTR), send
+ * @method with @params (stolen), read its reply, then wait for what follows
+ * without a timeout.  Returns 0 with the socket in *@fdp and @lb holding
+ * what came after the reply, or an exit status with the error printed.
+ */
+static int cli_stream_open(const struct cli *cli, const char *method,
+			   json_t *params, int *fdp, struct ctl_linebuf *lb)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	struct timeval no_timeout = { 0 };
+	json_t *result = NULL;
+	int fd, ret;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	ret = cli_request(cli, method, params, &fd);
+	if (ret)
+		return ret;
+	if (ctl_linebuf_init(lb, REPLY_MAX)) {
+		close(fd);
+		return fail(EXIT_DAEMON, "out of memory");
+	}
+	ret = cli_reply(cli, fd, lb, &result);
+	json_decref(result);
+	if (ret) {
+		close(fd);
+		ctl_linebuf_free(lb);
+		return ret;
+	}
+	/* events, frames may be hours apart */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &no_timeout,
+		   sizeof(no_timeout));
+	*fdp = fd;
+	return 0;
+}
+
+/*
  * print_event() - one line for people, as bridge monitor does:
  * "fdb learn 52:54:00:12:34:56 vlan 0 port tap1", "port down tap1 reason
  * ...": the type, its subject (the MAC, else the port), then the other
@@ -1063,9 +1101,7 @@ static void print_event(const json_t *ev)
 static int cmd_monitor(const struct cli *cli, const struct cmd *cmd,
 		       int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal };
 	json_t *params = json_object(), *names = json_array(), *msg = NULL, *ev;
-	struct timeval no_timeout = { 0 };
 	struct ctl_linebuf lb;
 	char *line;
 	size_t len;
@@ -1075,23 +1111,13 @@ static int cmd_monitor(const struct cli *cli, const struct cmd *cmd,
 		json_array_append_new(names, json_string(argv[i]));
 	if (!params || json_object_set_new(params, "events", names))
 		return fail(EXIT_DAEMON, "out of memory");
-	/* no SA_RESTART: recv() returns EINTR and we leave */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	ret = cli_request(cli, cmd->method, argc ? params : NULL, &fd);
-	if (!argc)
+	if (!argc) {
 		json_decref(params);
+		params = NULL;
+	}
+	ret = cli_stream_open(cli, cmd->method, params, &fd, &lb);
 	if (ret)
 		return ret;
-	if (ctl_linebuf_init(&lb, REPLY_MAX)) {
-		close(fd);
-		return fail(EXIT_DAEMON, "out of memory");
-	}
-	ret = cli_reply(cli, fd, &lb, &msg);
-	json_decref(msg);
-	/* events may be hours apart */
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &no_timeout,
-		   sizeof(no_timeout));
 	while (!ret && !cli_stop) {
 		ret = sock_recv_line(fd, &lb, &line, &len);
 		if (ret == -EINTR)
@@ -1192,9 +1218,7 @@ static int capture_args(const struct cmd *cmd, int argc, char **argv,
 static int cmd_capture(const struct cli *cli, const struct cmd *cmd,
 		       int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal };
-	struct timeval no_timeout = { 0 };
-	json_t *params = json_object(), *result = NULL;
+	json_t *params = json_object();
 	const char *file = "-";
 	struct ctl_linebuf lb;
 	char buf[64 * 1024];
@@ -1213,20 +1237,12 @@ static int cmd_capture(const struct cli *cli, const struct cmd *cmd,
 		return fail(EXIT_USAGE, "capture: not writing pcapng to a "
 			    "terminal: -w FILE, or pipe it (-w - | tcpdump -r -)");
 	}
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
-	ret = cli_request(cli, cmd->method, params, &fd);
+	ret = cli_stream_open(cli, cmd->method, params, &fd, &lb);
 	if (ret)
 		return ret;
-	if (ctl_linebuf_init(&lb, REPLY_MAX)) {
-		close(fd);
-		return fail(EXIT_DAEMON, "out of memory");
-	}
-	ret = cli_reply(cli, fd, &lb, &result);
-	json_decref(result);
 	/* the file only once tapswd said yes, as tcpdump -w */
-	if (!ret && strcmp(file, "-")) {
+	if (strcmp(file, "-")) {
 		out = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
 			   0644);
 		if (out < 0) {
@@ -1235,9 +1251,6 @@ static int cmd_capture(const struct cli *cli, const struct cmd *cmd,
 			out = STDOUT_FILENO;
 		}
 	}
-	/* frames may be hours apart */
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &no_timeout,
-		   sizeof(no_timeout));
 	/* the stream's first bytes may have come with the reply */
 	if (!ret && lb.len > lb.consumed)
 		ret = write_all(out, lb.buf + lb.consumed,

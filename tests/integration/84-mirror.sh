@@ -37,16 +37,17 @@ PORT_OPTS="access 10" add_host a1 5
 PORT_OPTS="access 10" add_host a2 6
 ping_ok a1 a2
 
-# on_hm FILTER CMD...: run CMD in h1 while tcpdump listens on hm; prints
-# what hm saw, one line per frame
-on_hm() {
-	local filter=$1 pid file
-	shift
+# on_hm_from HOST FILTER CMD...: run CMD in HOST while tcpdump listens on
+# hm; prints what hm saw, one line per frame.  on_hm: from h1.
+on_hm_from() {
+	local host=$1 filter=$2 pid file
+	shift 2
 	capture_start hm "$filter"
 	pid=$CAP_PID file=$CAP_FILE
-	in_ns "${HOST_NS[h1]}" "$@" >/dev/null 2>&1 || true
+	in_ns "${HOST_NS[$host]}" "$@" >/dev/null 2>&1 || true
 	capture_stop "$pid" "$file"
 }
+on_hm() { on_hm_from h1 "$@"; }
 count() { grep -c "$1" <<<"$2" || true; }
 ping12=(ping -n -q -c 5 -i 0.2 -W 1 "$(ip4 h2)")
 mirror_field() { ctl -j mirror list | jq -er --arg n "$1" ".[] | select(.name == \$n) | .$2"; }
@@ -69,11 +70,8 @@ log "src: hm saw the 5 requests h1 sent, none of the replies; $(mirror_field m1 
 
 # --- the output port takes no normal traffic
 # h1's broadcasts are mirrored (src h1); h3's must not be flooded to hm
-capture_start hm "arp"
-pid=$CAP_PID file=$CAP_FILE
-in_ns "${HOST_NS[h3]}" ping -n -q -c 2 -i 0.5 -W 1 10.0.0.98 >/dev/null 2>&1 || true
-capture_stop "$pid" "$file" >/dev/null
-n=$(tcpdump -nn -r "$file" 2>/dev/null | grep -c "who-has 10.0.0.98" || true)
+out=$(on_hm_from h3 "arp" ping -n -q -c 2 -i 0.5 -W 1 10.0.0.98)
+n=$(count "who-has 10.0.0.98" "$out")
 ((n == 0)) || fail "the mirror output port got $n of h3's ARP broadcasts"
 before=$(port_field "$pm" drop_reasons.mirror_port)
 ping_fails hm "$(ip4 h2)" || fail "hm reached h2 through the mirror output port"
@@ -102,11 +100,8 @@ log "src+dst: each of the 10 frames once"
 # --- vlan 10, every port
 ctl mirror del m3 >/dev/null
 ctl mirror add m4 vlan 10 to "$pm" >/dev/null || fail "mirror add m4 failed"
-capture_start hm "icmp"
-pid=$CAP_PID file=$CAP_FILE
-in_ns "${HOST_NS[a1]}" ping -n -q -c 5 -i 0.2 -W 1 "$(ip4 a2)" >/dev/null
-capture_stop "$pid" "$file" >/dev/null
-n10=$(tcpdump -nn -r "$file" 2>/dev/null | grep -c "$(ip4 a1).*ICMP echo\|$(ip4 a2).*ICMP echo" || true)
+out=$(on_hm_from a1 "icmp" ping -n -q -c 5 -i 0.2 -W 1 "$(ip4 a2)")
+n10=$(count "$(ip4 a1).*ICMP echo\|$(ip4 a2).*ICMP echo" "$out")
 ((n10 == 10)) || fail "mirror vlan 10: hm saw $n10 of a1's and a2's 10 frames"
 out=$(on_hm "icmp" "${ping12[@]}")
 n=$(count "ICMP echo" "$out")
@@ -128,11 +123,8 @@ unset 'HOST_NS[h3]'
 ip netns del "$T-h3"
 add_host h3 3
 ping_ok h3 h2
-capture_start hm "icmp"
-pid=$CAP_PID file=$CAP_FILE
-in_ns "${HOST_NS[h3]}" ping -n -q -c 3 -i 0.2 -W 1 "$(ip4 h2)" >/dev/null
-capture_stop "$pid" "$file" >/dev/null
-n=$(tcpdump -nn -r "$file" 2>/dev/null | grep -c "echo request" || true)
+out=$(on_hm_from h3 "icmp" ping -n -q -c 3 -i 0.2 -W 1 "$(ip4 h2)")
+n=$(count "echo request" "$out")
 ((n == 3)) || fail "the src port added again is not mirrored: $n of 3 requests"
 log "src port deleted and added again: mirrored again"
 
