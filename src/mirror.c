@@ -249,8 +249,14 @@ void mirror_refresh(struct sw *sw)
 	}
 }
 
-bool mirror_selects(const struct mirror *m, const struct sw *sw,
-		    const struct port *in, const struct sw_decision *d)
+/*
+ * mirror_selects() - does active mirror @m want this frame: its VLAN is one
+ * of @m's, and its ingress port is a src, or a port it leaves by (the
+ * unicast destination, a port the flood reaches) is a dst, or @m selects
+ * every port?
+ */
+static bool mirror_selects(const struct mirror *m, const struct sw *sw,
+			   const struct port *in, const struct sw_decision *d)
 {
 	const struct port *out;
 	unsigned int w, b;
@@ -266,6 +272,7 @@ bool mirror_selects(const struct mirror *m, const struct sw *sw,
 	case SW_UNICAST:
 		tagged = d->tagged;
 		return bit_test(m->dst_ports, d->out->index) &&
+		       d->out->state == PORT_STATE_UP &&
 		       vlan_egress(&d->out->vlan, d->vid, &tagged);
 	case SW_FLOOD:
 		for (w = 0; w < FDB_PORT_MAX / 64; w++) {

@@ -138,20 +138,6 @@ void mirror_input(struct sw *sw, struct port *in, const struct pkt *pkt,
 		  const struct sw_decision *d);
 
 /**
- * mirror_selects() - Does mirror @m want a frame of this decision?
- * @m: An active mirror.
- * @sw: The switch.
- * @in: The frame's ingress port.
- * @d: Its decision (not SW_DROP).
- *
- * Return: true if the frame's VLAN is one of @m's and its ingress port is
- * a src, or a port it leaves by (the unicast destination, a port the flood
- * reaches) is a dst, or @m selects every port.
- */
-bool mirror_selects(const struct mirror *m, const struct sw *sw,
-		    const struct port *in, const struct sw_decision *d);
-
-/**
  * mirror_clear_stats() - Zero every mirror's counters.
  * @sw: The switch.
  */
