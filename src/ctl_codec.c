@@ -17,6 +17,7 @@
 #include <jansson.h>
 
 #include "tapsw/ctl_codec.h"
+#include "tapsw/mirror.h"
 #include "tapsw/port.h"
 #include "tapsw/vlan.h"
 
@@ -301,4 +302,30 @@ int port_flags_from_json(const json_t *o, unsigned int *flags, char *why,
 	}
 	*flags = f;
 	return n;
+}
+
+/* --- mirrors */
+
+static json_t *mirror_names_json(char (*names)[IF_NAMESIZE], unsigned int n)
+{
+	json_t *a = json_array();
+	unsigned int i;
+
+	for (i = 0; a && i < n; i++)
+		json_array_append_new(a, json_string(names[i]));
+	return a;
+}
+
+json_t *mirror_config_json(const struct mirror *m)
+{
+	json_t *vlans = json_array();
+	unsigned int v;
+
+	for (v = VLAN_VID_MIN; vlans && m->n_vlans && v <= VLAN_VID_MAX; v++)
+		if (m->vlans[v / 64] >> (v % 64) & 1)
+			json_array_append_new(vlans, json_integer(v));
+	return json_pack("{s:s, s:o, s:o, s:o, s:s}", "name", m->name,
+			 "src", mirror_names_json(m->src, m->n_src),
+			 "dst", mirror_names_json(m->dst, m->n_dst),
+			 "vlan", vlans, "output", m->output);
 }

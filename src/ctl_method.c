@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tapsw/capture.h"
 #include "tapsw/ctl_codec.h"
 #include "tapsw/ctl_method.h"
 #include "tapsw/ctl_proto.h"
@@ -23,6 +24,8 @@
 #include "tapsw/events.h"
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"
+#include "tapsw/pcapng.h"
+#include "tapsw/mirror.h"
 #include "tapsw/port.h"
 #include "tapsw/port_class.h"
 #include "tapsw/state.h"
@@ -243,6 +246,23 @@ static int param_port_flags(json_t *params, unsigned int *flags,
 
 /* --- results */
 
+/* a mirror's output port says so: "mirror_output": ["m1", ...] */
+static void port_mirror_json_set(struct ctl_context *ctx,
+				 const struct port *port, json_t *o)
+{
+	const struct mirror *m;
+	json_t *names;
+	unsigned int i;
+
+	if (!(port->flags & PORT_MIRROR_OUT))
+		return;
+	names = json_array();
+	for (i = 0; (m = mirror_get(ctx->sw, i)); i++)
+		if (m->out == port)
+			json_array_append_new(names, json_string(m->name));
+	json_object_set_new(o, "mirror_output", names);
+}
+
 static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 {
 	const struct port_stats *st = &port->stats;
@@ -306,6 +326,7 @@ static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 		json_object_set_new(o, "peer", json_string(
 			port->peer_state == PORT_PEER_CONNECTED ?
 			port->peer : "waiting"));
+	port_mirror_json_set(ctx, port, o);
 	return o;
 }
 
@@ -384,6 +405,19 @@ static int m_switch_show(struct ctl_context *ctx, json_t *params,
 			"sent", (json_int_t)es.sent,
 			"lost", (json_int_t)es.lost));
 	}
+	if (*result && ctx->capture) {
+		struct capture_stats cs;
+
+		capture_get_stats(ctx->capture, &cs);
+		json_object_set_new(*result, "capture", json_pack(
+			"{s:i, s:I, s:I, s:I}", "sessions", (int)cs.sessions,
+			"started", (json_int_t)cs.started,
+			"frames", (json_int_t)cs.frames,
+			"dropped", (json_int_t)cs.dropped));
+	}
+	if (*result)
+		json_object_set_new(*result, "mirrors",
+				    json_integer(ctx->sw->mirrors));
 	return 0;
 }
 
@@ -470,7 +504,7 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 	}
 	if (has_vlan)
 		port_set_vlan(port, &vlan);
-	port->flags = flags;
+	port_set_controls(port, flags);
 	*result = port_json(ctx, port);
 	return 0;
 }
@@ -554,7 +588,7 @@ static int m_port_set(struct ctl_context *ctx, json_t *params,
 				   (uint32_t)max_macs);
 	if (has_vlan)
 		port_set_vlan(port, &vlan);
-	port->flags = flags;
+	port_set_controls(port, flags);
 	*result = port_json(ctx, port);
 	return 0;
 }
@@ -721,6 +755,7 @@ static int m_stats_clear(struct ctl_context *ctx, json_t *params,
 			       sizeof(ctx->sw->active[i]->stats));
 		memset(&ctx->sw->stats, 0, sizeof(ctx->sw->stats));
 		fdb_clear_stats(ctx->sw->fdb);
+		mirror_clear_stats(ctx->sw);
 	}
 	*result = json_object();
 	return 0;
@@ -771,6 +806,227 @@ static int m_events_subscribe(struct ctl_context *ctx, json_t *params,
 	return 0;
 }
 
+/* --- mirror.* */
+
+/* "src", "dst": arrays of port names, pointers into @params */
+static int param_names(json_t *params, const char *key,
+		       const char **names, unsigned int max, unsigned int *n,
+		       struct ctl_error *err)
+{
+	json_t *v = json_object_get(params, key), *item;
+	size_t i;
+
+	*n = 0;
+	if (!v)
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > max) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "parameter '%s' must be an array of at most %u port names",
+			      key, max);
+		return -EINVAL;
+	}
+	json_array_foreach(v, i, item) {
+		if (!json_is_string(item)) {
+			ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+				      "parameter '%s' must be an array of port names",
+				      key);
+			return -EINVAL;
+		}
+		names[(*n)++] = json_string_value(item);
+	}
+	return 1;
+}
+
+/* "vlan": an array of VLAN ids 1-4094 */
+static int param_vids(json_t *params, uint16_t *vids, unsigned int max,
+		      unsigned int *n, struct ctl_error *err)
+{
+	json_t *v = json_object_get(params, "vlan"), *item;
+	size_t i;
+
+	*n = 0;
+	if (!v)
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > max)
+		goto bad;
+	json_array_foreach(v, i, item) {
+		if (!json_is_integer(item) ||
+		    json_integer_value(item) < VLAN_VID_MIN ||
+		    json_integer_value(item) > VLAN_VID_MAX)
+			goto bad;
+		vids[(*n)++] = (uint16_t)json_integer_value(item);
+	}
+	return 1;
+bad:
+	ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+		      "parameter 'vlan' must be an array of VLAN ids 1-%d",
+		      VLAN_VID_MAX);
+	return -EINVAL;
+}
+
+static json_t *mirror_json(const struct mirror *m)
+{
+	json_t *o = mirror_config_json(m);
+
+	if (o && json_object_update_missing_new(o, json_pack(
+		"{s:b, s:I, s:I, s:I}", "active", m->out != NULL,
+		"frames", (json_int_t)m->stats.frames,
+		"bytes", (json_int_t)m->stats.bytes,
+		"drops", (json_int_t)m->stats.drops))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int m_mirror_add(struct ctl_context *ctx, json_t *params,
+			json_t **result, struct ctl_error *err)
+{
+	static const char *src[SW_PORT_MAX], *dst[SW_PORT_MAX];
+	static uint16_t vids[VLAN_N_VID];
+	struct mirror_config cfg = { .src = src, .dst = dst, .vlans = vids };
+	const struct mirror *m;
+	char why[200];
+	unsigned int i;
+	int ret;
+
+	if ((ret = param_string(params, "name", true, &cfg.name, err)) < 0 ||
+	    (ret = param_string(params, "output", true, &cfg.output,
+				err)) < 0 ||
+	    (ret = param_names(params, "src", src, SW_PORT_MAX, &cfg.n_src,
+			       err)) < 0 ||
+	    (ret = param_names(params, "dst", dst, SW_PORT_MAX, &cfg.n_dst,
+			       err)) < 0 ||
+	    (ret = param_vids(params, vids, VLAN_N_VID, &cfg.n_vlans,
+			      err)) < 0)
+		return ret;
+	ret = mirror_add(ctx->sw, &cfg, why, sizeof(why));
+	if (ret) {
+		ctl_error_set(err, ret == -EINVAL ? CTL_ERR_INVALID_PARAMS :
+			      CTL_ERR_SERVER, -ret, "mirror %.32s: %s",
+			      cfg.name, why);
+		return ret;
+	}
+	for (i = 0; (m = mirror_get(ctx->sw, i)); i++)
+		if (!strcmp(m->name, cfg.name))
+			*result = mirror_json(m);
+	return 0;
+}
+
+static int m_mirror_del(struct ctl_context *ctx, json_t *params,
+			json_t **result, struct ctl_error *err)
+{
+	const char *name;
+	int ret;
+
+	if ((ret = param_string(params, "name", true, &name, err)) < 0)
+		return ret;
+	if (mirror_del(ctx->sw, name)) {
+		ctl_error_set(err, CTL_ERR_SERVER, ENOENT,
+			      "mirror %.32s: no such mirror", name);
+		return -ENOENT;
+	}
+	*result = json_object();
+	return 0;
+}
+
+static int m_mirror_list(struct ctl_context *ctx, json_t *params,
+			 json_t **result, struct ctl_error *err)
+{
+	json_t *list = json_array();
+	const struct mirror *m;
+	unsigned int i;
+
+	for (i = 0; (m = mirror_get(ctx->sw, i)); i++)
+		json_array_append_new(list, mirror_json(m));
+	*result = json_pack("{s:o}", "mirrors", list);
+	return 0;
+}
+
+/* --- capture.* */
+
+static json_t *capture_json(const struct capture_info *ci)
+{
+	return json_pack("{s:i, s:s, s:s, s:I, s:I, s:I, s:I}",
+			 "id", (int)ci->id, "port", ci->port,
+			 "direction", capture_dir_name(ci->dir),
+			 "count", (json_int_t)ci->count,
+			 "frames", (json_int_t)ci->frames,
+			 "bytes", (json_int_t)ci->bytes,
+			 "dropped", (json_int_t)ci->dropped);
+}
+
+/*
+ * capture.start: the reply, then the connection carries the pcapng stream
+ * (ctl.c) until the capture ends
+ */
+static int m_capture_start(struct ctl_context *ctx, json_t *params,
+			   json_t **result, struct ctl_error *err)
+{
+	const char *dir_name = "both";
+	struct capture_info ci;
+	struct port *port = NULL;
+	enum capture_dir dir;
+	uint64_t count = 0;
+	int ret;
+
+	if ((ret = param_port(ctx, params, "port", true, &port, err)) < 0 ||
+	    (ret = param_string(params, "direction", false, &dir_name,
+				err)) < 0 ||
+	    (ret = param_uint(params, "count", UINT32_MAX, &count, err)) < 0)
+		return ret;
+	dir = capture_dir_parse(dir_name);
+	if (!dir) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "direction '%.16s': in, out or both", dir_name);
+		return -EINVAL;
+	}
+	if (!ctx->capture || !ctx->csink) {
+		ctl_error_set(err, CTL_ERR_SERVER, EOPNOTSUPP,
+			      "a capture needs a control socket connection");
+		return -EOPNOTSUPP;
+	}
+	/* its notifications would land in the middle of the pcapng stream */
+	if (ctx->events && events_is_subscribed(ctx->events, ctx->csink->arg)) {
+		ctl_error_set(err, CTL_ERR_SERVER, EBUSY,
+			      "capture %s: this connection receives events; "
+			      "use another one", port->name);
+		return -EBUSY;
+	}
+	ret = capture_start(ctx->capture, port, dir, count, ctx->csink, &ci);
+	if (ret) {
+		ctl_error_set(err, CTL_ERR_SERVER, -ret, "capture %s: %s",
+			      port->name, ret == -EBUSY ?
+			      "this connection has a capture already" :
+			      ret == -ENOSPC ? "too many captures" :
+			      strerror(-ret));
+		return ret;
+	}
+	*result = capture_json(&ci);
+	if (*result) {
+		json_object_set_new(*result, "format", json_string("pcapng"));
+		json_object_set_new(*result, "linktype",
+				    json_integer(PCAPNG_LINKTYPE_ETHERNET));
+	}
+	return 0;
+}
+
+static int capture_list_one(const struct capture_info *ci, void *arg)
+{
+	return json_array_append_new(arg, capture_json(ci));
+}
+
+static int m_capture_list(struct ctl_context *ctx, json_t *params,
+			  json_t **result, struct ctl_error *err)
+{
+	json_t *list = json_array();
+
+	if (ctx->capture)
+		capture_foreach(ctx->capture, capture_list_one, list);
+	*result = json_pack("{s:o}", "captures", list);
+	return 0;
+}
+
 /* --- the table */
 
 #define PARAMS(...)	((const char *const[]){ __VA_ARGS__, NULL })
@@ -794,6 +1050,13 @@ static const struct ctl_method methods[] = {
 	{ "stats.show", m_stats_show, NO_PARAMS, false },
 	{ "stats.clear", m_stats_clear, PARAMS("port"), false },
 	{ "events.subscribe", m_events_subscribe, PARAMS("events"), false },
+	{ "mirror.add", m_mirror_add, PARAMS("name", "src", "dst", "vlan",
+					     "output"), true },
+	{ "mirror.del", m_mirror_del, PARAMS("name"), true },
+	{ "mirror.list", m_mirror_list, NO_PARAMS, false },
+	{ "capture.start", m_capture_start, PARAMS("port", "direction",
+						   "count"), false },
+	{ "capture.list", m_capture_list, NO_PARAMS, false },
 };
 
 const char *const *ctl_method_names(void)

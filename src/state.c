@@ -20,6 +20,9 @@
  * (older tapswd) restores transparent ports.  The port controls, one
  * boolean each as port.show has them (port_flag_info[], ctl_codec.h), are
  * restored where given, defaults otherwise.
+ * "mirrors" (optional) are mirror.list's objects without their counters,
+ * restored after the ports; a mirror whose ports did not come back waits
+ * for them (mirror.h).
  */
 #include "tapsw/tapsw.h"
 
@@ -34,6 +37,7 @@
 #include "tapsw/ether.h"
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"
+#include "tapsw/mirror.h"
 #include "tapsw/port.h"
 #include "tapsw/port_class.h"
 #include "tapsw/state.h"
@@ -89,6 +93,70 @@ static int state_fdb_one(const struct fdb_entry *e, void *data)
 			  "port", port->name));
 }
 
+/* --- mirrors */
+
+static const char *jstr(json_t *o, const char *key);
+
+static json_t *state_mirrors(const struct sw *sw)
+{
+	json_t *list = json_array();
+	const struct mirror *m;
+	unsigned int i;
+
+	for (i = 0; (m = mirror_get(sw, i)); i++)
+		json_array_append_new(list, mirror_config_json(m));
+	return list;
+}
+
+/* @key of @o: an array of at most @max strings (or absent) into @out */
+static int state_strings(json_t *o, const char *key, const char **out,
+			 unsigned int max, unsigned int *n)
+{
+	json_t *a = json_object_get(o, key), *v;
+	size_t i;
+
+	*n = 0;
+	if (!a)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > max)
+		return -EINVAL;
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v))
+			return -EINVAL;
+		out[(*n)++] = json_string_value(v);
+	}
+	return 0;
+}
+
+static int state_restore_mirror(struct sw *sw, json_t *o)
+{
+	static const char *src[SW_PORT_MAX], *dst[SW_PORT_MAX];
+	static uint16_t vids[VLAN_N_VID];
+	struct mirror_config cfg = {
+		.src = src, .dst = dst, .vlans = vids, .allow_missing = true,
+		.name = jstr(o, "name"), .output = jstr(o, "output"),
+	};
+	json_t *a = json_object_get(o, "vlan"), *v;
+	char why[200];
+	size_t i;
+
+	if (state_strings(o, "src", src, SW_PORT_MAX, &cfg.n_src) ||
+	    state_strings(o, "dst", dst, SW_PORT_MAX, &cfg.n_dst) ||
+	    (a && (!json_is_array(a) || json_array_size(a) > VLAN_N_VID)))
+		return -EINVAL;
+	json_array_foreach(a, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > VLAN_VID_MAX)
+			return -EINVAL;
+		vids[cfg.n_vlans++] = (uint16_t)json_integer_value(v);
+	}
+	if (mirror_add(sw, &cfg, why, sizeof(why))) {
+		err("state: mirror %s: %s", cfg.name, why);
+		return -EINVAL;
+	}
+	return 0;
+}
+
 static json_t *state_capture(struct sw *sw)
 {
 	struct state_fdb_arg a = { .sw = sw, .entries = json_array() };
@@ -98,8 +166,9 @@ static json_t *state_capture(struct sw *sw)
 	for (i = 0; i < sw->n_ports; i++)
 		json_array_append_new(ports, state_port(sw, sw->active[i]));
 	fdb_foreach(sw->fdb, sw->now_ms, state_fdb_one, &a);
-	return json_pack("{s:i, s:o, s:o}", "tapsw_state", STATE_VERSION,
-			 "ports", ports, "fdb", a.entries);
+	return json_pack("{s:i, s:o, s:o, s:o}", "tapsw_state", STATE_VERSION,
+			 "ports", ports, "fdb", a.entries,
+			 "mirrors", state_mirrors(sw));
 }
 
 /* write all of @buf to @fd */
@@ -242,7 +311,7 @@ static int state_restore_port(struct daemon *d, json_t *p,
 	}
 	fdb_set_port_limit(sw->fdb, port->index, (uint32_t)max_macs);
 	port_set_vlan(port, &vlan);
-	port->flags = flags;
+	port_set_controls(port, flags);
 	return 0;
 }
 
@@ -269,7 +338,7 @@ int state_restore(struct daemon *d, const char *path, unsigned int *failed,
 {
 	struct sw *sw = d->sw;
 	json_error_t jerr;
-	json_t *state, *ports, *fdb, *item;
+	json_t *state, *ports, *fdb, *mirrors, *item;
 	size_t i;
 	int ret = 0;
 
@@ -309,8 +378,23 @@ int state_restore(struct daemon *d, const char *path, unsigned int *failed,
 			goto out;
 		}
 	}
-	info("state: restored %u ports and %zu static entries from %s",
-	     sw->n_ports, json_array_size(fdb), path);
+	mirrors = json_object_get(state, "mirrors");
+	if (mirrors && !json_is_array(mirrors)) {
+		snprintf(why, whylen, "%s: mirrors: not an array", path);
+		ret = -EINVAL;
+		goto out;
+	}
+	json_array_foreach(mirrors, i, item) {
+		if (!json_is_object(item) || state_restore_mirror(sw, item)) {
+			snprintf(why, whylen, "%s: mirror %zu is malformed",
+				 path, i);
+			ret = -EINVAL;
+			goto out;
+		}
+	}
+	info("state: restored %u ports, %zu static entries and %zu mirrors from %s",
+	     sw->n_ports, json_array_size(fdb), json_array_size(mirrors),
+	     path);
 out:
 	json_decref(state);
 	return ret;

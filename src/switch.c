@@ -35,6 +35,9 @@
  * written to each port, never copied.  A GSO frame (up to 64 KiB, from a
  * port with TSO) crosses as one frame; its size against an egress MTU is
  * the size of the segments it stands for.
+ * Mirrors (mirror.h) get their copies in mirror_input(), before the frame
+ * is forwarded (and possibly re-tagged in place); their output ports carry
+ * PORT_MIRROR_OUT, which the flag tests above already look at.
  */
 #include "tapsw/tapsw.h"
 
@@ -44,6 +47,7 @@
 #include "tapsw/ether.h"
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"
+#include "tapsw/mirror.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
 #include "tapsw/vlan.h"
@@ -69,6 +73,7 @@ int sw_init(struct sw *sw, const struct sw_config *cfg)
 
 void sw_fini(struct sw *sw)
 {
+	mirror_fini(sw);
 	while (sw->n_ports)
 		port_close(sw->active[sw->n_ports - 1], false);
 	fdb_free(sw->fdb);
@@ -81,6 +86,7 @@ void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
 	const struct virtio_net_hdr *vh =
 		(const struct virtio_net_hdr *)pkt->vnet;
 	struct ether_info eth;
+	unsigned int of;
 	int out;
 
 	d->reason = ether_classify(pkt->eth, pkt->len, &eth);
@@ -104,15 +110,24 @@ void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
 	d->wire_len = vh->gso_type == VIRTIO_NET_HDR_GSO_NONE ? pkt->len :
 		      vnet_frame_seg_len(vh, pkt->eth, pkt->len);
 	d->out = NULL;
-	/* the flood skips ports with these flags (isolation: both ends) */
-	d->skip = in->flags & PORT_ISOLATED;
+	/*
+	 * the flood skips ports with these flags (isolation: both ends;
+	 * mirror output ports always)
+	 */
+	d->skip = (in->flags & PORT_ISOLATED) | PORT_MIRROR_OUT;
 
-	if (unlikely(in->flags & PORT_LOCKED) &&
-	    fdb_lookup(sw->fdb, eth.src, eth.vid, sw->now_ms) !=
-	    (int)in->index) {
-		d->action = SW_DROP;
-		d->reason = DROP_LOCKED;
-		return;
+	if (unlikely(in->flags & (PORT_LOCKED | PORT_MIRROR_OUT))) {
+		if (in->flags & PORT_MIRROR_OUT) {
+			d->action = SW_DROP;
+			d->reason = DROP_MIRROR_PORT;
+			return;
+		}
+		if (fdb_lookup(sw->fdb, eth.src, eth.vid, sw->now_ms) !=
+		    (int)in->index) {
+			d->action = SW_DROP;
+			d->reason = DROP_LOCKED;
+			return;
+		}
 	}
 
 	if (likely(!(in->flags & PORT_NO_LEARNING)) &&
@@ -136,9 +151,12 @@ void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
 		d->action = SW_FILTER;
 		return;
 	}
-	if (unlikely(in->flags & sw->ports[out]->flags & PORT_ISOLATED)) {
+	of = sw->ports[out]->flags;
+	if (unlikely(of & (PORT_ISOLATED | PORT_MIRROR_OUT)) &&
+	    ((of & PORT_MIRROR_OUT) || (in->flags & PORT_ISOLATED))) {
 		d->action = SW_DROP;
-		d->reason = DROP_ISOLATED;
+		d->reason = of & PORT_MIRROR_OUT ? DROP_MIRROR_PORT :
+			    DROP_ISOLATED;
 		return;
 	}
 	d->action = SW_UNICAST;
@@ -216,9 +234,7 @@ void switch_flood_vlan(struct sw *sw, struct port *in, const struct pkt *pkt,
 			struct port *out = sw->active[i];
 
 			tagged = first;
-			if (out == in || out->state != PORT_STATE_UP ||
-			    (out->flags & d->skip) ||
-			    !vlan_egress(&out->vlan, d->vid, &tagged) ||
+			if (!switch_floods_to(in, out, d, &tagged) ||
 			    (tagged == first) != (pass == 0))
 				continue;
 			switch_output_vlan(out, &p, d, tagged);
@@ -236,6 +252,8 @@ void switch_input(struct sw *sw, struct port *in, struct pkt *pkt)
 	sw->stats.rx_packets++;
 
 	switch_decide(sw, in, pkt, &d);
+	if (unlikely(sw->mirrors) && d.action != SW_DROP)
+		mirror_input(sw, in, pkt, &d);
 	switch (d.action) {
 	case SW_DROP:
 		port_count_drop(in, d.reason);

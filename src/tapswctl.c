@@ -11,7 +11,8 @@
  * has meaning (MACs, names, ranges): this file only checks that numbers are
  * numbers.  "monitor" is the one long-lived command: after the
  * events.subscribe reply it keeps the connection and prints each
- * notification that follows.  Commands live in one table (object,
+ * notification that follows; "capture" copies the pcapng stream that
+ * follows its capture.start reply to a file or standard output.  Commands live in one table (object,
  * command, usage, argument counts, handler), as OVS unixctl and vde-2's
  * comlist; the help text and the usage errors come from it.  Objects and
  * commands may be abbreviated to any unambiguous prefix ("tapswctl p l"
@@ -22,6 +23,7 @@
  */
 #include "tapsw/tapsw.h"
 
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -68,6 +70,8 @@ enum arg_type {
 	ARG_KIND,			/* no value: "kind" is the key */
 	ARG_KIND_PATH,			/* "kind" is the key, "path" the value */
 	ARG_VLAN,			/* a member of the "vlan" object */
+	ARG_NAMES,			/* "a,b": an array of strings */
+	ARG_VIDS,			/* "10,20-29": an array of VLAN ids */
 };
 
 /* a keyword argument: "mtu 9000", "--mtu 9000", "--mtu=9000", "static" */
@@ -226,6 +230,39 @@ static int param_vlan(const struct cmd *cmd, json_t *params,
 	return 0;
 }
 
+/* src PORT,..., vlan 10,20-29: an array of names or of VLAN ids */
+static int param_list(const struct cmd *cmd, json_t *params,
+		      const struct arg_kw *kw, const char *value)
+{
+	struct vlan_config vc = { 0 };
+	const char *p, *comma;
+	json_t *a;
+
+	if (kw->type == ARG_VIDS) {
+		if (vlan_list_parse(value, &vc))
+			return arg_error(cmd, "invalid %s '%s': VLAN ids "
+					 "1-4094, like 10,20-29", kw->word,
+					 value);
+		a = vlan_trunks_json(&vc);
+	} else {
+		a = json_array();
+		for (p = value; a && *p; p = *comma ? comma + 1 : comma) {
+			comma = strchrnul(p, ',');
+			if (comma == p ||
+			    json_array_append_new(a, json_stringn(
+				p, (size_t)(comma - p)))) {
+				json_decref(a);
+				return arg_error(cmd, "invalid %s '%s': "
+						 "names separated by commas",
+						 kw->word, value);
+			}
+		}
+	}
+	if (!a || json_object_set_new(params, kw->key, a))
+		return fail(EXIT_DAEMON, "out of memory");
+	return 0;
+}
+
 static int param_set(const struct cmd *cmd, json_t *params,
 		     const struct arg_kw *kw, const char *word,
 		     const char *value)
@@ -246,6 +283,8 @@ static int param_set(const struct cmd *cmd, json_t *params,
 	}
 	if (json_object_get(params, kw->key))
 		return arg_error(cmd, "'%s' given twice", word);
+	if (kw->type == ARG_NAMES || kw->type == ARG_VIDS)
+		return param_list(cmd, params, kw, value);
 	switch (kw->type) {
 	case ARG_FLAG:
 		j = json_true();
@@ -632,6 +671,7 @@ enum col_fmt {
 	COL_FLAGS,			/* "static": static, else learned */
 	COL_AGE,			/* seconds, "-" for static entries */
 	COL_VLAN,			/* a port's "vlan" object as text */
+	COL_LIST,			/* an array as "a,b", "-" if empty */
 };
 
 struct column {
@@ -650,6 +690,23 @@ static void vlan_text(const json_t *v, char *buf, size_t size)
 		value_format(v, buf, size);
 	else
 		vlan_config_format(&vc, buf, size);
+}
+
+/* list_text() - an array's members as "a,b,10"; "-" when empty */
+static void list_text(const json_t *v, char *buf, size_t size)
+{
+	char item[CELL_MAX];
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < json_array_size(v); i++) {
+		value_format(json_array_get(v, i), item, sizeof(item));
+		if (i)
+			str_append(buf, size, ",");
+		str_append(buf, size, item);
+	}
+	if (!buf[0])
+		snprintf(buf, size, "-");
 }
 
 static void cell_format(const json_t *item, const struct column *col,
@@ -672,6 +729,9 @@ static void cell_format(const json_t *item, const struct column *col,
 		break;
 	case COL_VLAN:
 		vlan_text(v, buf, CELL_MAX);
+		break;
+	case COL_LIST:
+		list_text(v, buf, CELL_MAX);
 		break;
 	case COL_STR:
 	case COL_NUM:
@@ -755,6 +815,24 @@ static const struct column fdb_cols[] = {
 	{ "FLAGS", "static", COL_FLAGS },
 	{ "AGE", "age", COL_AGE },
 };
+
+static const struct column mirror_cols[] = {
+	{ "NAME", "name", COL_STR },
+	{ "OUTPUT", "output", COL_STR },
+	{ "ACTIVE", "active", COL_STR },
+	{ "SRC", "src", COL_LIST },
+	{ "DST", "dst", COL_LIST },
+	{ "VLAN", "vlan", COL_LIST },
+	{ "FRAMES", "frames", COL_NUM },
+	{ "BYTES", "bytes", COL_NUM },
+	{ "DROPS", "drops", COL_NUM },
+};
+
+static void print_mirror_list(const json_t *result)
+{
+	table_print(json_object_get(result, "mirrors"), mirror_cols,
+		    ARRAY_SIZE(mirror_cols));
+}
 
 static void print_port_list(const json_t *result)
 {
@@ -845,7 +923,8 @@ static void print_switch(const json_t *result)
 {
 	static const char *const order[] = {
 		"version", "pid", "socket", "uptime", "ageing", "fdb_max",
-		"ports", "io", "fdb", "events", "control", NULL,
+		"ports", "io", "fdb", "events", "control", "capture",
+		"mirrors", NULL,
 	};
 	const char *const *key;
 	const json_t *v;
@@ -945,6 +1024,44 @@ static void on_stop_signal(int sig)
 }
 
 /*
+ * cli_stream_open() - for the long-lived commands (monitor, capture):
+ * SIGINT/SIGTERM set cli_stop (no SA_RESTART: recv() returns EINTR), send
+ * @method with @params (stolen), read its reply, then wait for what follows
+ * without a timeout.  Returns 0 with the socket in *@fdp and @lb holding
+ * what came after the reply, or an exit status with the error printed.
+ */
+static int cli_stream_open(const struct cli *cli, const char *method,
+			   json_t *params, int *fdp, struct ctl_linebuf *lb)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	struct timeval no_timeout = { 0 };
+	json_t *result = NULL;
+	int fd, ret;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	ret = cli_request(cli, method, params, &fd);
+	if (ret)
+		return ret;
+	if (ctl_linebuf_init(lb, REPLY_MAX)) {
+		close(fd);
+		return fail(EXIT_DAEMON, "out of memory");
+	}
+	ret = cli_reply(cli, fd, lb, &result);
+	json_decref(result);
+	if (ret) {
+		close(fd);
+		ctl_linebuf_free(lb);
+		return ret;
+	}
+	/* events, frames may be hours apart */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &no_timeout,
+		   sizeof(no_timeout));
+	*fdp = fd;
+	return 0;
+}
+
+/*
  * print_event() - one line for people, as bridge monitor does:
  * "fdb learn 52:54:00:12:34:56 vlan 0 port tap1", "port down tap1 reason
  * ...": the type, its subject (the MAC, else the port), then the other
@@ -984,9 +1101,7 @@ static void print_event(const json_t *ev)
 static int cmd_monitor(const struct cli *cli, const struct cmd *cmd,
 		       int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal };
 	json_t *params = json_object(), *names = json_array(), *msg = NULL, *ev;
-	struct timeval no_timeout = { 0 };
 	struct ctl_linebuf lb;
 	char *line;
 	size_t len;
@@ -996,23 +1111,13 @@ static int cmd_monitor(const struct cli *cli, const struct cmd *cmd,
 		json_array_append_new(names, json_string(argv[i]));
 	if (!params || json_object_set_new(params, "events", names))
 		return fail(EXIT_DAEMON, "out of memory");
-	/* no SA_RESTART: recv() returns EINTR and we leave */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	ret = cli_request(cli, cmd->method, argc ? params : NULL, &fd);
-	if (!argc)
+	if (!argc) {
 		json_decref(params);
+		params = NULL;
+	}
+	ret = cli_stream_open(cli, cmd->method, params, &fd, &lb);
 	if (ret)
 		return ret;
-	if (ctl_linebuf_init(&lb, REPLY_MAX)) {
-		close(fd);
-		return fail(EXIT_DAEMON, "out of memory");
-	}
-	ret = cli_reply(cli, fd, &lb, &msg);
-	json_decref(msg);
-	/* events may be hours apart */
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &no_timeout,
-		   sizeof(no_timeout));
 	while (!ret && !cli_stop) {
 		ret = sock_recv_line(fd, &lb, &line, &len);
 		if (ret == -EINTR)
@@ -1044,6 +1149,142 @@ static int cmd_monitor(const struct cli *cli, const struct cmd *cmd,
 	ctl_linebuf_free(&lb);
 	return ret;
 }
+
+/* --- capture */
+
+/* write_all() - all of @buf to @fd; 0 or -errno */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR && !cli_stop)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * capture_args() - PORT [in|out|both] [-w FILE|-] [-c N] into @params and
+ * *@file; 0 or an exit status, the error printed
+ */
+static int capture_args(const struct cmd *cmd, int argc, char **argv,
+			json_t *params, const char **file)
+{
+	unsigned long n;
+	const char *w;
+	int i;
+
+	json_object_set_new(params, "port", json_string(argv[0]));
+	for (i = 1; i < argc; i++) {
+		w = argv[i];
+		if (!strcmp(w, "in") || !strcmp(w, "out") ||
+		    !strcmp(w, "both")) {
+			if (json_object_get(params, "direction"))
+				return arg_error(cmd, "one direction only");
+			json_object_set_new(params, "direction",
+					    json_string(w));
+		} else if (!strcmp(w, "-w") || !strcmp(w, "--write") ||
+			   !strcmp(w, "write")) {
+			if (++i >= argc)
+				return arg_error(cmd, "'%s' needs a file", w);
+			*file = argv[i];
+		} else if (!strcmp(w, "-c") || !strcmp(w, "--count") ||
+			   !strcmp(w, "count")) {
+			if (++i >= argc || parse_uint(argv[i], UINT32_MAX, &n) ||
+			    !n)
+				return arg_error(cmd, "'%s' needs a number of "
+						 "frames (1 or more)", w);
+			json_object_set_new(params, "count",
+					    json_integer((json_int_t)n));
+		} else {
+			return usage_error(cmd);
+		}
+	}
+	return 0;
+}
+
+/*
+ * cmd_capture() - capture.start, then copy the pcapng stream that follows
+ * the reply to FILE (or standard output) until tapswd ends it (-c N, the
+ * port went) or a signal comes; standard output closed on us (tcpdump -c
+ * is done) is a normal end too.
+ */
+static int cmd_capture(const struct cli *cli, const struct cmd *cmd,
+		       int argc, char **argv)
+{
+	json_t *params = json_object();
+	const char *file = "-";
+	struct ctl_linebuf lb;
+	char buf[64 * 1024];
+	int fd, out = STDOUT_FILENO, ret;
+	ssize_t n;
+
+	if (!params)
+		return fail(EXIT_DAEMON, "out of memory");
+	ret = capture_args(cmd, argc, argv, params, &file);
+	if (ret) {
+		json_decref(params);
+		return ret;
+	}
+	if (!strcmp(file, "-") && isatty(STDOUT_FILENO)) {
+		json_decref(params);
+		return fail(EXIT_USAGE, "capture: not writing pcapng to a "
+			    "terminal: -w FILE, or pipe it (-w - | tcpdump -r -)");
+	}
+	signal(SIGPIPE, SIG_IGN);
+	ret = cli_stream_open(cli, cmd->method, params, &fd, &lb);
+	if (ret)
+		return ret;
+	/* the file only once tapswd said yes, as tcpdump -w */
+	if (strcmp(file, "-")) {
+		out = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			   0644);
+		if (out < 0) {
+			ret = fail(EXIT_DAEMON, "%s: %s", file,
+				   strerror(errno));
+			out = STDOUT_FILENO;
+		}
+	}
+	/* the stream's first bytes may have come with the reply */
+	if (!ret && lb.len > lb.consumed)
+		ret = write_all(out, lb.buf + lb.consumed,
+				lb.len - lb.consumed);
+	while (!ret && !cli_stop) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		ret = write_all(out, buf, (size_t)n);
+	}
+	if (ret == -EPIPE || (ret == -EINTR && cli_stop))
+		ret = 0;
+	else if (ret < 0)
+		ret = fail(EXIT_DAEMON, "capture: %s", strerror(-ret));
+	close(fd);
+	ctl_linebuf_free(&lb);
+	if (out != STDOUT_FILENO && close(out) < 0 && !ret)
+		ret = fail(EXIT_DAEMON, "%s: %s", file, strerror(errno));
+	return ret;
+}
+
+static const struct arg_kw kw_mirror_add[] = {
+	{ "src", "src", ARG_NAMES, false },
+	{ "dst", "dst", ARG_NAMES, false },
+	{ "vlan", "vlan", ARG_VIDS, false },
+	{ "to", "output", ARG_STRING, true },
+	{ .word = NULL },
+};
 
 static const struct arg_kw kw_port_add[] = {
 	{ "mtu", "mtu", ARG_UINT, false },
@@ -1152,6 +1393,24 @@ static const struct cmd cmds[] = {
 	  "print port and FDB events as they happen, until interrupted "
 	  "(TYPE: fdb.learn, port.down, ...)",
 	  0, 16, cmd_monitor, "events.subscribe", { NULL }, NULL,
+	  NULL, NULL, true },
+	{ "mirror", "add",
+	  "NAME [src PORT,...] [dst PORT,...] [vlan VID,...] to PORT",
+	  "copy the frames received on the src ports and sent out of the "
+	  "dst ports (all, with neither), of those VLANs, out of PORT; PORT "
+	  "then takes no other traffic",
+	  3, 9, cmd_generic, "mirror.add", { "name" }, kw_mirror_add,
+	  NULL, NULL, false },
+	{ "mirror", "del", "NAME", "remove a mirror",
+	  1, 1, cmd_generic, "mirror.del", { "name" }, NULL,
+	  NULL, NULL, false },
+	{ "mirror", "list", "", "the mirrors with their counters",
+	  0, 0, cmd_generic, "mirror.list", { NULL }, NULL,
+	  print_mirror_list, "mirrors", true },
+	{ "capture", NULL, "PORT [in|out|both] [-w FILE|-] [-c N]",
+	  "stream a port's frames as pcapng (tapswctl capture tap1 -w - | "
+	  "tcpdump -r -), until interrupted or N frames",
+	  1, 6, cmd_capture, "capture.start", { NULL }, NULL,
 	  NULL, NULL, true },
 	{ "call", NULL, "METHOD [JSON-PARAMS]",
 	  "any JSON-RPC method; prints the result as JSON",

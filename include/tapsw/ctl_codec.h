@@ -171,4 +171,19 @@ void port_flags_json_set(json_t *o, unsigned int flags);
 int port_flags_from_json(const json_t *o, unsigned int *flags,
 			 char *why, size_t whylen);
 
+/* --- mirrors (mirror.h) as JSON */
+
+struct mirror;
+
+/**
+ * mirror_config_json() - A mirror's configuration as JSON.
+ * @m: The mirror.
+ *
+ * {"name":"m1","src":["tap1"],"dst":[],"vlan":[10,20],"output":"tap9"}:
+ * what mirror.list shows (before its counters) and the state file keeps.
+ *
+ * Return: a new reference, or NULL without memory.
+ */
+json_t *mirror_config_json(const struct mirror *m);
+
 #endif /* TAPSW_CTL_CODEC_H */

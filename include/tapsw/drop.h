@@ -32,6 +32,8 @@ enum drop_reason {
 				 * does not have on that port */
 	DROP_GUEST_ERROR,	/* not a frame: a vhost-user guest broke a
 				 * ring (a bad descriptor); the port is down */
+	DROP_MIRROR_PORT,	/* received on a mirror's output port, or to
+				 * a known destination behind one (mirror.h) */
 	/* egress */
 	DROP_OVERSIZE,		/* above the egress port's MTU (or, from a
 				 * socket port, its own) */
@@ -58,6 +60,7 @@ static inline const char *drop_reason_name(enum drop_reason r)
 		[DROP_ISOLATED] = "isolated",
 		[DROP_LOCKED] = "locked",
 		[DROP_GUEST_ERROR] = "guest_error",
+		[DROP_MIRROR_PORT] = "mirror_port",
 		[DROP_OVERSIZE] = "oversize",
 		[DROP_PORT_DOWN] = "port_down",
 		[DROP_TX_ERROR] = "tx_error",

@@ -22,6 +22,7 @@
 
 #include <net/if.h>
 
+struct capture_session;
 struct port;
 struct port_class;
 struct sw;
@@ -77,6 +78,9 @@ enum port_flag {
 	PORT_NO_BCAST_FLOOD = 1u << 3,	/* no broadcast flooded to it */
 	PORT_ISOLATED = 1u << 4,	/* nothing to or from other isolated ports */
 	PORT_LOCKED = 1u << 5,		/* only sources the FDB has on it pass */
+	/* not a control: set by mirror_refresh() on a mirror's output port */
+	PORT_MIRROR_OUT = 1u << 16,
+	PORT_FLAGS_INTERNAL = PORT_MIRROR_OUT,
 };
 
 struct port_stats {
@@ -126,6 +130,7 @@ struct port {
 	struct vlan_config vlan;	/* its VLAN mode (vlan.h) */
 	unsigned int flags;		/* PORT_NO_LEARNING, ... (bridge controls) */
 	struct port_stats stats;
+	struct capture_session *captures;	/* NULL: none (capture.h) */
 };
 
 /**
@@ -286,6 +291,17 @@ void port_send_done(struct port *port, int ret, size_t len);
  * @bit: The bit.
  */
 const char *port_offload_name(unsigned int bit);
+
+/**
+ * port_set_controls() - Set @port's bridge controls, keep its internal flags.
+ * @port: The port.
+ * @controls: PORT_NO_LEARNING, ... (the others are ignored).
+ */
+static inline void port_set_controls(struct port *port, unsigned int controls)
+{
+	port->flags = (port->flags & PORT_FLAGS_INTERNAL) |
+		      (controls & ~PORT_FLAGS_INTERNAL);
+}
 
 static inline void port_count_drop(struct port *port, enum drop_reason r)
 {

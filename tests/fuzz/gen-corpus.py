@@ -59,6 +59,17 @@ CTL = {
     'stats-show': rpc('stats.show'),
     'stats-clear': rpc('stats.clear', '{"port":"vm-2"}') +
                    rpc('stats.clear', None, 2),
+    'mirror': rpc('mirror.add', '{"name":"m1","src":["tap0"],'
+                  '"dst":["tap1","vm-2"],"vlan":[10,4094],"output":"tap1"}') +
+              rpc('mirror.add', '{"name":"m2","vlan":[0],"output":"tap0"}', 2) +
+              rpc('mirror.add', '{"name":"m3","output":"vm-2"}', 3) +
+              rpc('mirror.list', None, 4) + rpc('port.list', None, 5) +
+              rpc('mirror.del', '{"name":"m3"}', 6) +
+              rpc('stats.clear', None, 7),
+    'capture': rpc('capture.list') +
+               rpc('capture.start', '{"port":"tap0","direction":"in",'
+                   '"count":5}', 2) +
+               rpc('capture.start', '{"port":"tap0","direction":"x"}', 3),
     'notification': '{"jsonrpc":"2.0","method":"fdb.flush"}\n',
     'batch': ''.join(rpc(m, None, i) for i, m in enumerate(
         ['switch.show', 'port.list', 'fdb.show', 'stats.show',

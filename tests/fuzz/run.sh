@@ -64,6 +64,7 @@ jansson_libs=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 uv_cflags=$(pkg-config --cflags libuv 2>/dev/null)
 uv_libs=$(pkg-config --libs libuv 2>/dev/null || echo -luv)
 common=(src/log.c src/ether.c src/fdb.c src/port.c src/switch.c src/vnet.c
+	src/mirror.c src/capture.c src/pcapng.c
 	src/vlan.c src/daemon.c)
 
 build() {	# build NAME: $out/fuzz-NAME
