@@ -157,3 +157,20 @@ tcp_md5() {
 	[[ $(md5sum <"$f") == "$(md5sum <"$f.recv")" ]] ||
 		fail "TCP $src -> $dst: $bytes bytes arrived different ($(stat -c %s "$f.recv") bytes)"
 }
+
+# kill9_restart_in NS [ARGS...]: kill -9 NS's tapswd, start it again there
+kill9_restart_in() {
+	local ns=$1 deadline
+	shift
+	kill -KILL "${SW_PID[$ns]}"
+	wait "${SW_PID[$ns]}" 2>/dev/null || true
+	spawn "${SW_LOG[$ns]}.2" ip netns exec "$ns" "${tapswd_wrapper[@]}" \
+		"$TAPSWD" -v -s "${SW_SOCK[$ns]}" "$@"
+	SW_PID[$ns]=$SPAWNED SW_LOG[$ns]="${SW_LOG[$ns]}.2"
+	deadline=$(($(date +%s) + 20))
+	until "$TAPSWCTL" -s "${SW_SOCK[$ns]}" show >/dev/null 2>&1; do
+		kill -0 "${SW_PID[$ns]}" 2>/dev/null || fail "tapswd in $ns exited at restart: $(tail -5 "${SW_LOG[$ns]}")"
+		(($(date +%s) < deadline)) || fail "tapswd in $ns did not answer after restart"
+		sleep 0.1
+	done
+}
