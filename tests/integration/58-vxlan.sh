@@ -18,30 +18,13 @@
 . "$(dirname "${TESTLIB:-$0}")/lib-vxlan.sh"
 need_vxlan socat python3 ethtool ss
 
-ul_setup
-start_switch_in "$SW_NS"
-SWB="$T-swb"
-start_switch_in "$SWB"
-ul_attach "$SW_NS" 1
-ul_attach "$SWB" 2
-kernel_vtep "$T-k" 3 h3 3 1 2
-
-vxlan_port "$SW_NS" 1 vx 2 3
-vxlan_port "$SWB" 2 vx 1 3
-on_sw "$SW_NS" add_host h1 1
-on_sw "$SWB" add_host h2 2
-host_mtu h1 1450
-host_mtu h2 1450
+three_vteps
 
 [[ $(on_sw "$SW_NS" port_field vx kind) == vxlan ]] || fail "vx is not a vxlan port"
 [[ $(on_sw "$SW_NS" port_field vx mtu) == 1450 ]] || fail "vx mtu is not 1450"
 [[ $(on_sw "$SW_NS" port_field vx vxlan.dstport) == 4789 ]] || fail "dstport is not 4789"
 
-for a in h1 h2 h3; do for b in h1 h2 h3; do
-	[[ $a == "$b" ]] && continue
-	ping_ok "$a" "$b" 4
-	ping_ok "$a" "$b" 6
-done; done
+ping_all_pairs h1 h2 h3
 log "every pair pings over IPv4 and IPv6"
 
 # learning: A knows h2 behind 10.1.0.2 and h3 behind 10.1.0.3; B likewise;

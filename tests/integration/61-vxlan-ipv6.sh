@@ -14,30 +14,12 @@ VX_FAMILY=6 KV_FAMILY=6
 . "$(dirname "${TESTLIB:-$0}")/lib-vxlan.sh"
 need_vxlan socat python3 ethtool ss
 
-ul_setup
-start_switch_in "$SW_NS"
-SWB="$T-swb"
-start_switch_in "$SWB"
-ul_attach "$SW_NS" 1
-ul_attach "$SWB" 2
-kernel_vtep "$T-k" 3 h3 3 1 2
-vxlan_port "$SW_NS" 1 vx 2 3
-vxlan_port "$SWB" 2 vx 1 3
-on_sw "$SW_NS" add_host h1 1
-on_sw "$SWB" add_host h2 2
-on_sw "$SW_NS" ctl port set "${HOST_PORT[h1]}" mtu 8930 >/dev/null
-on_sw "$SWB" ctl port set "${HOST_PORT[h2]}" mtu 8930 >/dev/null
-host_mtu h1 8930
-host_mtu h2 8930
+three_vteps
 
 [[ $(on_sw "$SW_NS" port_field vx mtu) == 8930 ]] || fail "vx mtu not 8930"
 [[ $(on_sw "$SW_NS" port_field vx vxlan.local) == fd01::1 ]] ||
 	fail "local not fd01::1: $(on_sw "$SW_NS" port_json vx)"
-for a in h1 h2 h3; do for b in h1 h2 h3; do
-	[[ $a == "$b" ]] && continue
-	ping_ok "$a" "$b" 4
-	ping_ok "$a" "$b" 6
-done; done
+ping_all_pairs h1 h2 h3
 log "every pair pings over an IPv6 underlay"
 
 m2=$(host_mac h2) m3=$(host_mac h3)

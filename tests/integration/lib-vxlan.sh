@@ -174,3 +174,33 @@ kill9_restart_in() {
 		sleep 0.1
 	done
 }
+
+# three_vteps: A (tapswd in $SW_NS, host h1), B (tapswd in $SWB, host h2)
+# and K (the kernel, host h3), each flooding to the other two; the hosts'
+# MTU is the underlay's less the VXLAN overhead
+three_vteps() {
+	local mtu=$((UL_MTU - (${VX_FAMILY:-4} == 6 ? 70 : 50)))
+	SWB="$T-swb"
+	ul_setup
+	start_switch_in "$SW_NS"
+	start_switch_in "$SWB"
+	ul_attach "$SW_NS" 1
+	ul_attach "$SWB" 2
+	kernel_vtep "$T-k" 3 h3 3 1 2
+	vxlan_port "$SW_NS" 1 vx 2 3
+	vxlan_port "$SWB" 2 vx 1 3
+	on_sw "$SW_NS" add_host h1 1
+	on_sw "$SWB" add_host h2 2
+	host_mtu h1 "$mtu"
+	host_mtu h2 "$mtu"
+}
+
+# ping_all_pairs HOST...: each pings each, IPv4 and IPv6
+ping_all_pairs() {
+	local a b
+	for a in "$@"; do for b in "$@"; do
+		[[ $a == "$b" ]] && continue
+		ping_ok "$a" "$b" 4
+		ping_ok "$a" "$b" 6
+	done; done
+}
