@@ -478,11 +478,11 @@ static int vxlan_remote_from(struct vxlan_port *vp,
 	return i;
 }
 
-/* one datagram of @n bytes at @dg (VXLAN header first), read into a slot */
-static void vxlan_input(struct vxlan_port *vp, uint8_t *dg, size_t n,
-			int flags, const union vxlan_sockaddr *from)
+void vxlan_port_input(struct port *port, uint8_t *dg, size_t n, int flags,
+		      const struct sockaddr *sa)
 {
-	struct port *port = &vp->port;
+	const union vxlan_sockaddr *from = (const union vxlan_sockaddr *)sa;
+	struct vxlan_port *vp = to_vxlan(port);
 	enum drop_reason reason;
 	struct vxlan_remote *r;
 	struct pkt pkt;
@@ -555,8 +555,10 @@ static void vxlan_on_readable(uv_poll_t *h, int status, int events)
 			break;
 		}
 		for (i = 0; i < (unsigned int)n; i++)
-			vxlan_input(vp, io->iov[i].iov_base, io->msg[i].msg_len,
-				    io->msg[i].msg_hdr.msg_flags, &io->from[i]);
+			vxlan_port_input(&vp->port, io->iov[i].iov_base,
+					 io->msg[i].msg_len,
+					 io->msg[i].msg_hdr.msg_flags,
+					 &io->from[i].sa);
 		if (n < VXLAN_RX_BATCH)
 			break;
 	}

@@ -73,6 +73,23 @@ struct vxlan_remote_info {
 extern const struct port_class vxlan_port_class;
 
 /**
+ * vxlan_port_input() - One datagram read on @port's socket.
+ * @port: A vxlan port.
+ * @dg: The UDP payload, VXLAN header first, PKT_HEADROOM + VNET_HDR_LEN -
+ *      VXLAN_HLEN writable bytes before it (the inner frame is forwarded in
+ *      place, a virtio-net header written over the VXLAN one).
+ * @n: Its length, as recvmsg() returned it.
+ * @flags: recvmsg()'s msg_flags (MSG_TRUNC).
+ * @from: The sender.
+ *
+ * Checks the sender, the header and the inner frame's size; drops and
+ * counts what fails; learns the inner source behind the sender; hands
+ * the inner frame to port_input().  The receive loop's, and the fuzzer's.
+ */
+void vxlan_port_input(struct port *port, uint8_t *dg, size_t n, int flags,
+		      const struct sockaddr *from);
+
+/**
  * vxlan_ip_equal() - Are @a and @b the same address?
  * @a: One.
  * @b: The other.
