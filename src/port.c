@@ -345,6 +345,9 @@ void port_send_done(struct port *port, int ret, size_t len)
 		port_count_drop(port, DROP_PORT_DOWN);
 		port_fail(port, ret, "device gone");
 		break;
+	case -EMSGSIZE:		/* above the link's MTU, never fragmented */
+		port_count_drop(port, DROP_TOO_BIG);
+		break;
 	default:
 		port_count_drop(port, DROP_TX_ERROR);
 		break;

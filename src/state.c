@@ -43,6 +43,7 @@
 #include "tapsw/state.h"
 #include "tapsw/switch.h"
 #include "tapsw/vlan.h"
+#include "tapsw/vxlan.h"
 
 /* --- saving */
 
@@ -71,6 +72,17 @@ static json_t *state_port(struct sw *sw, struct port *port)
 		      "vlan", vlan_config_json(&port->vlan));
 	if (o)
 		port_flags_json_set(o, port->flags);
+	if (o && vxlan_is_port(port)) {
+		struct vxlan_config *vc = malloc(sizeof(*vc));
+
+		if (!vc) {
+			json_decref(o);
+			return NULL;
+		}
+		vxlan_config_get(port, vc);
+		vxlan_config_json_set(o, vc);
+		free(vc);
+	}
 	return o;
 }
 
@@ -83,14 +95,21 @@ static int state_fdb_one(const struct fdb_entry *e, void *data)
 {
 	struct state_fdb_arg *a = data;
 	const struct port *port = a->sw->ports[e->port];
-	char mac[ETHER_MAC_STRLEN];
+	char mac[ETHER_MAC_STRLEN], ip[VXLAN_IP_STRLEN];
+	struct vxlan_ip dst;
+	bool is_static;
+	json_t *o;
 
 	if (!e->is_static || !port)
 		return 0;
-	return json_array_append_new(a->entries,
-		json_pack("{s:s, s:i, s:s}", "mac",
-			  ether_mac_format(e->mac, mac), "vlan", (int)e->vid,
-			  "port", port->name));
+	o = json_pack("{s:s, s:i, s:s}", "mac", ether_mac_format(e->mac, mac),
+		      "vlan", (int)e->vid, "port", port->name);
+	if (o && vxlan_is_port(port) &&
+	    vxlan_fdb_dst(port, e->mac, e->vid, a->sw->now_ms, &dst,
+			  &is_static) && is_static)
+		json_object_set_new(o, "dst", json_string(
+			vxlan_ip_format(&dst, ip, sizeof(ip))));
+	return json_array_append_new(a->entries, o);
 }
 
 /* --- mirrors */
@@ -277,6 +296,7 @@ static int state_restore_port(struct daemon *d, json_t *p,
 {
 	struct sw *sw = d->sw;
 	struct port_config cfg = { 0 };
+	struct vxlan_config *vxlan = NULL;
 	struct vlan_config vlan = { 0 };
 	json_int_t mtu, max_macs;
 	json_t *vj = json_object_get(p, "vlan");
@@ -302,8 +322,20 @@ static int state_restore_port(struct daemon *d, json_t *p,
 	cfg.no_offload = json_is_false(json_object_get(p, "offload"));
 	cfg.path = jstr(p, "path")[0] ? jstr(p, "path") : NULL;
 	cfg.netns = jstr(p, "netns")[0] ? jstr(p, "netns") : NULL;
+	if (!strcmp(cfg.kind, "vxlan")) {
+		vxlan = malloc(sizeof(*vxlan));
+		if (!vxlan)
+			return -ENOMEM;
+		if (vxlan_config_from_json(p, vxlan, why, sizeof(why))) {
+			err("state: port %s: %s", cfg.name, why);
+			free(vxlan);
+			return -EINVAL;
+		}
+		cfg.vxlan = vxlan;
+	}
 
 	ret = port_open(d, &cfg, &port, why, sizeof(why));
+	free(vxlan);
 	if (ret) {
 		err("state: port %s: %s", cfg.name, why);
 		(*failed)++;
@@ -328,6 +360,14 @@ static int state_restore_fdb(struct sw *sw, json_t *e)
 		warn("state: static entry %s: port %s is gone", jstr(e, "mac"),
 		     jstr(e, "port"));
 		return 0;
+	}
+	if (json_object_get(e, "dst")) {
+		struct vxlan_ip dst;
+
+		if (!vxlan_is_port(port) || vxlan_ip_parse(jstr(e, "dst"), &dst))
+			return -EINVAL;
+		if (vxlan_fdb_add(port, mac, (uint16_t)vid, &dst, sw->now_ms))
+			return -ENOSPC;
 	}
 	return fdb_add_static(sw->fdb, mac, (uint16_t)vid, port->index,
 			      sw->now_ms) == 0 ? 0 : -ENOSPC;

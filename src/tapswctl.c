@@ -48,6 +48,7 @@ enum {
 	CELL_MAX = 64,			/* table cell, bytes with the NUL */
 	KEY_WIDTH = 18,			/* "key:" column of key: value lines */
 	USAGE_MAX = 512,		/* a command's usage, with the NUL */
+	VXLAN_CLI_REMOTES = 64,		/* remote IP words in one command */
 };
 
 struct cli {
@@ -72,6 +73,8 @@ enum arg_type {
 	ARG_VLAN,			/* a member of the "vlan" object */
 	ARG_NAMES,			/* "a,b": an array of strings */
 	ARG_VIDS,			/* "10,20-29": an array of VLAN ids */
+	ARG_LIST,			/* repeatable: appended to an array */
+	ARG_REMOTE,			/* "remote add|del IP": key_add/_del */
 };
 
 /* a keyword argument: "mtu 9000", "--mtu 9000", "--mtu=9000", "static" */
@@ -281,6 +284,31 @@ static int param_set(const struct cmd *cmd, json_t *params,
 		json_object_set_new(params, "kind", json_string(kw->key));
 		return 0;
 	}
+	if (kw->type == ARG_LIST || kw->type == ARG_REMOTE) {
+		char key[32];
+		json_t *list;
+
+		snprintf(key, sizeof(key), "%s", kw->key);
+		if (kw->type == ARG_REMOTE) {
+			const char *ip = strchr(value, ' ');
+
+			/* args_parse() gives "add IP" or "del IP" */
+			if (!ip || (strncmp(value, "add ", 4) &&
+				    strncmp(value, "del ", 4)))
+				return arg_error(cmd, "usage: %s add|del IP",
+						 word);
+			snprintf(key, sizeof(key), "%s_%.3s", kw->key, value);
+			value = ip + 1;
+		}
+		list = json_object_get(params, key);
+		if (!list && json_object_set_new(params, key,
+						 list = json_array()))
+			return fail(EXIT_DAEMON, "out of memory");
+		j = json_string(value);
+		if (!j || json_array_append_new(list, j))
+			return arg_error(cmd, "invalid %s '%s'", word, value);
+		return 0;
+	}
 	if (json_object_get(params, kw->key))
 		return arg_error(cmd, "'%s' given twice", word);
 	if (kw->type == ARG_NAMES || kw->type == ARG_VIDS)
@@ -332,6 +360,7 @@ static int args_parse(const struct cmd *cmd, int argc, char **argv,
 	const struct arg_kw *kw;
 	struct arg_kw k;
 	const char *word, *value, *eq;
+	char pair[80];
 	int i = 0, p, ret;
 	size_t wlen;
 
@@ -376,6 +405,14 @@ static int args_parse(const struct cmd *cmd, int argc, char **argv,
 				return arg_error(cmd, "'%s' needs a value",
 						 kw->word);
 			value = argv[i++];
+		}
+		if (kw->type == ARG_REMOTE) {	/* two words: add|del IP */
+			if (i >= argc)
+				return arg_error(cmd, "usage: %s add|del IP",
+						 kw->word);
+			snprintf(pair, sizeof(pair), "%.8s %.64s", value,
+				 argv[i++]);
+			value = pair;
 		}
 		ret = param_set(cmd, params, kw, kw->word, value);
 		if (ret)
@@ -814,6 +851,7 @@ static const struct column fdb_cols[] = {
 	{ "PORT", "port", COL_STR },
 	{ "FLAGS", "static", COL_FLAGS },
 	{ "AGE", "age", COL_AGE },
+	{ "DST", "dst", COL_STR },
 };
 
 static const struct column mirror_cols[] = {
@@ -850,7 +888,7 @@ static void print_port(const json_t *port)
 	static const char *const tail[] = {
 		"created", "vnet_hdr", "offloads", "ifindex", "fdb_entries",
 		"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drops",
-		"drop_reasons", NULL,
+		"drop_reasons", "vxlan", NULL,
 	};
 	const char *order[ARRAY_SIZE(head) + PORT_FLAG_COUNT +
 			  ARRAY_SIZE(tail)];
@@ -1296,6 +1334,14 @@ static const struct arg_kw kw_port_add[] = {
 	{ "stream", "stream", ARG_KIND_PATH, false },
 	{ "dgram", "dgram", ARG_KIND_PATH, false },
 	{ "vhost-user", "vhost-user", ARG_KIND_PATH, false },
+	{ "vxlan", "vxlan", ARG_KIND, false },
+	{ "vni", "vni", ARG_UINT, false },
+	{ "local", "local", ARG_STRING, false },
+	{ "remote", "remote", ARG_LIST, false },
+	{ "dstport", "dstport", ARG_UINT, false },
+	{ "ttl", "ttl", ARG_UINT, false },
+	{ "tos", "tos", ARG_UINT, false },
+	{ "udpcsum", "udpcsum", ARG_ONOFF, false },
 	{ "mode", "mode", ARG_STRING, false },
 	{ "netns", "netns", ARG_STRING, false },
 	{ "access", "access", ARG_VLAN, false },
@@ -1314,6 +1360,7 @@ static const struct arg_kw kw_port_set[] = {
 	{ "trunk", "trunk", ARG_VLAN, false },
 	{ "native", "native", ARG_VLAN, false },
 	{ "vlan", "none", ARG_VLAN, false },
+	{ "remote", "remote", ARG_REMOTE, false },
 	{ .word = NULL },
 };
 static const struct arg_kw kw_fdb_show[] = {
@@ -1324,6 +1371,7 @@ static const struct arg_kw kw_fdb_show[] = {
 static const struct arg_kw kw_fdb_add[] = {
 	{ "port", "port", ARG_STRING, true },
 	{ "vlan", "vlan", ARG_UINT, false },
+	{ "dst", "dst", ARG_STRING, false },
 	{ .word = NULL },
 };
 static const struct arg_kw kw_fdb_del[] = {
@@ -1342,13 +1390,16 @@ static const struct arg_kw kw_port_name[] = {
 
 static const struct cmd cmds[] = {
 	{ "port", "add",
-	  "NAME [vm | netdev | stream PATH | dgram PATH | vhost-user PATH] "
+	  "NAME [vm | netdev | stream PATH | dgram PATH | vhost-user PATH | "
+	  "vxlan vni N local IP [remote IP]... [dstport N] [ttl N] [tos N] "
+	  "[udpcsum on|off]] "
 	  "[mtu N] "
 	  "[owner USER] [group GROUP] [mode MODE] [offload on|off] "
 	  "[netns NS] [access VID | trunk VID,... [native VID]]",
 	  "add a port: TAP NAME (created persistent if needed), a TAP for a "
-	  "VM, an existing interface, a QEMU socket or a vhost-user socket",
-	  1, 22 + 2 * PORT_FLAG_COUNT, cmd_generic, "port.add", { "name" },
+	  "VM, an existing interface, a QEMU socket, a vhost-user socket or "
+	  "a VXLAN tunnel to other hosts",
+	  1, 22 + 12 + 2 * VXLAN_CLI_REMOTES + 2 * PORT_FLAG_COUNT, cmd_generic, "port.add", { "name" },
 	  kw_port_add, NULL, NULL, false, .port_flags = true },
 	{ "port", "del", "NAME [destroy]",
 	  "detach a port; destroy also deletes its TAP",
@@ -1361,17 +1412,19 @@ static const struct cmd cmds[] = {
 	  0, 1, cmd_port_show, "port.show", { "name" }, NULL,
 	  print_port, NULL, false },
 	{ "port", "set", "NAME [mtu N] [max-macs N] "
-	  "[access VID | trunk VID,... [native VID] | vlan none]",
+	  "[access VID | trunk VID,... [native VID] | vlan none] "
+	  "[remote add|del IP]...",
 	  "change a port's MTU, cap the MACs it may hold (0: no cap), "
-	  "set its VLAN mode and its bridge controls",
-	  1, 11 + 2 * PORT_FLAG_COUNT, cmd_generic, "port.set", { "name" },
+	  "set its VLAN mode and its bridge controls, a vxlan port's remotes",
+	  1, 11 + 3 * VXLAN_CLI_REMOTES + 2 * PORT_FLAG_COUNT, cmd_generic, "port.set", { "name" },
 	  kw_port_set, NULL, NULL, false, .port_flags = true },
 	{ "fdb", "show", "[port NAME] [vlan VID]", "the MAC table",
 	  0, 4, cmd_generic, "fdb.show", { NULL }, kw_fdb_show,
 	  print_fdb, "entries", true },
-	{ "fdb", "add", "MAC port NAME [vlan VID]",
-	  "a static entry: never ages, never moves",
-	  1, 5, cmd_generic, "fdb.add", { "mac" }, kw_fdb_add,
+	{ "fdb", "add", "MAC port NAME [vlan VID] [dst IP]",
+	  "a static entry: never ages, never moves (dst: a vxlan port's "
+	  "remote)",
+	  1, 7, cmd_generic, "fdb.add", { "mac" }, kw_fdb_add,
 	  NULL, NULL, false },
 	{ "fdb", "del", "MAC [vlan VID]", "remove an entry",
 	  1, 3, cmd_generic, "fdb.del", { "mac" }, kw_fdb_del,

@@ -26,6 +26,7 @@ struct capture_session;
 struct port;
 struct port_class;
 struct sw;
+struct vxlan_config;
 
 /* what port_open() is asked for; unused members are zero / -1 */
 struct port_config {
@@ -38,6 +39,7 @@ struct port_config {
 	const char *path;	/* stream, dgram: the socket's path */
 	unsigned int mode;	/* stream, dgram: socket file mode, 0: 0660 */
 	const char *netns;	/* tap: put the TAP in this named netns */
+	const struct vxlan_config *vxlan; /* vxlan: VNI, addresses (vxlan.h) */
 };
 
 /* how a port was asked for, kept to save and restore it (--state) */
