@@ -161,7 +161,8 @@ CMD_SEQ=0
 # returns CMD's status, 124 when no answer came within SECS
 vm_cmd() {
 	local name=$1 secs=$2 outf=$3 cmd=$4 id fd deadline line
-	id=c$((++CMD_SEQ))
+	# unique even when called in a subshell, which keeps no count
+	id=c$((++CMD_SEQ))-$(date +%s%N)
 	exec {fd}<>"${CMD_FIFO[$name]}" || return 124
 	printf '%s %s\n' "$id" "$cmd" >&"$fd"
 	exec {fd}>&-
@@ -291,25 +292,48 @@ proc_ticks() {
 	read -r -a f <<<"${line##*) }"
 	echo "${f[11]} ${f[12]}"
 }
-softirq_ticks() { awk '$1 == "cpu" { print $8 }' /proc/stat; }
+# "softirq busy total" ticks of the machine (all CPUs)
+cpu_stat() { awk '$1 == "cpu" { print $8, $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' /proc/stat; }
+# guest_stat VM ARRAY: ARRAY=(busy total), ticks of the guest's CPU (its /proc/stat)
+guest_stat() {
+	local -n _gs=$2
+	_gs=(0 0)
+	vm_cmd "$1" 20 "$TMPD/stat.txt" "head -n 1 /proc/stat" || return 0
+	read -r -a _gs <<<"$(awk '$1 == "cpu" { print $2 + $3 + $4 + $7 + $8 + $9, $2 + $3 + $4 + $5 + $6 + $7 + $8 + $9 }' "$TMPD/stat.txt")"
+}
+# the other pairs' QEMUs (idle during a test, but ours): their ticks
+idle_vm_ticks() {
+	local v
+	# shellcheck disable=SC2046
+	bn_cpu_ticks $(for v in "${!VM_PID[@]}"; do [[ $v == "$1" || $v == "$2" ]] || echo "${VM_PID[$v]}"; done)
+}
 
 test_tcp() { # test_tcp ROUND KIND
 	local r=$1 k=$2 ad=${K_AD[$2]} a=${VA[$2]} b=${VB[$2]} j sw=0
-	local qa0 qb0 qa1 qb1 sw0=(0 0) sw1=(0 0) s0 s1 t0 t1 res gbps bytes retr hcpu rcpu fg
+	local qa0 qb0 qa1 qb1 sw0=(0 0) sw1=(0 0) s0 s1 i0 i1 t0 t1 res gbps bytes retr hcpu rcpu fg
+	local ga0 gb0 ga1 gb1
 	j=$LOGS/r$r-$ad-tcp.json
 	[[ $k != bridge ]] && sw=$TAPSWD_PID
+	guest_stat "$a" ga0
+	guest_stat "$b" gb0
 	fg_begin
 	read -r -a qa0 <<<"$(proc_ticks "${VM_PID[$a]}")"
 	read -r -a qb0 <<<"$(proc_ticks "${VM_PID[$b]}")"
 	((sw)) && read -r -a sw0 <<<"$(proc_ticks "$sw")"
-	s0=$(softirq_ticks) t0=$(date +%s.%N)
+	i0=$(idle_vm_ticks "$a" "$b")
+	read -r -a s0 <<<"$(cpu_stat)"
+	t0=$(date +%s.%N)
 	vm_cmd "$a" $((DURATION + 90)) "$j" \
 		"/usr/local/bin/iperf3 -c 10.0.0.${K_NET[$k]}2 -p 5201 -t $DURATION -J"
-	t1=$(date +%s.%N) s1=$(softirq_ticks)
+	t1=$(date +%s.%N)
+	read -r -a s1 <<<"$(cpu_stat)"
+	i1=$(idle_vm_ticks "$a" "$b")
 	read -r -a qa1 <<<"$(proc_ticks "${VM_PID[$a]}")"
 	read -r -a qb1 <<<"$(proc_ticks "${VM_PID[$b]}")"
 	((sw)) && read -r -a sw1 <<<"$(proc_ticks "$sw")"
 	fg=$(fg_pct "r$r $ad tcp")
+	guest_stat "$a" ga1
+	guest_stat "$b" gb1
 	[[ -n $fg ]] && emit "$r" "$ad" tcp_foreign_cpu_pct "$fg" "% of one core"
 	if ! res=$($PY iperf "$j" 2>&1); then
 		warn "$ad TCP round $r failed: $res"
@@ -322,6 +346,12 @@ test_tcp() { # test_tcp ROUND KIND
 	emit "$r" "$ad" tcp_retrans "$retr" segs
 	emit "$r" "$ad" tcp_guest_cpu_sender_pct "$hcpu" "%"
 	emit "$r" "$ad" tcp_guest_cpu_receiver_pct "$rcpu" "%"
+	# the guests' own view of their vCPU (all of it, not just iperf3),
+	# from just before to just after the test
+	((ga1[1] > ga0[1])) && emit "$r" "$ad" tcp_guest_a_busy_pct \
+		"$(awk -v b=$((ga1[0] - ga0[0])) -v t=$((ga1[1] - ga0[1])) 'BEGIN { printf "%.1f", 100 * b / t }')" "%"
+	((gb1[1] > gb0[1])) && emit "$r" "$ad" tcp_guest_b_busy_pct \
+		"$(awk -v b=$((gb1[0] - gb0[0])) -v t=$((gb1[1] - gb0[1])) 'BEGIN { printf "%.1f", 100 * b / t }')" "%"
 	# CPU over the test: % of one core, and seconds per GB received
 	local m
 	while read -r m; do
@@ -332,7 +362,8 @@ test_tcp() { # test_tcp ROUND KIND
 		-v qa="$((qa1[0] + qa1[1] - qa0[0] - qa0[1]))" -v qb="$((qb1[0] + qb1[1] - qb0[0] - qb0[1]))" \
 		-v qs="$((qa1[1] + qb1[1] - qa0[1] - qb0[1]))" \
 		-v sw="$((sw1[0] + sw1[1] - sw0[0] - sw0[1]))" -v hassw="$((sw ? 1 : 0))" \
-		-v si="$((s1 - s0))" 'BEGIN {
+		-v si="$((s1[0] - s0[0]))" -v iv="$((i1 - i0))" \
+		-v busy="$((s1[1] - s0[1]))" -v tot="$((s1[2] - s0[2]))" 'BEGIN {
 		pct = 100 / hz / w
 		printf "tcp_qemu_a_pct %.1f %%\n", qa * pct
 		printf "tcp_qemu_b_pct %.1f %%\n", qb * pct
@@ -340,6 +371,8 @@ test_tcp() { # test_tcp ROUND KIND
 		printf "tcp_qemu_sys_pct %.1f %%\n", qs * pct
 		printf "tcp_sw_pct %.1f %%\n", sw * pct
 		printf "tcp_softirq_pct %.1f %%\n", si * pct
+		printf "tcp_idle_vms_pct %.1f %%\n", iv * pct
+		if (tot > 0) printf "tcp_machine_busy_pct %.1f %%\n", 100 * busy / tot
 		if (gb > 0) {
 			printf "tcp_host_s_per_gb %.3f s/GB\n", (qa + qb + sw + si) / hz / gb
 			printf "tcp_io_s_per_gb %.4f s/GB\n", (qs + sw + si) / hz / gb

@@ -200,11 +200,14 @@ VM_COLS = [
 ]
 VM_ROUND_COLS = [
     ("tcp_gbps", "TCP Gb/s", "%.3f"), ("tcp_retrans", "retr", "%.0f"),
-    ("tcp_guest_cpu_sender_pct", "guest CPU % snd", "%.0f"),
-    ("tcp_guest_cpu_receiver_pct", "guest CPU % rcv", "%.0f"),
+    ("tcp_guest_cpu_sender_pct", "iperf3 CPU % snd", "%.0f"),
+    ("tcp_guest_cpu_receiver_pct", "iperf3 CPU % rcv", "%.0f"),
+    ("tcp_guest_a_busy_pct", "guest a busy %", "%.0f"),
+    ("tcp_guest_b_busy_pct", "guest b busy %", "%.0f"),
     ("tcp_qemu_a_pct", "QEMU a %", "%.0f"), ("tcp_qemu_b_pct", "QEMU b %", "%.0f"),
     ("tcp_qemu_sys_pct", "QEMU sys %", "%.0f"), ("tcp_sw_pct", "tapswd %", "%.0f"),
-    ("tcp_softirq_pct", "softirq %", "%.0f"),
+    ("tcp_softirq_pct", "softirq %", "%.0f"), ("tcp_idle_vms_pct", "idle VMs %", "%.0f"),
+    ("tcp_machine_busy_pct", "machine busy %", "%.0f"),
     ("tcp_host_s_per_gb", "host s/GB", "%.1f"), ("tcp_io_s_per_gb", "I/O s/GB", "%.2f"),
     ("ping_avg_us", "ping avg", "%.0f"), ("ping_p50_us", "p50", "%.0f"),
     ("ping_p99_us", "p99", "%.0f"), ("ping_max_us", "max", "%.0f"),
@@ -263,8 +266,12 @@ VM = {
     "note": ("Median over rounds; [min-max] shown when rounds > 1. host CPU = utime+stime of "
              "both QEMU processes (+ tapswd for tapsw kinds) + the machine's softirq time, per "
              "GB received by iperf3; I/O CPU = the same without QEMU's user time (which holds "
-             "the emulated guest CPUs). busier QEMU = the higher of the two QEMUs' CPU during "
-             "the TCP test, in % of one core: near 100 the guest's emulated CPU is the limit."),
+             "the emulated guest CPUs and, for tap and stream, QEMU's virtio-net device): "
+             "QEMU's system time (its TAP/socket I/O, eventfds, timers), tapswd, softirq. "
+             "busier QEMU = the higher of the two QEMUs' CPU during the TCP test, in % of one "
+             "core. Per round: iperf3 CPU = iperf3's own CPU in the guest (its -J report); "
+             "guest busy = the guest's vCPU busy (its /proc/stat); idle VMs = the other pairs' QEMUs (booted, idle) in % of one "
+             "core; machine busy = all CPUs, in % of the machine."),
     "cols": VM_COLS, "smoke": [], "round_cols": VM_ROUND_COLS,
     "ratio_keys": VM_RATIO_KEYS, "abs_keys": VM_ABS_KEYS,
     "ratio_note": "Higher is better for TCP, lower for ping and CPU per GB:",
