@@ -131,7 +131,7 @@ TARGETS = [("tcp1_gbps", ">=", 0.9, "TCP 1 stream >= 0.9x"),
            ("tcp1_sw_cpu_s_per_gb", "<=", 0.5, "switch CPU <= 0.5 s/GB (TCP1)")]
 
 
-def _targets(adapters, status, ratio_rows, baseline):
+def _targets(adapters, status, ratio_rows, baseline, _per_round=None, _rounds=()):
     """Lines checking the tapsw adapters against the fast-path issue's targets."""
     rows = {r["adapter"]: r for r in ratio_rows}
     out = []
@@ -224,12 +224,31 @@ VM_TARGET_KEYS = [("tcp_gbps", "hi", "TCP"), ("ping_avg_us", "lo", "ping avg"),
 VM_TARGET = "tapsw-vhost-user"
 
 
-def _vm_targets(adapters, status, ratio_rows, baseline):
+def _vm_targets(adapters, status, ratio_rows, baseline, per_round=None, rounds=()):
     """Whether vhost-user is ahead of every other kind, metric by metric
-    (ratios to the baseline, so the baseline itself is 1.0)."""
+    (ratios to the baseline, so the baseline itself is 1.0), and head to
+    head: in how many rounds it was ahead of each other kind."""
     rows = {r["adapter"]: r for r in ratio_rows}
     if VM_TARGET not in rows:
         return []
+    h2h = []
+    for ad in adapters:
+        if ad == VM_TARGET or ad not in rows:
+            continue
+        cells = []
+        for key, kind, txt in VM_TARGET_KEYS:
+            won = n = 0
+            for r in rounds:
+                me = (per_round or {}).get((str(r), VM_TARGET), {}).get(key)
+                v = (per_round or {}).get((str(r), ad), {}).get(key)
+                if me is None or v is None:
+                    continue
+                n += 1
+                won += (me > v) if kind == "hi" else (me < v)
+            if n:
+                cells.append("%s %d/%d" % (txt, won, n))
+        if cells:
+            h2h.append("vs %s: %s" % (ad, ", ".join(cells)))
     parts = []
     for key, kind, txt in VM_TARGET_KEYS:
         me = _num(rows[VM_TARGET].get(key))
@@ -245,8 +264,11 @@ def _vm_targets(adapters, status, ratio_rows, baseline):
                 behind.append("%s %.2fx" % (ad, v))
         parts.append("%s: %s (%.2fx%s)" % (txt, "ahead of all" if not behind else "NOT ahead",
                                           me, "; " + ", ".join(behind) if behind else ""))
-    return ["Target of the vhost-user issue, %s ahead of every other kind (ratios to %s): %s." %
-            (VM_TARGET, baseline, "; ".join(parts))]
+    out = ["Target of the vhost-user issue, %s ahead of every other kind (ratios to %s): %s." %
+           (VM_TARGET, baseline, "; ".join(parts))]
+    if h2h:
+        out += ["", "Head to head, the rounds in which %s was ahead: %s." % (VM_TARGET, "; ".join(h2h))]
+    return out
 
 
 def _vm_describe(meta):
@@ -403,7 +425,7 @@ def cmd_report(outdir, baseline="linux-bridge", P=NET):
                     rrow[key] = fmt % m
             out.append("| " + " | ".join(cells) + " |")
             ratio_rows.append(rrow)
-        tg = P["targets"](adapters, status, ratio_rows, baseline)
+        tg = P["targets"](adapters, status, ratio_rows, baseline, per_round, rounds)
         if tg:
             out += [""] + tg
         with open(os.path.join(outdir, "ratios.csv"), "w", newline="") as f:
