@@ -108,9 +108,13 @@ vm_need
 	skip "$VM_QEMU has no memory-backend-memfd (vhost-user needs shared guest memory)"
 PY="/usr/bin/python3 $BENCH_DIR/lib/bnlib.py"
 [[ -x /usr/bin/python3 ]] || PY="python3 $BENCH_DIR/lib/bnlib.py"
-# one benchmark at a time (the same lock as run.sh)
+# one benchmark at a time (the same lock as run.sh); the lock's fd is
+# closed in every process spawned (QEMU, tapswd), as bn_spawn does, so that
+# one left behind by a killed run does not hold it
 exec 9>/run/bn-bench.lock
 flock -n 9 || die "another benchmark holds /run/bn-bench.lock"
+eval "_lib_$(declare -f spawn)"
+spawn() { _lib_spawn "$@" 9>&-; }
 
 [[ -n $RUN_ID ]] || RUN_ID="vmbench-$(date +%Y%m%dT%H%M%S)"
 OUT="$RESULTS_DIR/$RUN_ID"
