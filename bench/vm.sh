@@ -132,6 +132,7 @@ save_logs() {
 	cp "$TMPD"/vm-*.console "$TMPD"/vm-*.qemu "$TMPD"/tapswd*.log "$LOGS/" 2>/dev/null
 	return 0
 }
+# shellcheck disable=SC2154 # _rc is set inside the trap
 trap '_rc=$?; save_logs; (exit $_rc); cleanup' EXIT
 
 bn_wait_idle "$WAIT_IDLE"
