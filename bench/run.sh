@@ -178,23 +178,10 @@ for ad in "${REQ[@]}"; do
     ACTIVE+=("$ad")
 done
 
-# Shared machine: wait (bounded) until other load has calmed down, so that a
-# burst of someone else's work does not land on our first tests.
-busy_before=$(bn_busy_pct 1)
-waited=0
-while [[ $waited -lt $WAIT_IDLE ]] && awk -v b="$busy_before" 'BEGIN{exit !(b+0 > 25)}'; do
-    [[ $waited == 0 ]] && log "machine is ${busy_before}% busy; waiting up to ${WAIT_IDLE}s for it to calm down"
-    busy_before=$(bn_busy_pct 1)
-    waited=$((waited + 1))
-done
+bn_wait_idle "$WAIT_IDLE"
+busy_before=$BUSY_BEFORE waited=$WAITED
 {
-    echo "run_id=$RUN_ID"
-    echo "label=$LABEL"
-    echo "command=$BN_COMMAND"
-    echo "date=$(date -u +%Y-%m-%dT%H:%M:%SZ)"
-    echo "kernel=$(uname -r)"
-    echo "os=Debian $(cat /etc/debian_version)"
-    echo "cpus=$(nproc)"
+    bn_meta_head
     echo "rounds=$ROUNDS"
     echo "duration=$DURATION"
     echo "hosts=$HOSTS"
@@ -331,16 +318,7 @@ emit_cpu() {
     emit "$r" "$ad" "${p}_sw_cpu_pct" "$(awk -v c="$cpu_s" -v w="$wall" 'BEGIN{printf "%.1f", 100*c/w}')" "%"
 }
 
-# other people's CPU use during a test (noise indicator), see bnlib.py fsnap
-FG_SNAP="$BN_RUN_ROOT/foreign.json"
-fg_begin() { $PY fsnap "$FG_SNAP" $$ 2>/dev/null; FG_T0=$(date +%s.%N); }
-fg_pct() {  # fg_pct <label for the log>: % of one core used by others since fg_begin
-    local t ticks
-    ticks=$($PY fdiff "$FG_SNAP" $$ 2>>"$LOGS/other-load.log") || return 0
-    sed -i "\$s/^/$1 ticks=$ticks top: /" "$LOGS/other-load.log"
-    t=$(awk -v a="$FG_T0" -v b="$(date +%s.%N)" 'BEGIN{print b-a}')
-    awk -v k="$ticks" -v hz="$ticks_per_s" -v t="$t" 'BEGIN{printf "%.1f", 100*k/hz/t}'
-}
+FG_SNAP="$BN_RUN_ROOT/foreign.json"    # fg_begin, fg_pct: lib/common.sh
 fg_end() {  # fg_end <round> <adapter> <test-name>
     local v
     v=$(fg_pct "r$1 $2 $3")
@@ -458,19 +436,9 @@ test_ping_all() {  # test_ping_all <round> <adapter>...
 }
 
 test_ping_parse() {  # test_ping_parse <round> <adapter>
-    local r=$1 ad=$2
-    local p="$LOGS/r$r-$ad-ping.txt"
-    local res sent recv loss mn avg p50 p99 mx mdev
-    res=$($PY ping "$p")
-    read -r sent recv loss mn avg p50 p99 mx mdev <<<"$res"
-    emit "$r" "$ad" ping_loss_pct "$loss" "%"
-    emit "$r" "$ad" ping_min_us "$mn" us
-    emit "$r" "$ad" ping_avg_us "$avg" us
-    emit "$r" "$ad" ping_p50_us "$p50" us
-    emit "$r" "$ad" ping_p99_us "$p99" us
-    emit "$r" "$ad" ping_max_us "$mx" us
-    emit "$r" "$ad" ping_mdev_us "$mdev" us
-    log "  r$r $ad ping: avg ${avg}us p99 ${p99}us max ${mx}us loss $loss%"
+    local avg p50 p99 mx loss
+    read -r avg p50 p99 mx loss <<<"$(bn_emit_ping "$1" "$2" "$LOGS/r$1-$2-ping.txt")"
+    log "  r$1 $2 ping: avg ${avg}us p99 ${p99}us max ${mx}us loss $loss%"
 }
 
 # -------------------------------------------------------------------- main --

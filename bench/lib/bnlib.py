@@ -5,6 +5,7 @@
   bnlib.py ping FILE.txt            -> "sent recv loss_pct min avg p50 p99 max mdev" (us)
   bnlib.py udp SEND.json RECV.json  -> "sent sent_pps received rx_pps loss_pct reordered"
   bnlib.py report OUTDIR [BASELINE] -> markdown to stdout; writes summary.csv, ratios.csv, report.md
+  bnlib.py vmreport OUTDIR [BASELINE] -> the same for a VM run (vm.sh; baseline bridge-tap)
   bnlib.py compare OUTDIR...        -> one table of several runs (summary + ratios per adapter)
   bnlib.py fsnap FILE HARNESS_PID   -> snapshot CPU ticks of "foreign" processes into FILE
   bnlib.py fdiff FILE HARNESS_PID   -> ticks used by foreign processes since the snapshot
@@ -130,7 +131,7 @@ TARGETS = [("tcp1_gbps", ">=", 0.9, "TCP 1 stream >= 0.9x"),
            ("tcp1_sw_cpu_s_per_gb", "<=", 0.5, "switch CPU <= 0.5 s/GB (TCP1)")]
 
 
-def _targets(adapters, status, ratio_rows, baseline):
+def _targets(adapters, status, ratio_rows, baseline, _per_round=None, _rounds=()):
     """Lines checking the tapsw adapters against the fast-path issue's targets."""
     rows = {r["adapter"]: r for r in ratio_rows}
     out = []
@@ -154,7 +155,201 @@ def _targets(adapters, status, ratio_rows, baseline):
     return out
 
 
-def cmd_report(outdir, baseline="linux-bridge"):
+def _net_describe(meta):
+    return ("%s; kernel %s; %s CPUs; %s round(s); TCP tests %ss, UDP %sB-payload test %ss, "
+            "ping %s x 10 ms; %s hosts; machine busy (1 s sample) before/after: %s%% / %s%%; "
+            "elapsed %ss" % (
+                meta.get("date", "?"), meta.get("kernel", "?"), meta.get("cpus", "?"),
+                meta.get("rounds", "?"), meta.get("duration", "?"), meta.get("udp_len", "?"),
+                meta.get("udp_duration", "?"), meta.get("ping_count", "?"), meta.get("hosts", "?"),
+                meta.get("busy_before", "?"), meta.get("busy_after", "?"),
+                meta.get("elapsed_s", "?")))
+
+
+NET = {
+    "title": "L2 switch bench",
+    "describe": _net_describe,
+    "note": ("Median over rounds; [min-max] shown when rounds > 1. "
+             "sw CPU = utime+stime of the switch process(es) only (n/a for the kernel bridge)."),
+    "cols": COLS, "smoke": SMOKE, "round_cols": ROUND_COLS,
+    "ratio_keys": RATIO_KEYS, "abs_keys": ABS_KEYS,
+    "ratio_note": ("Higher is better for TCP and UDP rx, lower for ping; the last columns are "
+                   "absolute (medians), since the kernel bridge has no switch process to charge "
+                   "CPU to:"),
+    "fg_keys": ("tcp1_foreign_cpu_pct", "tcp4_foreign_cpu_pct", "udp_foreign_cpu_pct",
+                "ping_foreign_cpu_pct"),
+    "targets": _targets,
+    "info": "Host-side port (e0 in bn-<tag>-h1) as seen by the host stack:",
+}
+
+# ------------------------------------------------------------- VM report --
+# bench/vm.sh: two TCG guests through each VM port kind; host CPU = the two
+# QEMU processes + tapswd (tapsw kinds) + the machine's softirq time; "I/O"
+# CPU = the same without QEMU's user time (the emulated guest CPU, and
+# QEMU's own virtio-net device for tap and stream backends)
+VM_COLS = [
+    ("tcp_gbps", "TCP Gbit/s", "%.3f", "hi"),
+    ("ping_avg_us", "ping avg us", "%.0f", "lo"),
+    ("ping_p50_us", "ping p50 us", "%.0f", "lo"),
+    ("ping_p99_us", "ping p99 us", "%.0f", "lo"),
+    ("ping_loss_pct", "ping loss %", "%.1f", "lo"),
+    ("tcp_host_s_per_gb", "host CPU s/GB", "%.1f", "lo"),
+    ("tcp_io_s_per_gb", "I/O CPU s/GB", "%.2f", "lo"),
+    ("tcp_sw_s_per_gb", "tapswd s/GB", "%.2f", "lo"),
+    ("tcp_qemu_max_pct", "busier QEMU % of a core", "%.0f", "lo"),
+]
+VM_ROUND_COLS = [
+    ("tcp_gbps", "TCP Gb/s", "%.3f"), ("tcp_retrans", "retr", "%.0f"),
+    ("tcp_guest_cpu_sender_pct", "iperf3 CPU % snd", "%.0f"),
+    ("tcp_guest_cpu_receiver_pct", "iperf3 CPU % rcv", "%.0f"),
+    ("tcp_guest_a_busy_pct", "guest a busy %", "%.0f"),
+    ("tcp_guest_b_busy_pct", "guest b busy %", "%.0f"),
+    ("tcp_qemu_a_pct", "QEMU a %", "%.0f"), ("tcp_qemu_b_pct", "QEMU b %", "%.0f"),
+    ("tcp_qemu_sys_pct", "QEMU sys %", "%.0f"), ("tcp_sw_pct", "tapswd %", "%.0f"),
+    ("tcp_softirq_pct", "softirq %", "%.0f"), ("tcp_idle_vms_pct", "idle VMs %", "%.0f"),
+    ("tcp_machine_busy_pct", "machine busy %", "%.0f"),
+    ("tcp_host_s_per_gb", "host s/GB", "%.1f"), ("tcp_io_s_per_gb", "I/O s/GB", "%.2f"),
+    ("ping_avg_us", "ping avg", "%.0f"), ("ping_p50_us", "p50", "%.0f"),
+    ("ping_p99_us", "p99", "%.0f"), ("ping_max_us", "max", "%.0f"),
+    ("fg", "other load % (tcp/ping)", None),
+]
+VM_RATIO_KEYS = [("tcp_gbps", "TCP"), ("ping_avg_us", "ping avg"), ("ping_p50_us", "ping p50"),
+                 ("ping_p99_us", "ping p99"), ("tcp_host_s_per_gb", "host CPU/GB"),
+                 ("tcp_io_s_per_gb", "I/O CPU/GB")]
+VM_ABS_KEYS = [("tcp_host_s_per_gb", "host CPU s/GB", "%.1f"),
+               ("tcp_qemu_max_pct", "busier QEMU %", "%.0f")]
+# the VM issue's target: vhost-user ahead of every other kind, each metric
+VM_TARGET_KEYS = [("tcp_gbps", "hi", "TCP"), ("ping_avg_us", "lo", "ping avg"),
+                  ("ping_p99_us", "lo", "ping p99"), ("tcp_host_s_per_gb", "lo", "host CPU/GB")]
+VM_TARGET = "tapsw-vhost-user"
+
+
+def _vm_targets(adapters, status, ratio_rows, baseline, per_round=None, rounds=()):
+    """Whether vhost-user is ahead of every other kind, metric by metric
+    (ratios to the baseline, so the baseline itself is 1.0), and head to
+    head: in how many rounds it was ahead of each other kind."""
+    rows = {r["adapter"]: r for r in ratio_rows}
+    if VM_TARGET not in rows:
+        return []
+    h2h = []
+    for ad in adapters:
+        if ad == VM_TARGET or ad not in rows:
+            continue
+        cells = []
+        for key, kind, txt in VM_TARGET_KEYS:
+            won = n = 0
+            for r in rounds:
+                me = (per_round or {}).get((str(r), VM_TARGET), {}).get(key)
+                v = (per_round or {}).get((str(r), ad), {}).get(key)
+                if me is None or v is None:
+                    continue
+                n += 1
+                won += (me > v) if kind == "hi" else (me < v)
+            if n:
+                cells.append("%s %d/%d" % (txt, won, n))
+        if cells:
+            h2h.append("vs %s: %s" % (ad, ", ".join(cells)))
+    parts = []
+    for key, kind, txt in VM_TARGET_KEYS:
+        me = _num(rows[VM_TARGET].get(key))
+        if me is None:
+            parts.append("%s: n/a" % txt)
+            continue
+        behind = []
+        for ad, r in rows.items():
+            v = _num(r.get(key))
+            if ad == VM_TARGET or v is None:
+                continue
+            if (kind == "hi" and v >= me) or (kind == "lo" and v <= me):
+                behind.append("%s %.2fx" % (ad, v))
+        parts.append("%s: %s (%.2fx%s)" % (txt, "ahead of all" if not behind else "NOT ahead",
+                                          me, "; " + ", ".join(behind) if behind else ""))
+    out = ["Target of the vhost-user issue, %s ahead of every other kind (ratios to %s): %s." %
+           (VM_TARGET, baseline, "; ".join(parts))]
+    if h2h:
+        out += ["", "Head to head, the rounds in which %s was ahead: %s." % (VM_TARGET, "; ".join(h2h))]
+    return out
+
+
+# a quiet round: during every kind's TCP test, others used at most this
+# much CPU (% of one core) and the machine's softirq (ours and others') was low
+QUIET_FOREIGN_PCT = 15
+QUIET_SOFTIRQ_PCT = 5
+
+
+def _vm_quiet(adapters, per_round, rounds, baseline):
+    """Ratios over the quiet rounds only: where others' load did not move
+    the numbers (on a shared machine, most rounds are not)."""
+    quiet = []
+    for r in rounds:
+        ds = [per_round.get((str(r), ad)) for ad in adapters]
+        ds = [d for d in ds if d]
+        if ds and all(d.get("tcp_foreign_cpu_pct", 1e9) <= QUIET_FOREIGN_PCT and
+                      d.get("tcp_softirq_pct", 1e9) <= QUIET_SOFTIRQ_PCT for d in ds):
+            quiet.append(r)
+    out = ["", "Quiet rounds (other load <= %d %% of a core and softirq <= %d %% during every "
+           "TCP test): %s of %d." % (QUIET_FOREIGN_PCT, QUIET_SOFTIRQ_PCT,
+                                     ", ".join("r%d" % r for r in quiet) or "none", len(rounds))]
+    if not quiet:
+        return out
+    keys = [("tcp_gbps", "TCP Gbit/s", "%.3f", "TCP"),
+            ("tcp_host_s_per_gb", "host CPU s/GB", "%.1f", "host CPU/GB"),
+            ("tcp_io_s_per_gb", "I/O CPU s/GB", "%.2f", "I/O CPU/GB")]
+    out += ["", "| adapter (quiet rounds) | " + " | ".join(k[1] for k in keys) + " | " +
+            " | ".join("ratio " + k[3] for k in keys) + " |",
+            "|" + "|".join(["---"] * (1 + 2 * len(keys))) + "|"]
+    for ad in adapters:
+        cells = [ad]
+        for key, _h, fmt, _r in keys:
+            v = [per_round[(str(r), ad)][key] for r in quiet
+                 if key in per_round.get((str(r), ad), {})]
+            cells.append((fmt % statistics.median(v)) + (" [%s-%s]" % (fmt % min(v), fmt % max(v))
+                                                         if len(v) > 1 else "") if v else "n/a")
+        for key, _h, _f, _r in keys:
+            rs = [per_round[(str(r), ad)][key] / per_round[(str(r), baseline)][key] for r in quiet
+                  if key in per_round.get((str(r), ad), {}) and
+                  per_round.get((str(r), baseline), {}).get(key)]
+            cells.append(("%.2fx" % statistics.median(rs)) + (" [%.2f-%.2f]" % (min(rs), max(rs))
+                                                            if len(rs) > 1 and ad != baseline
+                                                            else "") if rs else "n/a")
+        out.append("| " + " | ".join(cells) + " |")
+    return out
+
+
+def _vm_describe(meta):
+    return ("%s; kernel %s; %s CPUs; QEMU %s, TCG, 1 vCPU and %s MiB a guest; guest kernel %s; "
+            "%s round(s); TCP test %ss (iperf3 %s in the guests, a -> b); ping %s x 10 ms "
+            "a -> b; machine busy (1 s sample) before/after: %s%% / %s%%; elapsed %ss" % (
+                meta.get("date", "?"), meta.get("kernel", "?"), meta.get("cpus", "?"),
+                meta.get("qemu", "?"), meta.get("mem", "?"), meta.get("guest_kernel", "?"),
+                meta.get("rounds", "?"), meta.get("duration", "?"), meta.get("iperf3", "?"),
+                meta.get("ping_count", "?"), meta.get("busy_before", "?"),
+                meta.get("busy_after", "?"), meta.get("elapsed_s", "?")))
+
+
+VM = {
+    "title": "VM bench",
+    "describe": _vm_describe,
+    "note": ("Median over rounds; [min-max] shown when rounds > 1. host CPU = utime+stime of "
+             "both QEMU processes (+ tapswd for tapsw kinds) + the machine's softirq time, per "
+             "GB received by iperf3; I/O CPU = the same without QEMU's user time (which holds "
+             "the emulated guest CPUs and, for tap and stream, QEMU's virtio-net device): "
+             "QEMU's system time (its TAP/socket I/O, eventfds, timers), tapswd, softirq. "
+             "busier QEMU = the higher of the two QEMUs' CPU during the TCP test, in % of one "
+             "core. Per round: iperf3 CPU = iperf3's own CPU in the guest (its -J report); "
+             "guest busy = the guest's vCPU busy (its /proc/stat); idle VMs = the other pairs' QEMUs (booted, idle) in % of one "
+             "core; machine busy = all CPUs, in % of the machine."),
+    "cols": VM_COLS, "smoke": [], "round_cols": VM_ROUND_COLS,
+    "ratio_keys": VM_RATIO_KEYS, "abs_keys": VM_ABS_KEYS,
+    "ratio_note": "Higher is better for TCP, lower for ping and CPU per GB:",
+    "fg_keys": ("tcp_foreign_cpu_pct", "ping_foreign_cpu_pct"),
+    "targets": _vm_targets,
+    "extra": _vm_quiet,
+    "info": "Ports (offloads the guests negotiated, as tapswctl shows them; QEMU's netdev):",
+}
+
+
+def cmd_report(outdir, baseline="linux-bridge", P=NET):
     raw = os.path.join(outdir, "raw.csv")
     vals = {}        # (adapter, metric) -> [values]
     per_round = {}   # (round, adapter) -> {metric: value}
@@ -189,7 +384,7 @@ def cmd_report(outdir, baseline="linux-bridge"):
             if "=" in line:
                 k, v = line.rstrip("\n").split("=", 1)
                 meta[k] = v
-    out.append("## L2 switch bench %s" % meta.get("run_id", os.path.basename(outdir)))
+    out.append("## %s %s" % (P["title"], meta.get("run_id", os.path.basename(outdir))))
     out.append("")
     if meta.get("label"):
         out.append("Label: **%s**" % meta["label"])
@@ -197,20 +392,12 @@ def cmd_report(outdir, baseline="linux-bridge"):
     if meta.get("command"):
         out.append("Command: `%s`" % meta["command"])
         out.append("")
-    out.append("%s; kernel %s; %s CPUs; %s round(s); TCP tests %ss, UDP %sB-payload test %ss, "
-               "ping %s x 10 ms; %s hosts; machine busy (1 s sample) before/after: %s%% / %s%%; "
-               "elapsed %ss" % (
-                   meta.get("date", "?"), meta.get("kernel", "?"), meta.get("cpus", "?"),
-                   meta.get("rounds", "?"), meta.get("duration", "?"), meta.get("udp_len", "?"),
-                   meta.get("udp_duration", "?"), meta.get("ping_count", "?"), meta.get("hosts", "?"),
-                   meta.get("busy_before", "?"), meta.get("busy_after", "?"),
-                   meta.get("elapsed_s", "?")))
+    out.append(P["describe"](meta))
     out.append("")
-    out.append("Median over rounds; [min-max] shown when rounds > 1. "
-               "sw CPU = utime+stime of the switch process(es) only (n/a for the kernel bridge).")
+    out.append(P["note"])
     out.append("")
     L = meta.get("udp_len", "64")
-    hdr = ["adapter"] + [c[1].replace("{L}", L) for c in COLS] + [s[1] for s in SMOKE]
+    hdr = ["adapter"] + [c[1].replace("{L}", L) for c in P["cols"]] + [s[1] for s in P["smoke"]]
     out.append("| " + " | ".join(hdr) + " |")
     out.append("|" + "|".join(["---"] * len(hdr)) + "|")
     summary_rows = []
@@ -223,7 +410,7 @@ def cmd_report(outdir, baseline="linux-bridge"):
             out.append("| " + " | ".join(cells) + " |")
             summary_rows.append(srow)
             continue
-        for key, _h, fmt, _k in COLS:
+        for key, _h, fmt, _k in P["cols"]:
             v = vals.get((ad, key))
             if not v:
                 cells.append("n/a")
@@ -236,7 +423,7 @@ def cmd_report(outdir, baseline="linux-bridge"):
             srow[key] = fmt % m
             srow[key + "_min"] = fmt % min(v)
             srow[key + "_max"] = fmt % max(v)
-        for key, _h in SMOKE:
+        for key, _h in P["smoke"]:
             v = vals.get((ad, key))
             c = "n/a" if not v else ("ok" if min(v) >= 1 else "FAIL")
             cells.append(c)
@@ -249,11 +436,9 @@ def cmd_report(outdir, baseline="linux-bridge"):
     if baseline in adapters and status.get(baseline, "ok") == "ok":
         out.append("")
         out.append("Ratio to %s (median of per-round ratios; each round's tests of all "
-                   "adapters ran back to back). Higher is better for TCP and UDP rx, lower "
-                   "for ping; the last columns are absolute (medians), since the kernel "
-                   "bridge has no switch process to charge CPU to:" % baseline)
+                   "adapters ran back to back). %s" % (baseline, P["ratio_note"]))
         out.append("")
-        hdr3 = ["adapter"] + [h for _k, h in RATIO_KEYS] + [h for _k, h, _f in ABS_KEYS]
+        hdr3 = ["adapter"] + [h for _k, h in P["ratio_keys"]] + [h for _k, h, _f in P["abs_keys"]]
         out.append("| " + " | ".join(hdr3) + " |")
         out.append("|" + "|".join(["---"] * len(hdr3)) + "|")
         for ad in adapters:
@@ -261,7 +446,7 @@ def cmd_report(outdir, baseline="linux-bridge"):
                 continue
             cells = [ad]
             rrow = {"adapter": ad}
-            for key, _h in RATIO_KEYS:
+            for key, _h in P["ratio_keys"]:
                 rs = []
                 for r in rounds:
                     a = per_round.get((str(r), ad), {}).get(key)
@@ -277,19 +462,26 @@ def cmd_report(outdir, baseline="linux-bridge"):
                 else:
                     c = "n/a"
                 cells.append(c)
-            for key, _h, fmt in ABS_KEYS:
+            for key, _h, fmt in P["abs_keys"]:
                 m = med(ad, key)
+                if key in rrow:
+                    key = key + "_abs"
                 cells.append(fmt % m if m is not None else "n/a")
                 if m is not None:
                     rrow[key] = fmt % m
             out.append("| " + " | ".join(cells) + " |")
             ratio_rows.append(rrow)
-        tg = _targets(adapters, status, ratio_rows, baseline)
+        tg = P["targets"](adapters, status, ratio_rows, baseline, per_round, rounds)
         if tg:
             out += [""] + tg
+        if "extra" in P:
+            out += P["extra"]([a for a in adapters if status.get(a, "ok") == "ok"],
+                              per_round, rounds, baseline)
         with open(os.path.join(outdir, "ratios.csv"), "w", newline="") as f:
-            w = csv.DictWriter(f, fieldnames=["adapter"] + [k for k, _h in RATIO_KEYS] +
-                               [k for k, _h, _f in ABS_KEYS], restval="")
+            rkeys = [k for k, _h in P["ratio_keys"]]
+            w = csv.DictWriter(f, fieldnames=["adapter"] + rkeys +
+                               [k + "_abs" if k in rkeys else k for k, _h, _f in P["abs_keys"]],
+                               restval="")
             w.writeheader()
             for row in ratio_rows:
                 w.writerow(row)
@@ -300,7 +492,7 @@ def cmd_report(outdir, baseline="linux-bridge"):
                "each test by processes outside this bench (other users of the machine), "
                "in % of one core.")
     out.append("")
-    hdr2 = ["round", "adapter"] + [c[1] for c in ROUND_COLS]
+    hdr2 = ["round", "adapter"] + [c[1] for c in P["round_cols"]]
     out.append("| " + " | ".join(hdr2) + " |")
     out.append("|" + "|".join(["---"] * len(hdr2)) + "|")
     for r in rounds:
@@ -309,12 +501,10 @@ def cmd_report(outdir, baseline="linux-bridge"):
             if not d:
                 continue
             cells = [str(r), ad]
-            for key, _h, fmt in ROUND_COLS:
+            for key, _h, fmt in P["round_cols"]:
                 if key == "fg":
                     cells.append("/".join(
-                        "%.0f" % d[k] if k in d else "?" for k in
-                        ("tcp1_foreign_cpu_pct", "tcp4_foreign_cpu_pct",
-                         "udp_foreign_cpu_pct", "ping_foreign_cpu_pct")))
+                        "%.0f" % d[k] if k in d else "?" for k in P["fg_keys"]))
                     continue
                 cells.append(fmt % d[key] if key in d else "n/a")
             out.append("| " + " | ".join(cells) + " |")
@@ -322,7 +512,7 @@ def cmd_report(outdir, baseline="linux-bridge"):
     info = [(ad, text[(ad, "offload")]) for ad in adapters if (ad, "offload") in text]
     if info:
         out.append("")
-        out.append("Host-side port (e0 in bn-<tag>-h1) as seen by the host stack:")
+        out.append(P["info"])
         out.append("")
         for ad, t in info:
             out.append("- %s: %s" % (ad, t))
@@ -331,9 +521,9 @@ def cmd_report(outdir, baseline="linux-bridge"):
     with open(os.path.join(outdir, "report.md"), "w") as f:
         f.write(md)
     keys = ["adapter", "status"]
-    for key, _h, _f, _k in COLS:
+    for key, _h, _f, _k in P["cols"]:
         keys += [key, key + "_min", key + "_max"]
-    keys += [k for k, _h in SMOKE]
+    keys += [k for k, _h in P["smoke"]]
     with open(os.path.join(outdir, "summary.csv"), "w", newline="") as f:
         w = csv.DictWriter(f, fieldnames=keys, restval="")
         w.writeheader()
@@ -477,6 +667,8 @@ def main(argv):
         cmd_fdiff(argv[2], argv[3])
     elif c == "report":
         cmd_report(argv[2], *(argv[3:4]))
+    elif c == "vmreport":
+        cmd_report(argv[2], argv[3] if len(argv) > 3 else "bridge-tap", VM)
     elif c == "compare":
         cmd_compare(argv[2:])
     else:

@@ -26,7 +26,12 @@
 #			to refetch).  Then, per test, builds the initramfs (busybox
 #			+ modules + the init below) in $TMPD.  Skips (77) if the
 #			kernel cannot be had.  VM_KERNEL_DEB=FILE.deb uses a
-#			local package instead of downloading.
+#			local package instead of downloading.  VM_EXTRA_BINS
+#			(host programs, e.g. "iperf3 ping") are put in the
+#			initramfs as /usr/local/bin/NAME with the shared
+#			libraries ldd names, at their own paths; the guest
+#			calls them by that path (busybox's applets come first
+#			in PATH).
 #   vm_start NAME NETDEV MAC IP PEER STEP...
 #			boots VM NAME in the background (registered with lib.sh's
 #			cleanup by PID): `-netdev NETDEV,id=n0` (NETDEV without
@@ -317,6 +322,20 @@ result PASS
 EOF
 }
 
+# _vm_add_bin ROOT PROGRAM: PROGRAM as ROOT/usr/local/bin/NAME, with its
+# shared libraries (and the dynamic loader) at their own paths under ROOT
+_vm_add_bin() {
+	local r=$1 b lib
+	b=$(command -v "$2") || return 1
+	mkdir -p "$r/usr/local/bin"
+	cp -L "$b" "$r/usr/local/bin/" || return 1
+	for lib in $(LC_ALL=C ldd "$b" 2>/dev/null | grep -o '/[^ ]*'); do
+		[[ -e $r$lib ]] && continue
+		mkdir -p "$r$(dirname "$lib")"
+		cp -L "$lib" "$r$lib" || return 1
+	done
+}
+
 vm_prepare() {
 	local r m
 	_vm_fetch_kernel ||
@@ -332,6 +351,9 @@ vm_prepare() {
 		echo "$m" >>"$r/lib/modules/order"
 	done
 	touch "$r/lib/modules/order"
+	for m in ${VM_EXTRA_BINS:-}; do
+		_vm_add_bin "$r" "$m" || hard_error "cannot put $m in the initramfs"
+	done
 	_vm_init_script >"$r/init"
 	chmod 755 "$r/init"
 	VM_INITRD=$TMPD/initramfs.cpio.gz
