@@ -19,6 +19,7 @@
 #include "tapsw/ctl_codec.h"
 #include "tapsw/ctl_method.h"
 #include "tapsw/ctl_proto.h"
+#include "tapsw/ctl_stp.h"
 #include "tapsw/ether.h"
 #include "tapsw/events.h"
 #include "tapsw/fdb.h"
@@ -122,6 +123,18 @@ static int param_bool(json_t *params, const char *key, bool *out,
 	}
 	*out = json_is_true(v);
 	return 1;
+}
+
+int ctl_param_uint(json_t *params, const char *key, uint64_t max,
+		   uint64_t *out, struct ctl_error *err)
+{
+	return param_uint(params, key, max, out, err);
+}
+
+int ctl_param_bool(json_t *params, const char *key, bool *out,
+		   struct ctl_error *err)
+{
+	return param_bool(params, key, out, err);
 }
 
 /* a user or group: a name, or a numeric id */
@@ -306,6 +319,9 @@ static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 		json_object_set_new(o, "peer", json_string(
 			port->peer_state == PORT_PEER_CONNECTED ?
 			port->peer : "waiting"));
+	/* spanning tree (ctl_stp.c): only while it runs */
+	if (ctx->sw->stp)
+		json_object_set_new(o, "stp", ctl_stp_port_json(ctx->sw, port));
 	return o;
 }
 
@@ -470,7 +486,7 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 	}
 	if (has_vlan)
 		port_set_vlan(port, &vlan);
-	port->flags = flags;
+	port->flags = (port->flags & PORT_FLAGS_INTERNAL) | flags;
 	*result = port_json(ctx, port);
 	return 0;
 }
@@ -531,7 +547,8 @@ static int m_port_set(struct ctl_context *ctx, json_t *params,
 	    (has_max = ret = param_uint(params, "max_macs", FDB_PORT_LIMIT_MAX,
 					&max_macs, err)) < 0 ||
 	    (has_vlan = ret = param_vlan_mode(params, &vlan, err)) < 0 ||
-	    (ret = param_port_flags(params, &flags, err)) < 0)
+	    (ret = param_port_flags(params, &flags, err)) < 0 ||
+	    (ret = ctl_stp_port_set(port, params, err)) < 0)
 		return ret;
 	if (has_mtu && mtu < 68) {
 		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
@@ -554,7 +571,8 @@ static int m_port_set(struct ctl_context *ctx, json_t *params,
 				   (uint32_t)max_macs);
 	if (has_vlan)
 		port_set_vlan(port, &vlan);
-	port->flags = flags;
+	port->flags = (port->flags & PORT_FLAGS_INTERNAL) |
+		      (flags & ~PORT_FLAGS_INTERNAL);
 	*result = port_json(ctx, port);
 	return 0;
 }
@@ -785,7 +803,9 @@ static const struct ctl_method methods[] = {
 	{ "port.del", m_port_del, PARAMS("name", "destroy"), true },
 	{ "port.list", m_port_list, NO_PARAMS, false },
 	{ "port.show", m_port_show, PARAMS("name"), false },
-	{ "port.set", m_port_set, PARAMS("name", "mtu", "max_macs", "vlan"),
+	{ "port.set", m_port_set, PARAMS("name", "mtu", "max_macs", "vlan",
+					     "stp_cost", "stp_priority",
+					     "stp_edge", "stp_auto_edge"),
 	  true, .port_flags = true },
 	{ "fdb.show", m_fdb_show, PARAMS("port", "vlan"), false },
 	{ "fdb.add", m_fdb_add, PARAMS("mac", "port", "vlan"), true },
@@ -794,6 +814,10 @@ static const struct ctl_method methods[] = {
 	{ "stats.show", m_stats_show, NO_PARAMS, false },
 	{ "stats.clear", m_stats_clear, PARAMS("port"), false },
 	{ "events.subscribe", m_events_subscribe, PARAMS("events"), false },
+	/* spanning tree (ctl_stp.c) */
+	{ "stp.show", ctl_stp_show, NO_PARAMS, false },
+	{ "stp.set", ctl_stp_set, PARAMS("mode", "priority", "hello",
+					 "max_age", "forward_delay"), true },
 };
 
 const char *const *ctl_method_names(void)

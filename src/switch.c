@@ -46,6 +46,7 @@
 #include "tapsw/log.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
+#include "tapsw/sw_stp.h"
 #include "tapsw/vlan.h"
 #include "tapsw/vnet.h"
 
@@ -104,8 +105,21 @@ void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
 	d->wire_len = vh->gso_type == VIRTIO_NET_HDR_GSO_NONE ? pkt->len :
 		      vnet_frame_seg_len(vh, pkt->eth, pkt->len);
 	d->out = NULL;
-	/* the flood skips ports with these flags (isolation: both ends) */
-	d->skip = in->flags & PORT_ISOLATED;
+	/*
+	 * the flood skips ports with these flags (isolation: both ends);
+	 * STP: nothing goes to a port that is not forwarding
+	 */
+	d->skip = (in->flags & PORT_ISOLATED) | PORT_STP_BLOCKED;
+
+	/* STP: a discarding port takes only BPDUs, a learning one learns */
+	if (unlikely(in->flags & PORT_STP_BLOCKED)) {
+		if (!(in->flags & (PORT_STP_NO_LEARN | PORT_NO_LEARNING)))
+			fdb_learn(sw->fdb, eth.src, eth.vid, in->index,
+				  sw->now_ms, NULL);
+		d->action = SW_DROP;
+		d->reason = DROP_STP_BLOCKED;
+		return;
+	}
 
 	if (unlikely(in->flags & PORT_LOCKED) &&
 	    fdb_lookup(sw->fdb, eth.src, eth.vid, sw->now_ms) !=
@@ -136,9 +150,10 @@ void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
 		d->action = SW_FILTER;
 		return;
 	}
-	if (unlikely(in->flags & sw->ports[out]->flags & PORT_ISOLATED)) {
+	if (unlikely(d->skip & sw->ports[out]->flags)) {
 		d->action = SW_DROP;
-		d->reason = DROP_ISOLATED;
+		d->reason = sw->ports[out]->flags & PORT_STP_BLOCKED ?
+			    DROP_STP_BLOCKED : DROP_ISOLATED;
 		return;
 	}
 	d->action = SW_UNICAST;
@@ -238,6 +253,12 @@ void switch_input(struct sw *sw, struct port *in, struct pkt *pkt)
 	switch_decide(sw, in, pkt, &d);
 	switch (d.action) {
 	case SW_DROP:
+		/* STP: BPDUs are the protocol's, not link-local drops */
+		if (unlikely(d.reason == DROP_LINK_LOCAL) && sw->stp) {
+			d.reason = sw_stp_input(sw, in, pkt);
+			if (d.reason == DROP_NONE)
+				break;
+		}
 		port_count_drop(in, d.reason);
 		sw->stats.dropped++;
 		break;

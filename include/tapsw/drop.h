@@ -32,6 +32,10 @@ enum drop_reason {
 				 * does not have on that port */
 	DROP_GUEST_ERROR,	/* not a frame: a vhost-user guest broke a
 				 * ring (a bad descriptor); the port is down */
+	DROP_STP_BLOCKED,	/* from or to a port the spanning tree has
+				 * discarding or learning */
+	DROP_BPDU_INVALID,	/* a malformed BPDU while STP runs (its
+				 * reason in the port's stp counters) */
 	/* egress */
 	DROP_OVERSIZE,		/* above the egress port's MTU (or, from a
 				 * socket port, its own) */
@@ -58,6 +62,8 @@ static inline const char *drop_reason_name(enum drop_reason r)
 		[DROP_ISOLATED] = "isolated",
 		[DROP_LOCKED] = "locked",
 		[DROP_GUEST_ERROR] = "guest_error",
+		[DROP_STP_BLOCKED] = "stp_blocked",
+		[DROP_BPDU_INVALID] = "bpdu_invalid",
 		[DROP_OVERSIZE] = "oversize",
 		[DROP_PORT_DOWN] = "port_down",
 		[DROP_TX_ERROR] = "tx_error",

@@ -18,6 +18,7 @@
 #include "daemon.h"
 #include "drop.h"
 #include "pkt.h"
+#include "stp.h"
 #include "vlan.h"
 
 #include <net/if.h>
@@ -77,7 +78,15 @@ enum port_flag {
 	PORT_NO_BCAST_FLOOD = 1u << 3,	/* no broadcast flooded to it */
 	PORT_ISOLATED = 1u << 4,	/* nothing to or from other isolated ports */
 	PORT_LOCKED = 1u << 5,		/* only sources the FDB has on it pass */
+	/*
+	 * The spanning tree's port state (sw_stp.c), not controls: never
+	 * set by port.set or the state file (PORT_FLAGS_INTERNAL).
+	 */
+	PORT_STP_BLOCKED = 1u << 30,	/* discarding/learning: no forwarding */
+	PORT_STP_NO_LEARN = 1u << 31,	/* discarding: no learning either */
 };
+
+#define PORT_FLAGS_INTERNAL	(PORT_STP_BLOCKED | PORT_STP_NO_LEARN)
 
 struct port_stats {
 	uint64_t rx_packets;
@@ -126,6 +135,7 @@ struct port {
 	struct vlan_config vlan;	/* its VLAN mode (vlan.h) */
 	unsigned int flags;		/* PORT_NO_LEARNING, ... (bridge controls) */
 	struct port_stats stats;
+	struct stp_port_config stp_cfg;	/* spanning tree settings */
 };
 
 /**

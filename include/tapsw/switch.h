@@ -14,6 +14,7 @@
 #include "drop.h"
 #include "fdb.h"
 #include "port.h"
+#include "stp.h"
 
 enum {
 	SW_PORT_MAX = FDB_PORT_MAX,
@@ -42,6 +43,10 @@ struct sw {
 	uint64_t now_ms;	/* the clock: set by port_input() (port.c) */
 	struct sw_stats stats;
 	struct sw_config cfg;
+	/* spanning tree (sw_stp.h): NULL when off; its settings, kept off */
+	struct sw_stp *stp;
+	struct stp_config stp_cfg;
+	bool stp_cmdline;	/* given to tapswd: --state does not override */
 };
 
 enum sw_action {
