@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tests/fuzz/run.sh - build the libFuzzer targets (fuzz-ctl, fuzz-frame,
-# fuzz-vhost) with clang -fsanitize=fuzzer,address,undefined and run each
+# fuzz-vhost, fuzz-bpdu) with clang -fsanitize=fuzzer,address,undefined and run each
 # for a bounded time from its seed corpus.  A smoke test in `make check`; by
 # hand, a longer run:
 #
@@ -14,7 +14,7 @@
 # Environment: srcdir, top_srcdir (default: this script's ../..),
 # top_builddir (default: the current directory if it holds config.h, else
 # the source tree), FUZZ_SECONDS (seconds each; default FUZZ_BUDGET, 40,
-# shared equally), FUZZ_TARGETS ("ctl frame vhost"),
+# shared equally), FUZZ_TARGETS ("ctl frame vhost bpdu"),
 # FUZZ_BUILD_DIR (default $top_builddir/tests/fuzz-build), FUZZ_CC (clang),
 # FUZZ_ARGS (more libFuzzer options).
 # New inputs go to $FUZZ_BUILD_DIR/corpus-*; the seeds are only read.
@@ -33,7 +33,7 @@ elif [[ -f config.h ]]; then
 else
 	builddir=$top_srcdir
 fi
-targets=${FUZZ_TARGETS:-ctl frame vhost}
+targets=${FUZZ_TARGETS:-ctl frame vhost bpdu}
 read -r -a _t <<<"$targets"
 # make check's budget stays 40 s however many targets there are
 seconds=${FUZZ_SECONDS:-$(( ${FUZZ_BUDGET:-40} / (${#_t[@]} ? ${#_t[@]} : 1) ))}
@@ -72,6 +72,11 @@ build() {	# build NAME: $out/fuzz-NAME
 	if [[ $name == vhost ]]; then
 		# the vhost-user parsers alone: no switch, no JSON
 		srcs=(src/vhost_mem.c src/virtq.c src/vhost_msg.c src/vhost_dev.c)
+		libs=()
+	fi
+	if [[ $name == bpdu ]]; then
+		# the spanning tree alone: the BPDU codec and the protocol
+		srcs=(src/stp_bpdu.c src/stp.c)
 		libs=()
 	fi
 	if [[ $name == ctl ]]; then
@@ -115,7 +120,7 @@ for t in $targets; do
 	artifact=$(ls -t "$out"/crash-* "$out"/leak-* "$out"/timeout-* \
 		"$out"/oom-* 2>/dev/null | head -1)
 	if ((rc)) || [[ -n $artifact ]]; then
-		grep -E -m1 -A12 'ERROR:|runtime error|fuzz-(ctl|frame|vhost):|ABORTING' \
+		grep -E -m1 -A12 'ERROR:|runtime error|fuzz-(ctl|frame|vhost|bpdu):|ABORTING' \
 			"$out/fuzz-$t.log" | head -30
 		echo "fuzz-$t: CRASH (exit $rc): input ${artifact:-not written}, log $out/fuzz-$t.log"
 		echo "fuzz-$t: reproduce: $out/fuzz-$t ${artifact:-}"
