@@ -116,6 +116,11 @@ static void sw_stp_on_tick(uv_timer_t *t)
 	stp_tick(s->stp, uv_now(t->loop));
 }
 
+void sw_stp_tick(struct sw *sw, uint64_t now_ms)
+{
+	stp_tick(sw->stp->stp, now_ms);
+}
+
 void sw_stp_port_mac(const struct sw *sw, const struct port *port,
 		     uint8_t mac[ETHER_ADDR_LEN])
 {

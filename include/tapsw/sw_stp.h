@@ -48,6 +48,14 @@ int sw_stp_configure(struct sw *sw, struct daemon *d,
 void sw_stp_stop(struct sw *sw);
 
 /**
+ * sw_stp_tick() - Let the protocol's time pass (the timer does this once a
+ *                 second; unit tests by hand).
+ * @sw: The switch, with STP running.
+ * @now_ms: The clock now.
+ */
+void sw_stp_tick(struct sw *sw, uint64_t now_ms);
+
+/**
  * sw_stp_get() - The protocol, for show methods, or NULL when off.
  * @sw: The switch.
  */

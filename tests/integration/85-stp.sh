@@ -16,8 +16,13 @@
 #    printed, bounded);
 #  - the link comes back, then A-K is cut: K, an 802.1D bridge, recovers
 #    through B in about 2 x forward delay (measured, printed, bounded);
+#  - B reports its ports' role changes as port.stp events;
 #  - malformed BPDUs sent from a host are counted by reason and ignored,
-#    tapswd stays up, the tree holds.
+#    tapswd stays up, the tree holds;
+#  - STP settings (bridge and port) are refused out of range, kept in
+#    --state and restored when B restarts without --stp;
+#  - stp set moves the root at run time; stp set mode off makes BPDUs
+#    link-local drops again.
 . "${TESTLIB:-$(dirname "$0")/lib.sh}"
 need_basics
 need_cmd bridge
@@ -77,7 +82,7 @@ spawn "$TMPD/a.log" ip netns exec "$NSA" "${tapswd_wrapper[@]}" "$TAPSWD" \
 TAPSWD_PID=$SPAWNED TAPSWD_LOG="$TMPD/a.log"
 spawn "$TMPD/b.log" ip netns exec "$NSB" "${tapswd_wrapper[@]}" "$TAPSWD" \
 	-v -s "$SOCKB" "${STP_ARGS[@]}" --stp-priority 8192 \
-	--stp-mac 02:00:00:00:0b:00
+	--stp-mac 02:00:00:00:0b:00 --state "$TMPD/b.state"
 PIDB=$SPAWNED
 wait_until 20 ctla show || fail "tapswd A did not start"
 wait_until 20 ctlb show || fail "tapswd B did not start"
@@ -159,6 +164,9 @@ recover_time() {
 }
 
 # --- cut the active link A-B: B's alternate takes over (RSTP)
+spawn "$TMPD/b-events.json" "$TAPSWCTL" -s "$SOCKB" -j monitor port.stp
+MONB=$SPAWNED
+sleep 0.3
 tc0=$(ctlb -j stp show | jq .topology_changes)
 t0=$(now)
 ip -n "$NSA" link set "${T}ab" down
@@ -173,6 +181,11 @@ is_role ctlb "${T}ba" disabled disabled || fail "B's cut port is not disabled"
 wait_until 10 ping_addr hk 10.0.0.2 || fail "hk cannot ping hb after the cut"
 ctlb -j stp show | jq -e '.time_since_topology_change < 30' >/dev/null ||
 	fail "time since the topology change not shown"
+stop_int "$MONB"
+jq -se --arg p "${T}bk" 'any(.[]; .type == "port.stp" and .port == $p and .reason == "root forwarding")' \
+	"$TMPD/b-events.json" >/dev/null ||
+	fail "no port.stp event for ${T}bk becoming root forwarding: $(cat "$TMPD/b-events.json")"
+log "port.stp events: $(jq -sc '[.[] | "\(.port) \(.reason)"]' "$TMPD/b-events.json")"
 
 # --- back, then cut A-K: the 802.1D bridge goes through B
 ip -n "$NSA" link set "${T}ab" up
@@ -203,6 +216,26 @@ kill -0 "$PIDB" || fail "tapswd B died"
 is_role ctlb "${T}hb" designated forwarding || fail "the host port changed role"
 [[ $(ctlb -j stp show | jq -r .root_id) == 1000.020000000a00 ]] || fail "the root changed"
 log "40 malformed BPDUs counted by reason and ignored"
+
+# --- settings are kept (--state) and restored; --stp not given: the file's
+ctlb port set "${T}hb" stp_cost 5000 stp_priority 64 stp_edge on >/dev/null ||
+	fail "port set stp_*"
+ctlb port set "${T}hb" stp_priority 65 >/dev/null 2>&1 &&
+	fail "stp_priority 65 accepted"
+ctlb stp set priority 100 >/dev/null 2>&1 && fail "bridge priority 100 accepted"
+ctlb stp set forward-delay 3 >/dev/null 2>&1 &&
+	fail "forward delay 3 with max age 6 accepted"
+jq -e --arg p "${T}hb" '.stp.mode == "rstp" and .stp.priority == 8192 and (.ports[] | select(.name == $p) | .stp.cost == 5000 and .stp.priority == 64 and .stp.edge)' \
+	"$TMPD/b.state" >/dev/null || fail "the state file lacks the STP settings: $(jq -c .stp "$TMPD/b.state")"
+stop_pid "$PIDB"
+spawn "$TMPD/b2.log" ip netns exec "$NSB" "${tapswd_wrapper[@]}" "$TAPSWD" \
+	-v -s "$SOCKB" --stp-mac 02:00:00:00:0b:00 --state "$TMPD/b.state"
+PIDB=$SPAWNED
+wait_until 20 ctlb show || fail "tapswd B did not restart"
+ctlb -j stp show | jq -e --arg p "${T}hb" '.mode == "rstp" and .priority == 8192 and .forward_delay == 4 and (.ports[] | select(.name == $p) | .cost == 5000 and .priority == 64 and .admin_edge)' >/dev/null ||
+	fail "restarted B lost its STP settings: $(ctlb -j stp show | jq -c .)"
+wait_until 20 is_role ctlb "${T}ba" root forwarding || fail "restarted B: no root port to A"
+log "restarted B kept its STP settings (state file) and rejoined"
 
 # --- stp set at run time, and off: BPDUs are link-local drops again
 ctla stp set priority 61440 >/dev/null || fail "stp set priority"
