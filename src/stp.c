@@ -58,7 +58,7 @@ struct stp_port {
 	bool learn, forward;
 	bool send_rstp, rcvd_stp, rcvd_rstp;
 	bool oper_edge;
-	bool proposing, proposed, agree, agreed, sync, re_root;
+	bool proposing, proposed, agree, agreed, sync, re_root, disputed;
 	bool new_info, tc_ack, rcvd_tc, rcvd_tcn, rcvd_tca, tc_prop;
 	bool tc_active;		/* the TC machine is ACTIVE */
 	bool changed;		/* role or state, for ops->changed */
@@ -371,8 +371,16 @@ static void rcv_info(struct stp *stp, struct stp_port *p,
 			/* repeated designated */
 			p->proposed = p->proposed || proposal;
 			updt_rcvd_info_while(p);
+		} else if (rst && (b->flags & STP_FLAG_LEARNING) &&
+			   p->info == INFO_MINE) {
+			/*
+			 * inferior designated, learning (17.21.10
+			 * recordDispute): the other end does not hear us, so
+			 * this port must not forward onto it
+			 */
+			p->disputed = true;
+			p->agreed = false;
 		}
-		/* inferior designated: disputes are not implemented */
 	} else if (c >= 0 && role != STP_BPDU_ROLE_UNKNOWN) {
 		/* inferior root/alternate/backup: record agreement */
 		if (rst && rstp_version(stp) &&
@@ -395,6 +403,7 @@ static void set_role(struct stp *stp, struct stp_port *p, enum stp_role r)
 {
 	p->role = r;
 	p->changed = true;
+	p->disputed = false;
 	switch (r) {
 	case STP_ROLE_DISABLED:
 	case STP_ROLE_ALTERNATE:
@@ -573,11 +582,15 @@ static bool prt_run(struct stp *stp, struct stp_port *p)
 			p->re_root = false;
 			ch = true;
 		}
-		if (((p->sync && !synced) || (p->re_root && p->rr_while)) &&
-		    !p->oper_edge && (p->learn || p->forward)) {
-			port_set_fwd(stp, p, false, false);
-			p->fd_while = fd;
-			ch = true;
+		if (((p->sync && !synced) || (p->re_root && p->rr_while) ||
+		     p->disputed) && !p->oper_edge) {
+			/* DESIGNATED_DISCARD (a dispute restarts fdWhile) */
+			if (p->learn || p->forward || p->disputed) {
+				port_set_fwd(stp, p, false, false);
+				p->fd_while = fd;
+				p->disputed = false;
+				ch = true;
+			}
 		} else if ((!p->fd_while || p->agreed || p->oper_edge) &&
 			   (!p->rr_while || !p->re_root) && !p->sync) {
 			if (!p->learn) {

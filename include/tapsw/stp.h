@@ -19,9 +19,9 @@
  * What is simplified from the standard, and why it is safe: the state
  * machines are written as one function per machine run to a fixed point
  * after each event rather than as literal state tables; "synced" is
- * computed (discarding, agreed or edge) rather than kept; disputes
- * (802.1D-2004 17.21.10) and the point-to-point MAC detection are not
- * implemented (every port is point-to-point, as a veth, TAP or socket is).
+ * computed (discarding, agreed or edge) rather than kept; the
+ * point-to-point MAC detection is not implemented (every port is
+ * point-to-point, as a veth, TAP or socket is).
  */
 #ifndef TAPSW_STP_H
 #define TAPSW_STP_H

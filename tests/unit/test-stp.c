@@ -372,6 +372,37 @@ static void test_bad(void)
 	   "an unknown port: ignored");
 }
 
+/* a link that works one way: bridge 1 does not hear bridge 0 */
+static void test_dispute(void)
+{
+	uint8_t f[STP_FRAME_MIN];
+	struct stp_bpdu b = {
+		.type = STP_BPDU_RST, .version = 2,
+		.flags = STP_BPDU_ROLE_DESIGNATED << STP_FLAG_ROLE_SHIFT |
+			 STP_FLAG_LEARNING | STP_FLAG_FORWARDING,
+		.root_id = 0x8000020000000099ULL,
+		.bridge_id = 0x8000020000000099ULL, .port_id = 0x8001,
+		.max_age = 6, .hello_time = 1, .forward_delay = 4,
+	};
+
+	reset();
+	bridge(0, STP_MODE_RSTP, 4096, 1);
+	stp_port_enable(br[0].stp, 1, true);
+	step(12);
+	ok(pinfo(0, 1).state == STP_STATE_FORWARDING, "a lone port forwards");
+	stp_bpdu_build(&b, (uint8_t[]){ 2, 0, 0, 0, 0, 0x99 }, f);
+	stp_receive(br[0].stp, 1, f, sizeof(f));
+	ok(pinfo(0, 1).role == STP_ROLE_DESIGNATED &&
+	   pinfo(0, 1).state == STP_STATE_DISCARDING,
+	   "an inferior designated port that forwards: disputed, discarding");
+	b.flags = STP_BPDU_ROLE_DESIGNATED << STP_FLAG_ROLE_SHIFT;
+	stp_bpdu_build(&b, (uint8_t[]){ 2, 0, 0, 0, 0, 0x99 }, f);
+	stp_receive(br[0].stp, 1, f, sizeof(f));
+	step(10);
+	ok(pinfo(0, 1).state == STP_STATE_FORWARDING,
+	   "the dispute over (it discards now): forwarding again");
+}
+
 static void test_edge(void)
 {
 	struct stp_port_config pc = {
@@ -406,6 +437,7 @@ int main(void)
 	test_self_loop();
 	test_age();
 	test_bad();
+	test_dispute();
 	test_edge();
 	reset();
 	return exit_status();
