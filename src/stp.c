@@ -866,14 +866,18 @@ void stp_set_config(struct stp *stp, const struct stp_config *cfg)
 {
 	struct stp_port *p;
 	unsigned int i;
-	bool to_stp = cfg->mode != STP_MODE_RSTP &&
-		      stp->cfg.mode == STP_MODE_RSTP;
+	bool new_mode = cfg->mode != stp->cfg.mode;
 
 	stp->cfg = *cfg;
 	stp_update_ids(stp);
 	for_each_port(stp, p, i) {
-		if (to_stp)
-			p->send_rstp = false;
+		if (new_mode) {
+			/* as a port that starts (mcheck, 17.19.13) */
+			p->send_rstp = rstp_version(stp);
+			p->mdelay_while = STP_MIGRATE_TIME;
+			p->rcvd_stp = p->rcvd_rstp = false;
+			p->new_info = true;
+		}
 		if (p->info == INFO_RECEIVED &&
 		    mac48(p->port_vec.bridge) == mac48(stp->bridge_id))
 			p->info = INFO_AGED;	/* our own, under an old id */

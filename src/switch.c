@@ -70,6 +70,7 @@ int sw_init(struct sw *sw, const struct sw_config *cfg)
 
 void sw_fini(struct sw *sw)
 {
+	sw_stp_stop(sw);
 	while (sw->n_ports)
 		port_close(sw->active[sw->n_ports - 1], false);
 	fdb_free(sw->fdb);

@@ -69,7 +69,8 @@ struct sw_decision {
 
 int sw_init(struct sw *sw, const struct sw_config *cfg);
 /**
- * sw_fini() - Close every port (leaving persistent devices), free the FDB.
+ * sw_fini() - Stop STP, close every port (leaving persistent devices), free
+ *             the FDB.
  * @sw: The switch.
  */
 void sw_fini(struct sw *sw);

@@ -237,6 +237,22 @@ static void test_two(void)
 	ok(in.root_port == 0 && in.root_id == in.bridge_id, "root knows it");
 	ok(pinfo(1, 1).send_rstp && pinfo(0, 1).send_rstp,
 	   "both ends send RST BPDUs");
+	{
+		struct stp_config c = in.cfg;
+
+		c.mode = STP_MODE_STP;
+		stp_set_config(br[0].stp, &c);
+		ok(!pinfo(0, 1).send_rstp, "mode stp: 802.1D BPDUs at once");
+		step(8);
+		ok(!pinfo(1, 1).send_rstp &&
+		   pinfo(1, 1).state == STP_STATE_FORWARDING,
+		   "the neighbour migrated to 802.1D BPDUs, still forwarding");
+		c.mode = STP_MODE_RSTP;
+		stp_set_config(br[0].stp, &c);
+		step(8);
+		ok(pinfo(0, 1).send_rstp && pinfo(1, 1).send_rstp,
+		   "mode rstp again: both ends back to RST BPDUs");
+	}
 }
 
 /*
