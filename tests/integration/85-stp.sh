@@ -21,8 +21,9 @@
 #    tapswd stays up, the tree holds;
 #  - STP settings (bridge and port) are refused out of range, kept in
 #    --state and restored when B restarts without --stp;
-#  - stp set moves the root at run time; stp set mode off makes BPDUs
-#    link-local drops again.
+#  - stp set mode stp makes A speak 802.1D (B follows on that link), mode
+#    rstp back; stp set moves the root at run time; stp set mode off makes
+#    BPDUs link-local drops again.
 . "${TESTLIB:-$(dirname "$0")/lib.sh}"
 need_basics
 need_cmd bridge
@@ -236,6 +237,15 @@ ctlb -j stp show | jq -e --arg p "${T}hb" '.mode == "rstp" and .priority == 8192
 	fail "restarted B lost its STP settings: $(ctlb -j stp show | jq -c .)"
 wait_until 20 is_role ctlb "${T}ba" root forwarding || fail "restarted B: no root port to A"
 log "restarted B kept its STP settings (state file) and rejoined"
+
+# --- A in 802.1D mode: the A-B link falls back, traffic goes on; and back
+ctla stp set mode stp >/dev/null || fail "stp set mode stp"
+ab_proto() { [[ $(stp_port ctla "${T}ab" protocol) == "$1" && $(stp_port ctlb "${T}ba" protocol) == "$1" ]]; }
+wait_until 15 ab_proto stp || fail "A in stp mode: the A-B link still speaks RSTP"
+wait_until 15 ping_addr hb 10.0.0.1 || fail "A in stp mode: hb cannot ping ha"
+ctla stp set mode rstp >/dev/null || fail "stp set mode rstp"
+wait_until 15 ab_proto rstp || fail "A back in rstp mode: the A-B link did not go back to RSTP"
+log "A in --stp stp mode: the A-B link spoke 802.1D, then RSTP again"
 
 # --- stp set at run time, and off: BPDUs are link-local drops again
 ctla stp set priority 61440 >/dev/null || fail "stp set priority"
