@@ -23,6 +23,10 @@
  *    same write queue, under the smaller EVENTS_QUEUE_MAX: past it events
  *    are dropped and counted, the client stays.  It stays after it half-
  *    closes too, until it goes or a write fails.
+ *  - a client that started a capture (capture.c) gets the pcapng stream
+ *    after the reply, under CAPTURE_QUEUE_MAX: from then on it is a byte
+ *    stream, what it sends is ignored, its EOF ends the capture, and it is
+ *    closed once the capture ends and its last bytes are written.
  * Nothing here sees a frame: the switch is reached only through the
  * methods in ctl_method.c.
  */
@@ -37,6 +41,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "tapsw/capture.h"
 #include "tapsw/ctl.h"
 #include "tapsw/ctl_method.h"
 #include "tapsw/ctl_proto.h"
@@ -60,6 +65,7 @@ struct ctl_client {
 	struct ctl_server *srv;
 	struct ctl_linebuf in;
 	struct events_sink sink;	/* if it subscribes to events */
+	struct capture_sink csink;	/* if it starts a capture */
 	struct ctl_client *next;
 	unsigned int pending;		/* replies queued, not yet written */
 	uint64_t last_read;		/* when it last sent something */
@@ -68,6 +74,8 @@ struct ctl_client {
 	bool paused;			/* too many replies queued: not read */
 	bool eof;			/* the client is done sending */
 	bool closing;
+	bool capturing;			/* a pcapng stream now, not lines */
+	bool close_when_written;	/* its capture ended */
 	unsigned int id;
 };
 
@@ -110,6 +118,8 @@ static void client_close(struct ctl_client *c)
 	srv->stats.clients--;
 	if (srv->ctx.events)
 		events_unsubscribe(srv->ctx.events, c);
+	if (srv->ctx.capture)
+		capture_stop_client(srv->ctx.capture, c);
 	uv_close((uv_handle_t *)&c->pipe, client_free_cb);
 }
 
@@ -142,7 +152,8 @@ static void client_write_cb(uv_write_t *req, int status)
 		free(w);
 		return;
 	}
-	if (status < 0 || w->close_after) {
+	if (status < 0 || w->close_after ||
+	    (c->close_when_written && !c->pending)) {
 		client_close(c);
 	} else if (c->paused) {
 		c->stalled_since = uv_now(req->handle->loop);
@@ -216,6 +227,12 @@ static void client_read_cb(uv_stream_t *stream, ssize_t nread,
 
 	if (nread == 0)
 		return;
+	if (c->capturing) {
+		/* a capture's client: its EOF (or error) ends it */
+		if (nread < 0)
+			client_close(c);
+		return;
+	}
 	if (nread == UV_EOF) {
 		c->eof = true;
 		uv_read_stop(stream);
@@ -265,7 +282,8 @@ static void client_process(struct ctl_client *c)
 
 	srv->ctx.now_ms = uv_now(c->pipe.loop);
 	srv->ctx.sink = &c->sink;
-	while (!c->closing) {
+	srv->ctx.csink = &c->csink;
+	while (!c->closing && !c->capturing) {
 		if (client_backlog(c) > CTL_CLIENT_OUTQ_HIGH) {
 			if (!c->paused) {
 				c->paused = true;
@@ -281,8 +299,12 @@ static void client_process(struct ctl_client *c)
 					&reply_len);
 		if (reply)
 			client_send(c, reply, reply_len, false);
+		/* the rest of the connection is the capture's */
+		if (capture_has_client(srv->ctx.capture, c))
+			c->capturing = true;
 	}
 	srv->ctx.sink = NULL;
+	srv->ctx.csink = NULL;
 	if (c->read_error && !c->paused && !c->closing)
 		client_read_failed(c, c->read_error);
 }
@@ -330,6 +352,17 @@ static void client_write_events(void *arg, char *text, size_t len)
 	client_send(arg, text, len, false);
 }
 
+/* the capture ended: close the client once its stream is written */
+static void client_capture_done(void *arg)
+{
+	struct ctl_client *c = arg;
+
+	if (!c->pending)
+		client_close(c);
+	else
+		c->close_when_written = true;
+}
+
 static void log_peer(struct ctl_client *c)
 {
 	struct ucred cred;
@@ -358,6 +391,7 @@ static bool client_evict_idle(struct ctl_server *srv, struct ctl_client *new)
 
 	for (c = srv->clients; c; c = c->next) {
 		if (c == new || c->closing || c->pending || c->paused ||
+		    c->capturing ||
 		    (ev && events_is_subscribed(ev, c)) ||
 		    now - c->last_read < CTL_IDLE_EVICT_MS)
 			continue;
@@ -398,6 +432,10 @@ static void ctl_on_connection(uv_stream_t *listener, int status)
 	c->sink.backlog = client_backlog;
 	c->sink.write = client_write_events;
 	c->sink.arg = c;
+	c->csink.backlog = client_backlog;
+	c->csink.write = client_write_events;
+	c->csink.done = client_capture_done;
+	c->csink.arg = c;
 	if (uv_accept(listener, (uv_stream_t *)&c->pipe)) {
 		uv_close((uv_handle_t *)&c->pipe, client_free_cb);
 		return;
@@ -516,6 +554,7 @@ int ctl_server_start(struct daemon *d, const struct ctl_server_config *cfg,
 	srv->ctx.socket_path = srv->path;
 	srv->ctx.state_path = cfg->state_path;
 	srv->ctx.events = cfg->events;
+	srv->ctx.capture = cfg->capture;
 	srv->ctx.start_ms = uv_now(loop);
 	srv->ctx.now_ms = srv->ctx.start_ms;
 

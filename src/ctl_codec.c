@@ -15,10 +15,13 @@
 #include <stdio.h>
 #include <string.h>
 #include <jansson.h>
+#include <arpa/inet.h>
 
 #include "tapsw/ctl_codec.h"
+#include "tapsw/mirror.h"
 #include "tapsw/port.h"
 #include "tapsw/vlan.h"
+#include "tapsw/vxlan_wire.h"
 
 /* --- VLAN modes as text */
 
@@ -301,4 +304,208 @@ int port_flags_from_json(const json_t *o, unsigned int *flags, char *why,
 	}
 	*flags = f;
 	return n;
+}
+
+/* --- mirrors */
+
+static json_t *mirror_names_json(char (*names)[IF_NAMESIZE], unsigned int n)
+{
+	json_t *a = json_array();
+	unsigned int i;
+
+	for (i = 0; a && i < n; i++)
+		json_array_append_new(a, json_string(names[i]));
+	return a;
+}
+
+json_t *mirror_config_json(const struct mirror *m)
+{
+	json_t *vlans = json_array();
+	unsigned int v;
+
+	for (v = VLAN_VID_MIN; vlans && m->n_vlans && v <= VLAN_VID_MAX; v++)
+		if (m->vlans[v / 64] >> (v % 64) & 1)
+			json_array_append_new(vlans, json_integer(v));
+	return json_pack("{s:s, s:o, s:o, s:o, s:s}", "name", m->name,
+			 "src", mirror_names_json(m->src, m->n_src),
+			 "dst", mirror_names_json(m->dst, m->n_dst),
+			 "vlan", vlans, "output", m->output);
+}
+
+/* --- vxlan ports */
+
+static const char *const vxlan_keys[] = {
+	"vni", "local", "remote", "dstport", "ttl", "tos", "udpcsum", NULL,
+};
+
+int vxlan_ip_parse(const char *s, struct vxlan_ip *ip)
+{
+	memset(ip, 0, sizeof(*ip));
+	if (!s)
+		return -EINVAL;
+	if (inet_pton(AF_INET, s, &ip->v4) == 1) {
+		ip->family = AF_INET;
+		return 0;
+	}
+	if (inet_pton(AF_INET6, s, &ip->v6) == 1) {
+		ip->family = AF_INET6;
+		return 0;
+	}
+	return -EINVAL;
+}
+
+const char *vxlan_ip_format(const struct vxlan_ip *ip, char *buf,
+			    size_t size)
+{
+	if (!ip->family || !inet_ntop(ip->family, &ip->v6, buf,
+				      (socklen_t)size))
+		snprintf(buf, size, "-");
+	return buf;
+}
+
+static bool vxlan_ip_unicast(const struct vxlan_ip *ip)
+{
+	if (ip->family == AF_INET) {
+		uint32_t a = ntohl(ip->v4.s_addr);
+
+		return a && a != 0xffffffffu && (a >> 28) != 0xe;
+	}
+	return !IN6_IS_ADDR_UNSPECIFIED(&ip->v6) &&
+	       !IN6_IS_ADDR_MULTICAST(&ip->v6);
+}
+
+/* member @key of @o: absent (@dflt), or an integer from 0 to @max */
+static int vxlan_uint(const json_t *o, const char *key, unsigned int max,
+		      unsigned int dflt, unsigned int *out, char *why,
+		      size_t whylen)
+{
+	const json_t *v = json_object_get(o, key);
+
+	*out = dflt;
+	if (!v)
+		return 0;
+	if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+	    json_integer_value(v) > max) {
+		snprintf(why, whylen, "'%s' must be a number from 0 to %u",
+			 key, max);
+		return -EINVAL;
+	}
+	*out = (unsigned int)json_integer_value(v);
+	return 0;
+}
+
+static int vxlan_remote_from_json(const json_t *v, struct vxlan_config *vc,
+				  char *why, size_t whylen)
+{
+	struct vxlan_ip ip;
+	unsigned int i;
+
+	if (vxlan_ip_parse(json_string_value(v), &ip) ||
+	    !vxlan_ip_unicast(&ip)) {
+		snprintf(why, whylen, "remote '%.64s': not a unicast IPv4 or "
+			 "IPv6 address", json_is_string(v) ?
+			 json_string_value(v) : "?");
+		return -EINVAL;
+	}
+	if (ip.family != vc->local.family) {
+		snprintf(why, whylen, "remote %.64s: not of the local "
+			 "address's family", json_string_value(v));
+		return -EINVAL;
+	}
+	if (!memcmp(&ip, &vc->local, sizeof(ip))) {
+		snprintf(why, whylen, "remote %.64s: the local address",
+			 json_string_value(v));
+		return -EINVAL;
+	}
+	for (i = 0; i < vc->n_remotes; i++)
+		if (!memcmp(&ip, &vc->remotes[i], sizeof(ip)))
+			return 0;	/* given twice: once is enough */
+	if (vc->n_remotes == VXLAN_REMOTES_MAX) {
+		snprintf(why, whylen, "more than %u remotes",
+			 VXLAN_REMOTES_MAX);
+		return -EINVAL;
+	}
+	vc->remotes[vc->n_remotes++] = ip;
+	return 0;
+}
+
+int vxlan_config_from_json(const json_t *o, struct vxlan_config *vc,
+			   char *why, size_t whylen)
+{
+	const json_t *v;
+	unsigned int port;
+	size_t i;
+	int ret;
+
+	memset(vc, 0, sizeof(*vc));
+	if (!json_object_get(o, "vni")) {
+		snprintf(why, whylen, "a vxlan port needs a 'vni'");
+		return -EINVAL;
+	}
+	if ((ret = vxlan_uint(o, "vni", VXLAN_VNI_MAX, 0, &vc->vni, why,
+			      whylen)) ||
+	    (ret = vxlan_uint(o, "dstport", 65535, VXLAN_DSTPORT_DEFAULT,
+			      &port, why, whylen)) ||
+	    (ret = vxlan_uint(o, "ttl", 255, 0, &vc->ttl, why, whylen)) ||
+	    (ret = vxlan_uint(o, "tos", 255, 0, &vc->tos, why, whylen)))
+		return ret;
+	if (!port) {
+		snprintf(why, whylen, "'dstport' must be from 1 to 65535");
+		return -EINVAL;
+	}
+	vc->dstport = (uint16_t)port;
+	v = json_object_get(o, "udpcsum");
+	if (v && !json_is_boolean(v)) {
+		snprintf(why, whylen, "'udpcsum' must be true or false");
+		return -EINVAL;
+	}
+	vc->no_udpcsum = json_is_false(v);
+	v = json_object_get(o, "local");
+	if (vxlan_ip_parse(json_string_value(v), &vc->local) ||
+	    !vxlan_ip_unicast(&vc->local)) {
+		snprintf(why, whylen, "a vxlan port needs a 'local' unicast "
+			 "IPv4 or IPv6 address of this host");
+		return -EINVAL;
+	}
+	v = json_object_get(o, "remote");
+	if (json_is_array(v)) {
+		for (i = 0; i < json_array_size(v); i++) {
+			ret = vxlan_remote_from_json(json_array_get(v, i), vc,
+						     why, whylen);
+			if (ret)
+				return ret;
+		}
+	} else if (v) {
+		return vxlan_remote_from_json(v, vc, why, whylen);
+	}
+	return 0;
+}
+
+void vxlan_config_json_set(json_t *o, const struct vxlan_config *vc)
+{
+	char buf[VXLAN_IP_STRLEN];
+	json_t *remotes = json_array();
+	unsigned int i;
+
+	for (i = 0; i < vc->n_remotes; i++)
+		json_array_append_new(remotes, json_string(vxlan_ip_format(
+			&vc->remotes[i], buf, sizeof(buf))));
+	json_object_set_new(o, "vni", json_integer(vc->vni));
+	json_object_set_new(o, "local", json_string(vxlan_ip_format(
+		&vc->local, buf, sizeof(buf))));
+	json_object_set_new(o, "remote", remotes);
+	json_object_set_new(o, "dstport", json_integer(vc->dstport));
+	json_object_set_new(o, "ttl", json_integer(vc->ttl));
+	json_object_set_new(o, "tos", json_integer(vc->tos));
+	json_object_set_new(o, "udpcsum", json_boolean(!vc->no_udpcsum));
+}
+
+const char *vxlan_has_params(const json_t *o)
+{
+	const char *const *k;
+
+	for (k = vxlan_keys; *k; k++)
+		if (json_object_get(o, *k))
+			return *k;
+	return NULL;
 }

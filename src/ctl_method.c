@@ -16,6 +16,7 @@
 #include <string.h>
 #include <unistd.h>
 
+#include "tapsw/capture.h"
 #include "tapsw/ctl_codec.h"
 #include "tapsw/ctl_method.h"
 #include "tapsw/ctl_proto.h"
@@ -24,12 +25,15 @@
 #include "tapsw/events.h"
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"
+#include "tapsw/pcapng.h"
+#include "tapsw/mirror.h"
 #include "tapsw/port.h"
 #include "tapsw/port_class.h"
 #include "tapsw/state.h"
 #include "tapsw/switch.h"
 #include "tapsw/daemon.h"
 #include "tapsw/vlan.h"
+#include "tapsw/vxlan.h"
 
 struct ctl_method {
 	const char *name;
@@ -254,7 +258,144 @@ static int param_port_flags(json_t *params, unsigned int *flags,
 	return ret;
 }
 
+/* "dst": a VXLAN remote (fdb.add); 1 if given */
+static int param_dst(json_t *params, struct vxlan_ip *ip,
+		     struct ctl_error *err)
+{
+	const char *s = NULL;
+	int ret = param_string(params, "dst", false, &s, err);
+
+	if (ret <= 0)
+		return ret;
+	if (vxlan_ip_parse(s, ip)) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "invalid dst '%.64s': an IPv4 or IPv6 address",
+			      s);
+		return -EINVAL;
+	}
+	return 1;
+}
+
+/* the reason for a vxlan_remote_*() or vxlan_fdb_add() error */
+static const char *vxlan_errstr(int ret);
+
+/* "port P: WHAT IP: reason" for @ret, an error about address @ip */
+static int vxlan_error(struct ctl_error *err, const struct port *port,
+		       const char *what, const struct vxlan_ip *ip, int ret)
+{
+	char text[VXLAN_IP_STRLEN];
+
+	ctl_error_set(err, CTL_ERR_SERVER, -ret, "port %s: %s %s: %s",
+		      port->name, what, vxlan_ip_format(ip, text, sizeof(text)),
+		      vxlan_errstr(ret));
+	return ret;
+}
+
+static const char *vxlan_errstr(int ret)
+{
+	switch (ret) {
+	case -EEXIST:
+		return "already a remote";
+	case -ENOENT:
+		return "not a remote";
+	case -EAFNOSUPPORT:
+		return "not of the local address's family";
+	case -EINVAL:
+		return "the local address";
+	case -ENOSPC:
+		return "too many remotes (or a full table)";
+	default:
+		return strerror(-ret);
+	}
+}
+
+/*
+ * "remote_add", "remote_del" (port.set): an address or an array of them,
+ * each added to or taken out of @port's flood list; 1 if any was given
+ */
+static int param_remotes(json_t *params, struct port *port, const char *key,
+			 bool add, struct ctl_error *err)
+{
+	json_t *v = json_object_get(params, key), *item;
+	struct vxlan_ip ip;
+	size_t i, n;
+	int ret;
+
+	if (!v)
+		return 0;
+	if (!vxlan_is_port(port)) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "port %s: '%s' is for vxlan ports", port->name,
+			      key);
+		return -EINVAL;
+	}
+	n = json_is_array(v) ? json_array_size(v) : 1;
+	for (i = 0; i < n; i++) {
+		item = json_is_array(v) ? json_array_get(v, i) : v;
+		if (vxlan_ip_parse(json_string_value(item), &ip)) {
+			ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+				      "'%s': not an IPv4 or IPv6 address", key);
+			return -EINVAL;
+		}
+		ret = add ? vxlan_remote_add(port, &ip) :
+			    vxlan_remote_del(port, &ip);
+		if (ret)
+			return vxlan_error(err, port, "remote", &ip, ret);
+	}
+	return 1;
+}
+
 /* --- results */
+
+/* a mirror's output port says so: "mirror_output": ["m1", ...] */
+static void port_mirror_json_set(struct ctl_context *ctx,
+				 const struct port *port, json_t *o)
+{
+	const struct mirror *m;
+	json_t *names;
+	unsigned int i;
+
+	if (!(port->flags & PORT_MIRROR_OUT))
+		return;
+	names = json_array();
+	for (i = 0; (m = mirror_get(ctx->sw, i)); i++)
+		if (m->out == port)
+			json_array_append_new(names, json_string(m->name));
+	json_object_set_new(o, "mirror_output", names);
+}
+
+static int vxlan_remote_json(const struct vxlan_remote_info *ri, void *arg)
+{
+	char ip[VXLAN_IP_STRLEN];
+
+	return json_array_append_new(arg, json_pack(
+		"{s:s, s:b, s:i, s:I, s:I, s:I, s:I, s:I, s:I}",
+		"ip", vxlan_ip_format(&ri->ip, ip, sizeof(ip)),
+		"flood", ri->flood,
+		"statics", (int)ri->statics,
+		"rx_packets", (json_int_t)ri->rx_packets,
+		"rx_bytes", (json_int_t)ri->rx_bytes,
+		"tx_packets", (json_int_t)ri->tx_packets,
+		"tx_bytes", (json_int_t)ri->tx_bytes,
+		"tx_errors", (json_int_t)ri->tx_errors,
+		"tx_flooded", (json_int_t)ri->tx_flooded));
+}
+
+/* a vxlan port's settings and its remotes with their counters */
+static json_t *vxlan_json(const struct port *port)
+{
+	struct vxlan_config *vc = malloc(sizeof(*vc));
+	json_t *o = json_object(), *remotes = json_array();
+
+	if (vc) {
+		vxlan_config_get(port, vc);
+		vxlan_config_json_set(o, vc);
+		free(vc);
+	}
+	vxlan_remote_foreach(port, vxlan_remote_json, remotes);
+	json_object_set_new(o, "remotes", remotes);
+	return o;
+}
 
 static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 {
@@ -319,6 +460,9 @@ static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 		json_object_set_new(o, "peer", json_string(
 			port->peer_state == PORT_PEER_CONNECTED ?
 			port->peer : "waiting"));
+	port_mirror_json_set(ctx, port, o);
+	if (vxlan_is_port(port))
+		json_object_set_new(o, "vxlan", vxlan_json(port));
 	/* spanning tree (ctl_stp.c): only while it runs */
 	if (ctx->sw->stp)
 		json_object_set_new(o, "stp", ctl_stp_port_json(ctx->sw, port));
@@ -354,14 +498,23 @@ static json_t *fdb_entry_json(struct ctl_context *ctx,
 	char mac[ETHER_MAC_STRLEN];
 	uint64_t age = 0;
 
+	struct vxlan_ip dst;
+	char ip[VXLAN_IP_STRLEN];
+	json_t *o;
+
 	if (!e->is_static && ctx->now_ms > e->last_seen_ms)
 		age = (ctx->now_ms - e->last_seen_ms) / 1000;
-	return json_pack("{s:s, s:i, s:s, s:b, s:I}",
-			 "mac", ether_mac_format(e->mac, mac),
-			 "vlan", (int)e->vid,
-			 "port", port ? port->name : "?",
-			 "static", e->is_static,
-			 "age", (json_int_t)age);
+	o = json_pack("{s:s, s:i, s:s, s:b, s:I}",
+		      "mac", ether_mac_format(e->mac, mac),
+		      "vlan", (int)e->vid,
+		      "port", port ? port->name : "?",
+		      "static", e->is_static,
+		      "age", (json_int_t)age);
+	if (o && vxlan_is_port(port) &&
+	    vxlan_fdb_dst(port, e->mac, e->vid, ctx->now_ms, &dst, NULL))
+		json_object_set_new(o, "dst", json_string(
+			vxlan_ip_format(&dst, ip, sizeof(ip))));
+	return o;
 }
 
 /* --- switch.* */
@@ -400,6 +553,19 @@ static int m_switch_show(struct ctl_context *ctx, json_t *params,
 			"sent", (json_int_t)es.sent,
 			"lost", (json_int_t)es.lost));
 	}
+	if (*result && ctx->capture) {
+		struct capture_stats cs;
+
+		capture_get_stats(ctx->capture, &cs);
+		json_object_set_new(*result, "capture", json_pack(
+			"{s:i, s:I, s:I, s:I}", "sessions", (int)cs.sessions,
+			"started", (json_int_t)cs.started,
+			"frames", (json_int_t)cs.frames,
+			"dropped", (json_int_t)cs.dropped));
+	}
+	if (*result)
+		json_object_set_new(*result, "mirrors",
+				    json_integer(ctx->sw->mirrors));
 	return 0;
 }
 
@@ -437,6 +603,7 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 		      json_t **result, struct ctl_error *err)
 {
 	struct port_config cfg = { .owner = -1, .group = -1 };
+	struct vxlan_config *vxlan = NULL;
 	struct vlan_config vlan;
 	struct port *port, *old;
 	bool offload = true;
@@ -459,6 +626,26 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 		return ret;
 	cfg.mtu = (unsigned int)mtu;
 	cfg.no_offload = !offload;
+	if (cfg.kind && !strcmp(cfg.kind, "vxlan")) {
+		vxlan = malloc(sizeof(*vxlan));
+		if (!vxlan) {
+			ctl_error_set(err, CTL_ERR_INTERNAL, ENOMEM,
+				      "out of memory");
+			return -ENOMEM;
+		}
+		ret = vxlan_config_from_json(params, vxlan, why, sizeof(why));
+		if (ret) {
+			ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+				      "port %.64s: %s", cfg.name, why);
+			goto out;
+		}
+		cfg.vxlan = vxlan;
+	} else if (vxlan_has_params(params)) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "port %.64s: '%s' is for vxlan ports", cfg.name,
+			      vxlan_has_params(params));
+		return -EINVAL;
+	}
 
 	ret = port_config_check(&cfg, why, sizeof(why));
 	if (ret) {
@@ -466,14 +653,15 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 		ctl_error_set(err, ret == -EOPNOTSUPP ? CTL_ERR_SERVER :
 			      CTL_ERR_INVALID_PARAMS, -ret, "port %.64s: %s",
 			      cfg.name, why);
-		return ret;
+		goto out;
 	}
 
 	old = port_find(ctx->sw, cfg.name);
 	if (old && old->state == PORT_STATE_UP) {
 		ctl_error_set(err, CTL_ERR_SERVER, EEXIST,
 			      "port %.64s: exists", cfg.name);
-		return -EEXIST;
+		ret = -EEXIST;
+		goto out;
 	}
 	if (old)
 		port_close(old, false);	/* re-adding a port that went down */
@@ -482,13 +670,15 @@ static int m_port_add(struct ctl_context *ctx, json_t *params,
 	if (ret) {
 		ctl_error_set(err, CTL_ERR_SERVER, -ret, "port %.64s: %s",
 			      cfg.name, why);
-		return ret;
+		goto out;
 	}
 	if (has_vlan)
 		port_set_vlan(port, &vlan);
-	port->flags = (port->flags & PORT_FLAGS_INTERNAL) | flags;
+	port_set_controls(port, flags);
 	*result = port_json(ctx, port);
-	return 0;
+out:
+	free(vxlan);
+	return ret;
 }
 
 static int m_port_del(struct ctl_context *ctx, json_t *params,
@@ -550,6 +740,9 @@ static int m_port_set(struct ctl_context *ctx, json_t *params,
 	    (ret = param_port_flags(params, &flags, err)) < 0 ||
 	    (ret = ctl_stp_port_set(port, params, err)) < 0)
 		return ret;
+	if ((ret = param_remotes(params, port, "remote_add", true, err)) < 0 ||
+	    (ret = param_remotes(params, port, "remote_del", false, err)) < 0)
+		return ret;
 	if (has_mtu && mtu < 68) {
 		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
 			      "port %s: MTU must be from 68 to 65535",
@@ -571,8 +764,7 @@ static int m_port_set(struct ctl_context *ctx, json_t *params,
 				   (uint32_t)max_macs);
 	if (has_vlan)
 		port_set_vlan(port, &vlan);
-	port->flags = (port->flags & PORT_FLAGS_INTERNAL) |
-		      (flags & ~PORT_FLAGS_INTERNAL);
+	port_set_controls(port, flags);
 	*result = port_json(ctx, port);
 	return 0;
 }
@@ -630,26 +822,47 @@ static int m_fdb_add(struct ctl_context *ctx, json_t *params,
 	uint8_t mac[ETHER_ADDR_LEN];
 	struct fdb_entry e = { 0 };
 	struct port *port = NULL;
+	struct vxlan_ip dst;
+	int ret, has_dst, old;
 	uint16_t vid;
-	int ret;
 
 	if ((ret = param_mac(params, mac, err)) < 0 ||
 	    (ret = param_port(ctx, params, "port", true, &port, err)) < 0 ||
-	    (ret = param_vlan(params, &vid, err)) < 0)
+	    (ret = param_vlan(params, &vid, err)) < 0 ||
+	    (has_dst = ret = param_dst(params, &dst, err)) < 0)
 		return ret;
+	if (has_dst && !vxlan_is_port(port)) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "port %s: 'dst' is for vxlan ports", port->name);
+		return -EINVAL;
+	}
 	if (ether_is_multicast(mac) || ether_is_zero(mac)) {
 		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
 			      "%s MAC address cannot be an FDB entry",
 			      ether_is_zero(mac) ? "an all-zero" : "a multicast");
 		return -EINVAL;
 	}
+	if (has_dst) {
+		ret = vxlan_fdb_add(port, mac, vid, &dst, ctx->now_ms);
+		if (ret)
+			return vxlan_error(err, port, "dst", &dst, ret);
+	}
+	/* the entry may have been on a vxlan port with a dst */
+	old = fdb_lookup(ctx->sw->fdb, mac, vid, ctx->now_ms);
+	if (old >= 0 && old != (int)port->index &&
+	    vxlan_is_port(ctx->sw->ports[old]))
+		vxlan_fdb_del(ctx->sw->ports[old], mac, vid);
 	ret = fdb_add_static(ctx->sw->fdb, mac, vid, port->index, ctx->now_ms);
 	if (ret) {
+		if (has_dst)
+			vxlan_fdb_del(port, mac, vid);
 		ctl_error_set(err, CTL_ERR_SERVER, -ret,
 			      "FDB full of static entries (%u)",
 			      (unsigned int)ctx->sw->cfg.fdb_max);
 		return ret;
 	}
+	if (!has_dst && vxlan_is_port(port))
+		vxlan_fdb_del(port, mac, vid);	/* no dst: flooded to all */
 	memcpy(e.mac, mac, sizeof(mac));
 	e.vid = vid;
 	e.port = (uint16_t)port->index;
@@ -664,11 +877,14 @@ static int m_fdb_del(struct ctl_context *ctx, json_t *params,
 	uint8_t mac[ETHER_ADDR_LEN];
 	char text[ETHER_MAC_STRLEN];
 	uint16_t vid;
-	int ret;
+	int ret, port;
 
 	if ((ret = param_mac(params, mac, err)) < 0 ||
 	    (ret = param_vlan(params, &vid, err)) < 0)
 		return ret;
+	port = fdb_lookup(ctx->sw->fdb, mac, vid, ctx->now_ms);
+	if (port >= 0 && vxlan_is_port(ctx->sw->ports[port]))
+		vxlan_fdb_del(ctx->sw->ports[port], mac, vid);
 	ret = fdb_del(ctx->sw->fdb, mac, vid);
 	if (ret) {
 		ctl_error_set(err, CTL_ERR_SERVER, -ret,
@@ -685,7 +901,7 @@ static int m_fdb_flush(struct ctl_context *ctx, json_t *params,
 {
 	struct port *port = NULL;
 	bool with_static = false;
-	unsigned int n;
+	unsigned int n, i;
 	int ret;
 
 	if ((ret = param_port(ctx, params, "port", false, &port, err)) < 0 ||
@@ -693,6 +909,13 @@ static int m_fdb_flush(struct ctl_context *ctx, json_t *params,
 		return ret;
 	n = fdb_flush(ctx->sw->fdb, port ? (int)port->index : -1,
 		      with_static ? FDB_FLUSH_ALL : FDB_FLUSH_LEARNED);
+	for (i = 0; i < ctx->sw->n_ports; i++) {
+		struct port *p = ctx->sw->active[i];
+
+		if ((!port || p == port) && vxlan_is_port(p))
+			vxlan_fdb_flush(p, with_static ? FDB_FLUSH_ALL :
+					FDB_FLUSH_LEARNED);
+	}
 	*result = json_pack("{s:I}", "flushed", (json_int_t)n);
 	return 0;
 }
@@ -739,6 +962,7 @@ static int m_stats_clear(struct ctl_context *ctx, json_t *params,
 			       sizeof(ctx->sw->active[i]->stats));
 		memset(&ctx->sw->stats, 0, sizeof(ctx->sw->stats));
 		fdb_clear_stats(ctx->sw->fdb);
+		mirror_clear_stats(ctx->sw);
 	}
 	*result = json_object();
 	return 0;
@@ -789,6 +1013,227 @@ static int m_events_subscribe(struct ctl_context *ctx, json_t *params,
 	return 0;
 }
 
+/* --- mirror.* */
+
+/* "src", "dst": arrays of port names, pointers into @params */
+static int param_names(json_t *params, const char *key,
+		       const char **names, unsigned int max, unsigned int *n,
+		       struct ctl_error *err)
+{
+	json_t *v = json_object_get(params, key), *item;
+	size_t i;
+
+	*n = 0;
+	if (!v)
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > max) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "parameter '%s' must be an array of at most %u port names",
+			      key, max);
+		return -EINVAL;
+	}
+	json_array_foreach(v, i, item) {
+		if (!json_is_string(item)) {
+			ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+				      "parameter '%s' must be an array of port names",
+				      key);
+			return -EINVAL;
+		}
+		names[(*n)++] = json_string_value(item);
+	}
+	return 1;
+}
+
+/* "vlan": an array of VLAN ids 1-4094 */
+static int param_vids(json_t *params, uint16_t *vids, unsigned int max,
+		      unsigned int *n, struct ctl_error *err)
+{
+	json_t *v = json_object_get(params, "vlan"), *item;
+	size_t i;
+
+	*n = 0;
+	if (!v)
+		return 0;
+	if (!json_is_array(v) || json_array_size(v) > max)
+		goto bad;
+	json_array_foreach(v, i, item) {
+		if (!json_is_integer(item) ||
+		    json_integer_value(item) < VLAN_VID_MIN ||
+		    json_integer_value(item) > VLAN_VID_MAX)
+			goto bad;
+		vids[(*n)++] = (uint16_t)json_integer_value(item);
+	}
+	return 1;
+bad:
+	ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+		      "parameter 'vlan' must be an array of VLAN ids 1-%d",
+		      VLAN_VID_MAX);
+	return -EINVAL;
+}
+
+static json_t *mirror_json(const struct mirror *m)
+{
+	json_t *o = mirror_config_json(m);
+
+	if (o && json_object_update_missing_new(o, json_pack(
+		"{s:b, s:I, s:I, s:I}", "active", m->out != NULL,
+		"frames", (json_int_t)m->stats.frames,
+		"bytes", (json_int_t)m->stats.bytes,
+		"drops", (json_int_t)m->stats.drops))) {
+		json_decref(o);
+		return NULL;
+	}
+	return o;
+}
+
+static int m_mirror_add(struct ctl_context *ctx, json_t *params,
+			json_t **result, struct ctl_error *err)
+{
+	static const char *src[SW_PORT_MAX], *dst[SW_PORT_MAX];
+	static uint16_t vids[VLAN_N_VID];
+	struct mirror_config cfg = { .src = src, .dst = dst, .vlans = vids };
+	const struct mirror *m;
+	char why[200];
+	unsigned int i;
+	int ret;
+
+	if ((ret = param_string(params, "name", true, &cfg.name, err)) < 0 ||
+	    (ret = param_string(params, "output", true, &cfg.output,
+				err)) < 0 ||
+	    (ret = param_names(params, "src", src, SW_PORT_MAX, &cfg.n_src,
+			       err)) < 0 ||
+	    (ret = param_names(params, "dst", dst, SW_PORT_MAX, &cfg.n_dst,
+			       err)) < 0 ||
+	    (ret = param_vids(params, vids, VLAN_N_VID, &cfg.n_vlans,
+			      err)) < 0)
+		return ret;
+	ret = mirror_add(ctx->sw, &cfg, why, sizeof(why));
+	if (ret) {
+		ctl_error_set(err, ret == -EINVAL ? CTL_ERR_INVALID_PARAMS :
+			      CTL_ERR_SERVER, -ret, "mirror %.32s: %s",
+			      cfg.name, why);
+		return ret;
+	}
+	for (i = 0; (m = mirror_get(ctx->sw, i)); i++)
+		if (!strcmp(m->name, cfg.name))
+			*result = mirror_json(m);
+	return 0;
+}
+
+static int m_mirror_del(struct ctl_context *ctx, json_t *params,
+			json_t **result, struct ctl_error *err)
+{
+	const char *name;
+	int ret;
+
+	if ((ret = param_string(params, "name", true, &name, err)) < 0)
+		return ret;
+	if (mirror_del(ctx->sw, name)) {
+		ctl_error_set(err, CTL_ERR_SERVER, ENOENT,
+			      "mirror %.32s: no such mirror", name);
+		return -ENOENT;
+	}
+	*result = json_object();
+	return 0;
+}
+
+static int m_mirror_list(struct ctl_context *ctx, json_t *params,
+			 json_t **result, struct ctl_error *err)
+{
+	json_t *list = json_array();
+	const struct mirror *m;
+	unsigned int i;
+
+	for (i = 0; (m = mirror_get(ctx->sw, i)); i++)
+		json_array_append_new(list, mirror_json(m));
+	*result = json_pack("{s:o}", "mirrors", list);
+	return 0;
+}
+
+/* --- capture.* */
+
+static json_t *capture_json(const struct capture_info *ci)
+{
+	return json_pack("{s:i, s:s, s:s, s:I, s:I, s:I, s:I}",
+			 "id", (int)ci->id, "port", ci->port,
+			 "direction", capture_dir_name(ci->dir),
+			 "count", (json_int_t)ci->count,
+			 "frames", (json_int_t)ci->frames,
+			 "bytes", (json_int_t)ci->bytes,
+			 "dropped", (json_int_t)ci->dropped);
+}
+
+/*
+ * capture.start: the reply, then the connection carries the pcapng stream
+ * (ctl.c) until the capture ends
+ */
+static int m_capture_start(struct ctl_context *ctx, json_t *params,
+			   json_t **result, struct ctl_error *err)
+{
+	const char *dir_name = "both";
+	struct capture_info ci;
+	struct port *port = NULL;
+	enum capture_dir dir;
+	uint64_t count = 0;
+	int ret;
+
+	if ((ret = param_port(ctx, params, "port", true, &port, err)) < 0 ||
+	    (ret = param_string(params, "direction", false, &dir_name,
+				err)) < 0 ||
+	    (ret = param_uint(params, "count", UINT32_MAX, &count, err)) < 0)
+		return ret;
+	dir = capture_dir_parse(dir_name);
+	if (!dir) {
+		ctl_error_set(err, CTL_ERR_INVALID_PARAMS, EINVAL,
+			      "direction '%.16s': in, out or both", dir_name);
+		return -EINVAL;
+	}
+	if (!ctx->capture || !ctx->csink) {
+		ctl_error_set(err, CTL_ERR_SERVER, EOPNOTSUPP,
+			      "a capture needs a control socket connection");
+		return -EOPNOTSUPP;
+	}
+	/* its notifications would land in the middle of the pcapng stream */
+	if (ctx->events && events_is_subscribed(ctx->events, ctx->csink->arg)) {
+		ctl_error_set(err, CTL_ERR_SERVER, EBUSY,
+			      "capture %s: this connection receives events; "
+			      "use another one", port->name);
+		return -EBUSY;
+	}
+	ret = capture_start(ctx->capture, port, dir, count, ctx->csink, &ci);
+	if (ret) {
+		ctl_error_set(err, CTL_ERR_SERVER, -ret, "capture %s: %s",
+			      port->name, ret == -EBUSY ?
+			      "this connection has a capture already" :
+			      ret == -ENOSPC ? "too many captures" :
+			      strerror(-ret));
+		return ret;
+	}
+	*result = capture_json(&ci);
+	if (*result) {
+		json_object_set_new(*result, "format", json_string("pcapng"));
+		json_object_set_new(*result, "linktype",
+				    json_integer(PCAPNG_LINKTYPE_ETHERNET));
+	}
+	return 0;
+}
+
+static int capture_list_one(const struct capture_info *ci, void *arg)
+{
+	return json_array_append_new(arg, capture_json(ci));
+}
+
+static int m_capture_list(struct ctl_context *ctx, json_t *params,
+			  json_t **result, struct ctl_error *err)
+{
+	json_t *list = json_array();
+
+	if (ctx->capture)
+		capture_foreach(ctx->capture, capture_list_one, list);
+	*result = json_pack("{s:o}", "captures", list);
+	return 0;
+}
+
 /* --- the table */
 
 #define PARAMS(...)	((const char *const[]){ __VA_ARGS__, NULL })
@@ -798,22 +1243,31 @@ static const struct ctl_method methods[] = {
 	{ "switch.show", m_switch_show, NO_PARAMS, false },
 	{ "port.add", m_port_add, PARAMS("name", "kind", "mtu", "owner", "group",
 					     "offload", "path", "mode", "netns",
-					     "vlan"),
+					     "vlan", "vni", "local", "remote",
+					     "dstport", "ttl", "tos", "udpcsum"),
 	  true, .port_flags = true },
 	{ "port.del", m_port_del, PARAMS("name", "destroy"), true },
 	{ "port.list", m_port_list, NO_PARAMS, false },
 	{ "port.show", m_port_show, PARAMS("name"), false },
 	{ "port.set", m_port_set, PARAMS("name", "mtu", "max_macs", "vlan",
+					     "remote_add", "remote_del",
 					     "stp_cost", "stp_priority",
 					     "stp_edge", "stp_auto_edge"),
 	  true, .port_flags = true },
 	{ "fdb.show", m_fdb_show, PARAMS("port", "vlan"), false },
-	{ "fdb.add", m_fdb_add, PARAMS("mac", "port", "vlan"), true },
+	{ "fdb.add", m_fdb_add, PARAMS("mac", "port", "vlan", "dst"), true },
 	{ "fdb.del", m_fdb_del, PARAMS("mac", "vlan"), true },
 	{ "fdb.flush", m_fdb_flush, PARAMS("port", "static"), true },
 	{ "stats.show", m_stats_show, NO_PARAMS, false },
 	{ "stats.clear", m_stats_clear, PARAMS("port"), false },
 	{ "events.subscribe", m_events_subscribe, PARAMS("events"), false },
+	{ "mirror.add", m_mirror_add, PARAMS("name", "src", "dst", "vlan",
+					     "output"), true },
+	{ "mirror.del", m_mirror_del, PARAMS("name"), true },
+	{ "mirror.list", m_mirror_list, NO_PARAMS, false },
+	{ "capture.start", m_capture_start, PARAMS("port", "direction",
+						   "count"), false },
+	{ "capture.list", m_capture_list, NO_PARAMS, false },
 	/* spanning tree (ctl_stp.c) */
 	{ "stp.show", ctl_stp_show, NO_PARAMS, false },
 	{ "stp.set", ctl_stp_set, PARAMS("mode", "priority", "hello",

@@ -701,6 +701,37 @@ unsigned int fdb_capacity(const struct fdb *fdb)
 	return fdb->mask + 1;
 }
 
+/* the entry in slot @s, its last-seen time relative to @now_ms */
+static void fdb_slot_entry(const struct fdb_slot *s, uint64_t now_ms,
+			   uint32_t now_ds, struct fdb_entry *e)
+{
+	int64_t d;
+
+	memset(e, 0, sizeof(*e));
+	memcpy(e->mac, &s->key, FDB_ETH_ALEN);
+	e->vid = (uint16_t)((s->key >> FDB_KEY_VID_SHIFT) & FDB_VID_MAX);
+	e->port = (uint16_t)val_port(s->val);
+	e->is_static = val_is_static(s->val);
+	/* back to 64-bit ms, relative to now (the field wraps) */
+	d = (int64_t)(now_ms / FDB_TICK_MS) - (int32_t)(now_ds - val_ds(s->val));
+	e->last_seen_ms = d > 0 ? (uint64_t)d * FDB_TICK_MS : 0;
+}
+
+int fdb_get(const struct fdb *fdb, const uint8_t *mac, uint16_t vid,
+	    uint64_t now_ms, struct fdb_entry *e)
+{
+	uint32_t now_ds = ms_to_ds(now_ms);
+	int64_t i;
+
+	if (vid > FDB_VID_MAX)
+		return -ENOENT;
+	i = fdb_find(fdb, fdb_key(mac, vid));
+	if (i < 0 || !fdb_val_alive(fdb, fdb->slots[i].val, now_ds))
+		return -ENOENT;
+	fdb_slot_entry(&fdb->slots[i], now_ms, now_ds, e);
+	return 0;
+}
+
 int fdb_foreach(const struct fdb *fdb, uint64_t now_ms,
 		int (*cb)(const struct fdb_entry *entry, void *arg), void *arg)
 {
@@ -712,19 +743,10 @@ int fdb_foreach(const struct fdb *fdb, uint64_t now_ms,
 
 	for (i = 0; i < cap; i++) {
 		const struct fdb_slot *s = &fdb->slots[i];
-		int64_t d;
 
 		if (!s->key || !fdb_val_alive(fdb, s->val, now_ds))
 			continue;
-		memset(&e, 0, sizeof(e));
-		memcpy(e.mac, &s->key, FDB_ETH_ALEN);
-		e.vid = (uint16_t)((s->key >> FDB_KEY_VID_SHIFT) & FDB_VID_MAX);
-		e.port = (uint16_t)val_port(s->val);
-		e.is_static = val_is_static(s->val);
-		/* back to 64-bit ms, relative to now (the field wraps) */
-		d = (int64_t)(now_ms / FDB_TICK_MS) -
-		    (int32_t)(now_ds - val_ds(s->val));
-		e.last_seen_ms = d > 0 ? (uint64_t)d * FDB_TICK_MS : 0;
+		fdb_slot_entry(s, now_ms, now_ds, &e);
 		ret = cb(&e, arg);
 		if (ret)
 			return ret;

@@ -26,6 +26,7 @@
 #include "tapsw/ctl.h"
 #include "tapsw/daemon.h"
 #include "tapsw/ether.h"
+#include "tapsw/capture.h"
 #include "tapsw/events.h"
 #include "tapsw/fdb.h"
 #include "tapsw/linkwatch.h"
@@ -65,6 +66,7 @@ struct tapswd {
 	struct daemon daemon;	/* what the ports and the control plane share */
 	struct ctl_server *ctl;
 	struct events *events;
+	struct capture *capture;
 	struct linkwatch *linkwatch;
 	uv_timer_t ageing;
 	uv_signal_t sigterm, sigint;
@@ -381,6 +383,10 @@ int main(int argc, char **argv)
 	if (!d.events)
 		die("out of memory");
 	ctl_cfg.events = d.events;
+	d.capture = capture_new(&d.daemon);
+	if (!d.capture)
+		die("out of memory");
+	ctl_cfg.capture = d.capture;
 	ret = ctl_server_start(&d.daemon, &ctl_cfg, &d.ctl, why, sizeof(why));
 	if (ret)
 		die("control socket: %s", why);
@@ -444,6 +450,7 @@ int main(int argc, char **argv)
 	/* orderly teardown: ports (persistent TAPs stay), socket, handles */
 	ctl_server_stop(d.ctl);
 	events_free(d.events);
+	capture_free(d.capture);
 	if (d.linkwatch)
 		linkwatch_stop(d.linkwatch);
 	sw_stp_stop(&d.sw);

@@ -8,6 +8,9 @@
  * marked down, so its counters and its error stay visible until an operator
  * deletes or re-adds it; while down it is skipped by flooding and frames for
  * it are counted as port_down drops.
+ * Captures (capture.h) see a port's frames where they cross it: as read
+ * (port_input()) and as handed to its backend (port_xmit()), each behind
+ * one test of port->captures.
  */
 #include "tapsw/tapsw.h"
 
@@ -16,9 +19,11 @@
 #include <linux/if_tun.h>
 #include <linux/virtio_net.h>
 
+#include "tapsw/capture.h"
 #include "tapsw/daemon.h"
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"
+#include "tapsw/mirror.h"
 #include "tapsw/port.h"
 #include "tapsw/port_class.h"
 #include "tapsw/sw_stp.h"
@@ -186,6 +191,8 @@ void port_input(struct port *port, struct pkt *pkt)
 	struct sw *sw = port->sw;
 
 	sw->now_ms = daemon_now_ms(port->daemon);
+	if (unlikely(port->captures))
+		capture_frame(port, CAPTURE_IN, pkt->eth, pkt->len);
 	switch_input(sw, port, pkt);
 }
 
@@ -251,6 +258,7 @@ int port_attach(struct sw *sw, struct port *port)
 	};
 	if (sw->stp)
 		sw_stp_port_add(port);
+	mirror_refresh(sw);
 	return 0;
 }
 
@@ -285,6 +293,10 @@ void port_detach(struct sw *sw, struct port *port)
 		}
 	}
 	sw->ports[port->index] = NULL;
+	port->flags &= ~PORT_MIRROR_OUT;
+	mirror_refresh(sw);
+	if (port->captures)
+		capture_port_gone(port);
 }
 
 void port_fail(struct port *port, int errnum, const char *why)
@@ -345,6 +357,9 @@ void port_send_done(struct port *port, int ret, size_t len)
 		port_count_drop(port, DROP_PORT_DOWN);
 		port_fail(port, ret, "device gone");
 		break;
+	case -EMSGSIZE:		/* above the link's MTU, never fragmented */
+		port_count_drop(port, DROP_TOO_BIG);
+		break;
 	default:
 		port_count_drop(port, DROP_TX_ERROR);
 		break;
@@ -361,21 +376,33 @@ static int port_sent(struct port *port, int ret, size_t len)
 }
 
 /*
+ * port_xmit() - hand the frame at @eth (@len bytes; on a vnet port its
+ * header is right before it) to @port's backend, and to its captures
+ */
+static inline int port_xmit(struct port *port, uint8_t *eth, size_t len)
+{
+	if (unlikely(port->captures))
+		capture_frame(port, CAPTURE_OUT, eth, len);
+	if (port->vnet)
+		return port_sent(port, port->class->send(port,
+							 eth - VNET_HDR_LEN,
+							 VNET_HDR_LEN + len),
+				 len);
+	return port_sent(port, port->class->send(port, eth, len), len);
+}
+
+/*
  * one segment of a GSO frame, to a port without vnet headers, or with an
  * all-zero one in front (port_seg_buf has room for it before the segment)
  */
 static int port_emit_segment(const uint8_t *seg, size_t len, void *arg)
 {
 	struct port *port = arg;
-	uint8_t *vnet = (uint8_t *)seg - VNET_HDR_LEN;
+	uint8_t *eth = (uint8_t *)seg;
 
-	if (port->vnet) {
-		memset(vnet, 0, VNET_HDR_LEN);
-		return port_sent(port, port->class->send(port, vnet,
-							 VNET_HDR_LEN + len),
-				 len);
-	}
-	return port_sent(port, port->class->send(port, seg, len), len);
+	if (port->vnet)
+		memset(eth - VNET_HDR_LEN, 0, VNET_HDR_LEN);
+	return port_xmit(port, eth, len);
 }
 
 /* scratch for software segmentation: one segment at a time */
@@ -399,9 +426,7 @@ void port_output(struct port *port, struct pkt *pkt, size_t hdr_len,
 	/* the fast path: the header travels with the frame, one write */
 	if (likely(port->vnet) &&
 	    likely(!(vnet_hdr_offloads(vh) & port->tx_no_offloads))) {
-		port_sent(port, port->class->send(port, pkt->vnet,
-						VNET_HDR_LEN + pkt->len),
-			  pkt->len);
+		port_xmit(port, pkt->eth, pkt->len);
 		return;
 	}
 
@@ -428,11 +453,5 @@ void port_output(struct port *port, struct pkt *pkt, size_t hdr_len,
 		vh->flags = VIRTIO_NET_HDR_F_DATA_VALID;
 		port->stats.tx_csum_done++;
 	}
-	if (port->vnet)
-		port_sent(port, port->class->send(port, pkt->vnet,
-						VNET_HDR_LEN + pkt->len),
-			  pkt->len);
-	else
-		port_sent(port, port->class->send(port, pkt->eth, pkt->len),
-			  pkt->len);
+	port_xmit(port, pkt->eth, pkt->len);
 }

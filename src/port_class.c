@@ -14,6 +14,7 @@
 #include "tapsw/qemu.h"
 #include "tapsw/tap.h"
 #include "tapsw/vhost_user.h"
+#include "tapsw/vxlan.h"
 
 /* in the order `tapswctl port add` lists the kinds */
 static const struct port_class *const port_classes[] = {
@@ -23,6 +24,7 @@ static const struct port_class *const port_classes[] = {
 	&stream_port_class,
 	&dgram_port_class,
 	&vhost_user_port_class,
+	&vxlan_port_class,
 };
 
 _Static_assert(ARRAY_SIZE(port_classes) <= DAEMON_CLASSES_MAX,

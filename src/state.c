@@ -20,6 +20,9 @@
  * (older tapswd) restores transparent ports.  The port controls, one
  * boolean each as port.show has them (port_flag_info[], ctl_codec.h), are
  * restored where given, defaults otherwise.
+ * "mirrors" (optional) are mirror.list's objects without their counters,
+ * restored after the ports; a mirror whose ports did not come back waits
+ * for them (mirror.h).
  */
 #include "tapsw/tapsw.h"
 
@@ -34,12 +37,14 @@
 #include "tapsw/ether.h"
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"
+#include "tapsw/mirror.h"
 #include "tapsw/port.h"
 #include "tapsw/port_class.h"
 #include "tapsw/state.h"
 #include "tapsw/ctl_stp.h"
 #include "tapsw/switch.h"
 #include "tapsw/vlan.h"
+#include "tapsw/vxlan.h"
 
 /* --- saving */
 
@@ -70,6 +75,17 @@ static json_t *state_port(struct sw *sw, struct port *port)
 		port_flags_json_set(o, port->flags);
 		json_object_set_new(o, "stp", ctl_stp_port_state_json(port));
 	}
+	if (o && vxlan_is_port(port)) {
+		struct vxlan_config *vc = malloc(sizeof(*vc));
+
+		if (!vc) {
+			json_decref(o);
+			return NULL;
+		}
+		vxlan_config_get(port, vc);
+		vxlan_config_json_set(o, vc);
+		free(vc);
+	}
 	return o;
 }
 
@@ -82,14 +98,85 @@ static int state_fdb_one(const struct fdb_entry *e, void *data)
 {
 	struct state_fdb_arg *a = data;
 	const struct port *port = a->sw->ports[e->port];
-	char mac[ETHER_MAC_STRLEN];
+	char mac[ETHER_MAC_STRLEN], ip[VXLAN_IP_STRLEN];
+	struct vxlan_ip dst;
+	bool is_static;
+	json_t *o;
 
 	if (!e->is_static || !port)
 		return 0;
-	return json_array_append_new(a->entries,
-		json_pack("{s:s, s:i, s:s}", "mac",
-			  ether_mac_format(e->mac, mac), "vlan", (int)e->vid,
-			  "port", port->name));
+	o = json_pack("{s:s, s:i, s:s}", "mac", ether_mac_format(e->mac, mac),
+		      "vlan", (int)e->vid, "port", port->name);
+	if (o && vxlan_is_port(port) &&
+	    vxlan_fdb_dst(port, e->mac, e->vid, a->sw->now_ms, &dst,
+			  &is_static) && is_static)
+		json_object_set_new(o, "dst", json_string(
+			vxlan_ip_format(&dst, ip, sizeof(ip))));
+	return json_array_append_new(a->entries, o);
+}
+
+/* --- mirrors */
+
+static const char *jstr(json_t *o, const char *key);
+
+static json_t *state_mirrors(const struct sw *sw)
+{
+	json_t *list = json_array();
+	const struct mirror *m;
+	unsigned int i;
+
+	for (i = 0; (m = mirror_get(sw, i)); i++)
+		json_array_append_new(list, mirror_config_json(m));
+	return list;
+}
+
+/* @key of @o: an array of at most @max strings (or absent) into @out */
+static int state_strings(json_t *o, const char *key, const char **out,
+			 unsigned int max, unsigned int *n)
+{
+	json_t *a = json_object_get(o, key), *v;
+	size_t i;
+
+	*n = 0;
+	if (!a)
+		return 0;
+	if (!json_is_array(a) || json_array_size(a) > max)
+		return -EINVAL;
+	json_array_foreach(a, i, v) {
+		if (!json_is_string(v))
+			return -EINVAL;
+		out[(*n)++] = json_string_value(v);
+	}
+	return 0;
+}
+
+static int state_restore_mirror(struct sw *sw, json_t *o)
+{
+	static const char *src[SW_PORT_MAX], *dst[SW_PORT_MAX];
+	static uint16_t vids[VLAN_N_VID];
+	struct mirror_config cfg = {
+		.src = src, .dst = dst, .vlans = vids, .allow_missing = true,
+		.name = jstr(o, "name"), .output = jstr(o, "output"),
+	};
+	json_t *a = json_object_get(o, "vlan"), *v;
+	char why[200];
+	size_t i;
+
+	if (state_strings(o, "src", src, SW_PORT_MAX, &cfg.n_src) ||
+	    state_strings(o, "dst", dst, SW_PORT_MAX, &cfg.n_dst) ||
+	    (a && (!json_is_array(a) || json_array_size(a) > VLAN_N_VID)))
+		return -EINVAL;
+	json_array_foreach(a, i, v) {
+		if (!json_is_integer(v) || json_integer_value(v) < 0 ||
+		    json_integer_value(v) > VLAN_VID_MAX)
+			return -EINVAL;
+		vids[cfg.n_vlans++] = (uint16_t)json_integer_value(v);
+	}
+	if (mirror_add(sw, &cfg, why, sizeof(why))) {
+		err("state: mirror %s: %s", cfg.name, why);
+		return -EINVAL;
+	}
+	return 0;
 }
 
 static json_t *state_capture(struct sw *sw)
@@ -101,9 +188,10 @@ static json_t *state_capture(struct sw *sw)
 	for (i = 0; i < sw->n_ports; i++)
 		json_array_append_new(ports, state_port(sw, sw->active[i]));
 	fdb_foreach(sw->fdb, sw->now_ms, state_fdb_one, &a);
-	return json_pack("{s:i, s:o, s:o, s:o}", "tapsw_state", STATE_VERSION,
+	return json_pack("{s:i, s:o, s:o, s:o, s:o}", "tapsw_state", STATE_VERSION,
 			 "ports", ports, "fdb", a.entries,
-			 "stp", ctl_stp_state_json(sw));
+			 "stp", ctl_stp_state_json(sw),
+			 "mirrors", state_mirrors(sw));
 }
 
 /* write all of @buf to @fd */
@@ -212,6 +300,7 @@ static int state_restore_port(struct daemon *d, json_t *p,
 {
 	struct sw *sw = d->sw;
 	struct port_config cfg = { 0 };
+	struct vxlan_config *vxlan = NULL;
 	struct vlan_config vlan = { 0 };
 	json_int_t mtu, max_macs;
 	json_t *vj = json_object_get(p, "vlan");
@@ -237,8 +326,20 @@ static int state_restore_port(struct daemon *d, json_t *p,
 	cfg.no_offload = json_is_false(json_object_get(p, "offload"));
 	cfg.path = jstr(p, "path")[0] ? jstr(p, "path") : NULL;
 	cfg.netns = jstr(p, "netns")[0] ? jstr(p, "netns") : NULL;
+	if (!strcmp(cfg.kind, "vxlan")) {
+		vxlan = malloc(sizeof(*vxlan));
+		if (!vxlan)
+			return -ENOMEM;
+		if (vxlan_config_from_json(p, vxlan, why, sizeof(why))) {
+			err("state: port %s: %s", cfg.name, why);
+			free(vxlan);
+			return -EINVAL;
+		}
+		cfg.vxlan = vxlan;
+	}
 
 	ret = port_open(d, &cfg, &port, why, sizeof(why));
+	free(vxlan);
 	if (ret) {
 		err("state: port %s: %s", cfg.name, why);
 		(*failed)++;
@@ -246,7 +347,7 @@ static int state_restore_port(struct daemon *d, json_t *p,
 	}
 	fdb_set_port_limit(sw->fdb, port->index, (uint32_t)max_macs);
 	port_set_vlan(port, &vlan);
-	port->flags = (port->flags & PORT_FLAGS_INTERNAL) | flags;
+	port_set_controls(port, flags);
 	if (ctl_stp_port_state_restore(port, json_object_get(p, "stp")))
 		warn("state: port %s: invalid STP settings, defaults used",
 		     port->name);
@@ -267,6 +368,14 @@ static int state_restore_fdb(struct sw *sw, json_t *e)
 		     jstr(e, "port"));
 		return 0;
 	}
+	if (json_object_get(e, "dst")) {
+		struct vxlan_ip dst;
+
+		if (!vxlan_is_port(port) || vxlan_ip_parse(jstr(e, "dst"), &dst))
+			return -EINVAL;
+		if (vxlan_fdb_add(port, mac, (uint16_t)vid, &dst, sw->now_ms))
+			return -ENOSPC;
+	}
 	return fdb_add_static(sw->fdb, mac, (uint16_t)vid, port->index,
 			      sw->now_ms) == 0 ? 0 : -ENOSPC;
 }
@@ -276,7 +385,7 @@ int state_restore(struct daemon *d, const char *path, unsigned int *failed,
 {
 	struct sw *sw = d->sw;
 	json_error_t jerr;
-	json_t *state, *ports, *fdb, *item;
+	json_t *state, *ports, *fdb, *mirrors, *item;
 	size_t i;
 	int ret = 0;
 
@@ -321,8 +430,23 @@ int state_restore(struct daemon *d, const char *path, unsigned int *failed,
 			goto out;
 		}
 	}
-	info("state: restored %u ports and %zu static entries from %s",
-	     sw->n_ports, json_array_size(fdb), path);
+	mirrors = json_object_get(state, "mirrors");
+	if (mirrors && !json_is_array(mirrors)) {
+		snprintf(why, whylen, "%s: mirrors: not an array", path);
+		ret = -EINVAL;
+		goto out;
+	}
+	json_array_foreach(mirrors, i, item) {
+		if (!json_is_object(item) || state_restore_mirror(sw, item)) {
+			snprintf(why, whylen, "%s: mirror %zu is malformed",
+				 path, i);
+			ret = -EINVAL;
+			goto out;
+		}
+	}
+	info("state: restored %u ports, %zu static entries and %zu mirrors from %s",
+	     sw->n_ports, json_array_size(fdb), json_array_size(mirrors),
+	     path);
 out:
 	json_decref(state);
 	return ret;

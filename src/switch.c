@@ -35,6 +35,9 @@
  * written to each port, never copied.  A GSO frame (up to 64 KiB, from a
  * port with TSO) crosses as one frame; its size against an egress MTU is
  * the size of the segments it stands for.
+ * Mirrors (mirror.h) get their copies in mirror_input(), before the frame
+ * is forwarded (and possibly re-tagged in place); their output ports carry
+ * PORT_MIRROR_OUT, which the flag tests above already look at.
  */
 #include "tapsw/tapsw.h"
 
@@ -44,6 +47,7 @@
 #include "tapsw/ether.h"
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"
+#include "tapsw/mirror.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
 #include "tapsw/sw_stp.h"
@@ -71,6 +75,7 @@ int sw_init(struct sw *sw, const struct sw_config *cfg)
 void sw_fini(struct sw *sw)
 {
 	sw_stp_stop(sw);
+	mirror_fini(sw);
 	while (sw->n_ports)
 		port_close(sw->active[sw->n_ports - 1], false);
 	fdb_free(sw->fdb);
@@ -83,6 +88,7 @@ void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
 	const struct virtio_net_hdr *vh =
 		(const struct virtio_net_hdr *)pkt->vnet;
 	struct ether_info eth;
+	unsigned int of;
 	int out;
 
 	d->reason = ether_classify(pkt->eth, pkt->len, &eth);
@@ -107,27 +113,36 @@ void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
 		      vnet_frame_seg_len(vh, pkt->eth, pkt->len);
 	d->out = NULL;
 	/*
-	 * the flood skips ports with these flags (isolation: both ends);
-	 * STP: nothing goes to a port that is not forwarding
+	 * the flood skips ports with these flags (isolation: both ends;
+	 * mirror output ports always; STP: a port that is not forwarding)
 	 */
-	d->skip = (in->flags & PORT_ISOLATED) | PORT_STP_BLOCKED;
+	d->skip = (in->flags & PORT_ISOLATED) | PORT_MIRROR_OUT |
+		  PORT_STP_BLOCKED;
 
-	/* STP: a discarding port takes only BPDUs, a learning one learns */
-	if (unlikely(in->flags & PORT_STP_BLOCKED)) {
-		if (!(in->flags & (PORT_STP_NO_LEARN | PORT_NO_LEARNING)))
-			fdb_learn(sw->fdb, eth.src, eth.vid, in->index,
-				  sw->now_ms, NULL);
-		d->action = SW_DROP;
-		d->reason = DROP_STP_BLOCKED;
-		return;
-	}
-
-	if (unlikely(in->flags & PORT_LOCKED) &&
-	    fdb_lookup(sw->fdb, eth.src, eth.vid, sw->now_ms) !=
-	    (int)in->index) {
-		d->action = SW_DROP;
-		d->reason = DROP_LOCKED;
-		return;
+	if (unlikely(in->flags & (PORT_LOCKED | PORT_MIRROR_OUT |
+				  PORT_STP_BLOCKED))) {
+		if (in->flags & PORT_MIRROR_OUT) {
+			d->action = SW_DROP;
+			d->reason = DROP_MIRROR_PORT;
+			return;
+		}
+		/* STP: a discarding port takes only BPDUs, a learning one learns */
+		if (in->flags & PORT_STP_BLOCKED) {
+			if (!(in->flags & (PORT_STP_NO_LEARN | PORT_NO_LEARNING |
+					   PORT_LOCKED)))
+				fdb_learn(sw->fdb, eth.src, eth.vid, in->index,
+					  sw->now_ms, NULL);
+			d->action = SW_DROP;
+			d->reason = DROP_STP_BLOCKED;
+			return;
+		}
+		if ((in->flags & PORT_LOCKED) &&
+		    fdb_lookup(sw->fdb, eth.src, eth.vid, sw->now_ms) !=
+		    (int)in->index) {
+			d->action = SW_DROP;
+			d->reason = DROP_LOCKED;
+			return;
+		}
 	}
 
 	if (likely(!(in->flags & PORT_NO_LEARNING)) &&
@@ -151,10 +166,14 @@ void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
 		d->action = SW_FILTER;
 		return;
 	}
-	if (unlikely(d->skip & sw->ports[out]->flags)) {
+	of = sw->ports[out]->flags;
+	if (unlikely(of & (PORT_ISOLATED | PORT_MIRROR_OUT | PORT_STP_BLOCKED)) &&
+	    ((of & (PORT_MIRROR_OUT | PORT_STP_BLOCKED)) ||
+	     (in->flags & PORT_ISOLATED))) {
 		d->action = SW_DROP;
-		d->reason = sw->ports[out]->flags & PORT_STP_BLOCKED ?
-			    DROP_STP_BLOCKED : DROP_ISOLATED;
+		d->reason = of & PORT_MIRROR_OUT ? DROP_MIRROR_PORT :
+			    of & PORT_STP_BLOCKED ? DROP_STP_BLOCKED :
+			    DROP_ISOLATED;
 		return;
 	}
 	d->action = SW_UNICAST;
@@ -232,9 +251,7 @@ void switch_flood_vlan(struct sw *sw, struct port *in, const struct pkt *pkt,
 			struct port *out = sw->active[i];
 
 			tagged = first;
-			if (out == in || out->state != PORT_STATE_UP ||
-			    (out->flags & d->skip) ||
-			    !vlan_egress(&out->vlan, d->vid, &tagged) ||
+			if (!switch_floods_to(in, out, d, &tagged) ||
 			    (tagged == first) != (pass == 0))
 				continue;
 			switch_output_vlan(out, &p, d, tagged);
@@ -252,6 +269,8 @@ void switch_input(struct sw *sw, struct port *in, struct pkt *pkt)
 	sw->stats.rx_packets++;
 
 	switch_decide(sw, in, pkt, &d);
+	if (unlikely(sw->mirrors) && d.action != SW_DROP)
+		mirror_input(sw, in, pkt, &d);
 	switch (d.action) {
 	case SW_DROP:
 		/* STP: BPDUs are the protocol's, not link-local drops */

@@ -11,7 +11,8 @@
  * has meaning (MACs, names, ranges): this file only checks that numbers are
  * numbers.  "monitor" is the one long-lived command: after the
  * events.subscribe reply it keeps the connection and prints each
- * notification that follows.  Commands live in one table (object,
+ * notification that follows; "capture" copies the pcapng stream that
+ * follows its capture.start reply to a file or standard output.  Commands live in one table (object,
  * command, usage, argument counts, handler), as OVS unixctl and vde-2's
  * comlist; the help text and the usage errors come from it.  Objects and
  * commands may be abbreviated to any unambiguous prefix ("tapswctl p l"
@@ -22,6 +23,7 @@
  */
 #include "tapsw/tapsw.h"
 
+#include <fcntl.h>
 #include <getopt.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -46,6 +48,7 @@ enum {
 	CELL_MAX = 64,			/* table cell, bytes with the NUL */
 	KEY_WIDTH = 18,			/* "key:" column of key: value lines */
 	USAGE_MAX = 512,		/* a command's usage, with the NUL */
+	VXLAN_CLI_REMOTES = 64,		/* remote IP words in one command */
 };
 
 struct cli {
@@ -68,6 +71,10 @@ enum arg_type {
 	ARG_KIND,			/* no value: "kind" is the key */
 	ARG_KIND_PATH,			/* "kind" is the key, "path" the value */
 	ARG_VLAN,			/* a member of the "vlan" object */
+	ARG_NAMES,			/* "a,b": an array of strings */
+	ARG_VIDS,			/* "10,20-29": an array of VLAN ids */
+	ARG_LIST,			/* repeatable: appended to an array */
+	ARG_REMOTE,			/* "remote add|del IP": key_add/_del */
 };
 
 /* a keyword argument: "mtu 9000", "--mtu 9000", "--mtu=9000", "static" */
@@ -226,6 +233,39 @@ static int param_vlan(const struct cmd *cmd, json_t *params,
 	return 0;
 }
 
+/* src PORT,..., vlan 10,20-29: an array of names or of VLAN ids */
+static int param_list(const struct cmd *cmd, json_t *params,
+		      const struct arg_kw *kw, const char *value)
+{
+	struct vlan_config vc = { 0 };
+	const char *p, *comma;
+	json_t *a;
+
+	if (kw->type == ARG_VIDS) {
+		if (vlan_list_parse(value, &vc))
+			return arg_error(cmd, "invalid %s '%s': VLAN ids "
+					 "1-4094, like 10,20-29", kw->word,
+					 value);
+		a = vlan_trunks_json(&vc);
+	} else {
+		a = json_array();
+		for (p = value; a && *p; p = *comma ? comma + 1 : comma) {
+			comma = strchrnul(p, ',');
+			if (comma == p ||
+			    json_array_append_new(a, json_stringn(
+				p, (size_t)(comma - p)))) {
+				json_decref(a);
+				return arg_error(cmd, "invalid %s '%s': "
+						 "names separated by commas",
+						 kw->word, value);
+			}
+		}
+	}
+	if (!a || json_object_set_new(params, kw->key, a))
+		return fail(EXIT_DAEMON, "out of memory");
+	return 0;
+}
+
 static int param_set(const struct cmd *cmd, json_t *params,
 		     const struct arg_kw *kw, const char *word,
 		     const char *value)
@@ -244,8 +284,35 @@ static int param_set(const struct cmd *cmd, json_t *params,
 		json_object_set_new(params, "kind", json_string(kw->key));
 		return 0;
 	}
+	if (kw->type == ARG_LIST || kw->type == ARG_REMOTE) {
+		char key[32];
+		json_t *list;
+
+		snprintf(key, sizeof(key), "%s", kw->key);
+		if (kw->type == ARG_REMOTE) {
+			const char *ip = strchr(value, ' ');
+
+			/* args_parse() gives "add IP" or "del IP" */
+			if (!ip || (strncmp(value, "add ", 4) &&
+				    strncmp(value, "del ", 4)))
+				return arg_error(cmd, "usage: %s add|del IP",
+						 word);
+			snprintf(key, sizeof(key), "%s_%.3s", kw->key, value);
+			value = ip + 1;
+		}
+		list = json_object_get(params, key);
+		if (!list && json_object_set_new(params, key,
+						 list = json_array()))
+			return fail(EXIT_DAEMON, "out of memory");
+		j = json_string(value);
+		if (!j || json_array_append_new(list, j))
+			return arg_error(cmd, "invalid %s '%s'", word, value);
+		return 0;
+	}
 	if (json_object_get(params, kw->key))
 		return arg_error(cmd, "'%s' given twice", word);
+	if (kw->type == ARG_NAMES || kw->type == ARG_VIDS)
+		return param_list(cmd, params, kw, value);
 	switch (kw->type) {
 	case ARG_FLAG:
 		j = json_true();
@@ -293,6 +360,7 @@ static int args_parse(const struct cmd *cmd, int argc, char **argv,
 	const struct arg_kw *kw;
 	struct arg_kw k;
 	const char *word, *value, *eq;
+	char pair[80];
 	int i = 0, p, ret;
 	size_t wlen;
 
@@ -337,6 +405,14 @@ static int args_parse(const struct cmd *cmd, int argc, char **argv,
 				return arg_error(cmd, "'%s' needs a value",
 						 kw->word);
 			value = argv[i++];
+		}
+		if (kw->type == ARG_REMOTE) {	/* two words: add|del IP */
+			if (i >= argc)
+				return arg_error(cmd, "usage: %s add|del IP",
+						 kw->word);
+			snprintf(pair, sizeof(pair), "%.8s %.64s", value,
+				 argv[i++]);
+			value = pair;
 		}
 		ret = param_set(cmd, params, kw, kw->word, value);
 		if (ret)
@@ -632,6 +708,7 @@ enum col_fmt {
 	COL_FLAGS,			/* "static": static, else learned */
 	COL_AGE,			/* seconds, "-" for static entries */
 	COL_VLAN,			/* a port's "vlan" object as text */
+	COL_LIST,			/* an array as "a,b", "-" if empty */
 };
 
 struct column {
@@ -650,6 +727,23 @@ static void vlan_text(const json_t *v, char *buf, size_t size)
 		value_format(v, buf, size);
 	else
 		vlan_config_format(&vc, buf, size);
+}
+
+/* list_text() - an array's members as "a,b,10"; "-" when empty */
+static void list_text(const json_t *v, char *buf, size_t size)
+{
+	char item[CELL_MAX];
+	size_t i;
+
+	buf[0] = '\0';
+	for (i = 0; i < json_array_size(v); i++) {
+		value_format(json_array_get(v, i), item, sizeof(item));
+		if (i)
+			str_append(buf, size, ",");
+		str_append(buf, size, item);
+	}
+	if (!buf[0])
+		snprintf(buf, size, "-");
 }
 
 static void cell_format(const json_t *item, const struct column *col,
@@ -672,6 +766,9 @@ static void cell_format(const json_t *item, const struct column *col,
 		break;
 	case COL_VLAN:
 		vlan_text(v, buf, CELL_MAX);
+		break;
+	case COL_LIST:
+		list_text(v, buf, CELL_MAX);
 		break;
 	case COL_STR:
 	case COL_NUM:
@@ -754,7 +851,26 @@ static const struct column fdb_cols[] = {
 	{ "PORT", "port", COL_STR },
 	{ "FLAGS", "static", COL_FLAGS },
 	{ "AGE", "age", COL_AGE },
+	{ "DST", "dst", COL_STR },
 };
+
+static const struct column mirror_cols[] = {
+	{ "NAME", "name", COL_STR },
+	{ "OUTPUT", "output", COL_STR },
+	{ "ACTIVE", "active", COL_STR },
+	{ "SRC", "src", COL_LIST },
+	{ "DST", "dst", COL_LIST },
+	{ "VLAN", "vlan", COL_LIST },
+	{ "FRAMES", "frames", COL_NUM },
+	{ "BYTES", "bytes", COL_NUM },
+	{ "DROPS", "drops", COL_NUM },
+};
+
+static void print_mirror_list(const json_t *result)
+{
+	table_print(json_object_get(result, "mirrors"), mirror_cols,
+		    ARRAY_SIZE(mirror_cols));
+}
 
 static void print_port_list(const json_t *result)
 {
@@ -772,7 +888,7 @@ static void print_port(const json_t *port)
 	static const char *const tail[] = {
 		"created", "vnet_hdr", "offloads", "ifindex", "fdb_entries",
 		"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drops",
-		"drop_reasons", "stp", NULL,
+		"drop_reasons", "stp", "vxlan", NULL,
 	};
 	const char *order[ARRAY_SIZE(head) + PORT_FLAG_COUNT +
 			  ARRAY_SIZE(tail)];
@@ -877,7 +993,8 @@ static void print_switch(const json_t *result)
 {
 	static const char *const order[] = {
 		"version", "pid", "socket", "uptime", "ageing", "fdb_max",
-		"ports", "io", "fdb", "events", "control", NULL,
+		"ports", "io", "fdb", "events", "control", "capture",
+		"mirrors", NULL,
 	};
 	const char *const *key;
 	const json_t *v;
@@ -977,6 +1094,44 @@ static void on_stop_signal(int sig)
 }
 
 /*
+ * cli_stream_open() - for the long-lived commands (monitor, capture):
+ * SIGINT/SIGTERM set cli_stop (no SA_RESTART: recv() returns EINTR), send
+ * @method with @params (stolen), read its reply, then wait for what follows
+ * without a timeout.  Returns 0 with the socket in *@fdp and @lb holding
+ * what came after the reply, or an exit status with the error printed.
+ */
+static int cli_stream_open(const struct cli *cli, const char *method,
+			   json_t *params, int *fdp, struct ctl_linebuf *lb)
+{
+	struct sigaction sa = { .sa_handler = on_stop_signal };
+	struct timeval no_timeout = { 0 };
+	json_t *result = NULL;
+	int fd, ret;
+
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	ret = cli_request(cli, method, params, &fd);
+	if (ret)
+		return ret;
+	if (ctl_linebuf_init(lb, REPLY_MAX)) {
+		close(fd);
+		return fail(EXIT_DAEMON, "out of memory");
+	}
+	ret = cli_reply(cli, fd, lb, &result);
+	json_decref(result);
+	if (ret) {
+		close(fd);
+		ctl_linebuf_free(lb);
+		return ret;
+	}
+	/* events, frames may be hours apart */
+	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &no_timeout,
+		   sizeof(no_timeout));
+	*fdp = fd;
+	return 0;
+}
+
+/*
  * print_event() - one line for people, as bridge monitor does:
  * "fdb learn 52:54:00:12:34:56 vlan 0 port tap1", "port down tap1 reason
  * ...": the type, its subject (the MAC, else the port), then the other
@@ -1016,9 +1171,7 @@ static void print_event(const json_t *ev)
 static int cmd_monitor(const struct cli *cli, const struct cmd *cmd,
 		       int argc, char **argv)
 {
-	struct sigaction sa = { .sa_handler = on_stop_signal };
 	json_t *params = json_object(), *names = json_array(), *msg = NULL, *ev;
-	struct timeval no_timeout = { 0 };
 	struct ctl_linebuf lb;
 	char *line;
 	size_t len;
@@ -1028,23 +1181,13 @@ static int cmd_monitor(const struct cli *cli, const struct cmd *cmd,
 		json_array_append_new(names, json_string(argv[i]));
 	if (!params || json_object_set_new(params, "events", names))
 		return fail(EXIT_DAEMON, "out of memory");
-	/* no SA_RESTART: recv() returns EINTR and we leave */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	ret = cli_request(cli, cmd->method, argc ? params : NULL, &fd);
-	if (!argc)
+	if (!argc) {
 		json_decref(params);
+		params = NULL;
+	}
+	ret = cli_stream_open(cli, cmd->method, params, &fd, &lb);
 	if (ret)
 		return ret;
-	if (ctl_linebuf_init(&lb, REPLY_MAX)) {
-		close(fd);
-		return fail(EXIT_DAEMON, "out of memory");
-	}
-	ret = cli_reply(cli, fd, &lb, &msg);
-	json_decref(msg);
-	/* events may be hours apart */
-	setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &no_timeout,
-		   sizeof(no_timeout));
 	while (!ret && !cli_stop) {
 		ret = sock_recv_line(fd, &lb, &line, &len);
 		if (ret == -EINTR)
@@ -1077,6 +1220,142 @@ static int cmd_monitor(const struct cli *cli, const struct cmd *cmd,
 	return ret;
 }
 
+/* --- capture */
+
+/* write_all() - all of @buf to @fd; 0 or -errno */
+static int write_all(int fd, const char *buf, size_t len)
+{
+	ssize_t n;
+
+	while (len) {
+		n = write(fd, buf, len);
+		if (n < 0 && errno == EINTR && !cli_stop)
+			continue;
+		if (n < 0)
+			return -errno;
+		buf += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/*
+ * capture_args() - PORT [in|out|both] [-w FILE|-] [-c N] into @params and
+ * *@file; 0 or an exit status, the error printed
+ */
+static int capture_args(const struct cmd *cmd, int argc, char **argv,
+			json_t *params, const char **file)
+{
+	unsigned long n;
+	const char *w;
+	int i;
+
+	json_object_set_new(params, "port", json_string(argv[0]));
+	for (i = 1; i < argc; i++) {
+		w = argv[i];
+		if (!strcmp(w, "in") || !strcmp(w, "out") ||
+		    !strcmp(w, "both")) {
+			if (json_object_get(params, "direction"))
+				return arg_error(cmd, "one direction only");
+			json_object_set_new(params, "direction",
+					    json_string(w));
+		} else if (!strcmp(w, "-w") || !strcmp(w, "--write") ||
+			   !strcmp(w, "write")) {
+			if (++i >= argc)
+				return arg_error(cmd, "'%s' needs a file", w);
+			*file = argv[i];
+		} else if (!strcmp(w, "-c") || !strcmp(w, "--count") ||
+			   !strcmp(w, "count")) {
+			if (++i >= argc || parse_uint(argv[i], UINT32_MAX, &n) ||
+			    !n)
+				return arg_error(cmd, "'%s' needs a number of "
+						 "frames (1 or more)", w);
+			json_object_set_new(params, "count",
+					    json_integer((json_int_t)n));
+		} else {
+			return usage_error(cmd);
+		}
+	}
+	return 0;
+}
+
+/*
+ * cmd_capture() - capture.start, then copy the pcapng stream that follows
+ * the reply to FILE (or standard output) until tapswd ends it (-c N, the
+ * port went) or a signal comes; standard output closed on us (tcpdump -c
+ * is done) is a normal end too.
+ */
+static int cmd_capture(const struct cli *cli, const struct cmd *cmd,
+		       int argc, char **argv)
+{
+	json_t *params = json_object();
+	const char *file = "-";
+	struct ctl_linebuf lb;
+	char buf[64 * 1024];
+	int fd, out = STDOUT_FILENO, ret;
+	ssize_t n;
+
+	if (!params)
+		return fail(EXIT_DAEMON, "out of memory");
+	ret = capture_args(cmd, argc, argv, params, &file);
+	if (ret) {
+		json_decref(params);
+		return ret;
+	}
+	if (!strcmp(file, "-") && isatty(STDOUT_FILENO)) {
+		json_decref(params);
+		return fail(EXIT_USAGE, "capture: not writing pcapng to a "
+			    "terminal: -w FILE, or pipe it (-w - | tcpdump -r -)");
+	}
+	signal(SIGPIPE, SIG_IGN);
+	ret = cli_stream_open(cli, cmd->method, params, &fd, &lb);
+	if (ret)
+		return ret;
+	/* the file only once tapswd said yes, as tcpdump -w */
+	if (strcmp(file, "-")) {
+		out = open(file, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC,
+			   0644);
+		if (out < 0) {
+			ret = fail(EXIT_DAEMON, "%s: %s", file,
+				   strerror(errno));
+			out = STDOUT_FILENO;
+		}
+	}
+	/* the stream's first bytes may have come with the reply */
+	if (!ret && lb.len > lb.consumed)
+		ret = write_all(out, lb.buf + lb.consumed,
+				lb.len - lb.consumed);
+	while (!ret && !cli_stop) {
+		n = recv(fd, buf, sizeof(buf), 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			ret = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		ret = write_all(out, buf, (size_t)n);
+	}
+	if (ret == -EPIPE || (ret == -EINTR && cli_stop))
+		ret = 0;
+	else if (ret < 0)
+		ret = fail(EXIT_DAEMON, "capture: %s", strerror(-ret));
+	close(fd);
+	ctl_linebuf_free(&lb);
+	if (out != STDOUT_FILENO && close(out) < 0 && !ret)
+		ret = fail(EXIT_DAEMON, "%s: %s", file, strerror(errno));
+	return ret;
+}
+
+static const struct arg_kw kw_mirror_add[] = {
+	{ "src", "src", ARG_NAMES, false },
+	{ "dst", "dst", ARG_NAMES, false },
+	{ "vlan", "vlan", ARG_VIDS, false },
+	{ "to", "output", ARG_STRING, true },
+	{ .word = NULL },
+};
+
 static const struct arg_kw kw_port_add[] = {
 	{ "mtu", "mtu", ARG_UINT, false },
 	{ "owner", "owner", ARG_ID, false },
@@ -1087,6 +1366,14 @@ static const struct arg_kw kw_port_add[] = {
 	{ "stream", "stream", ARG_KIND_PATH, false },
 	{ "dgram", "dgram", ARG_KIND_PATH, false },
 	{ "vhost-user", "vhost-user", ARG_KIND_PATH, false },
+	{ "vxlan", "vxlan", ARG_KIND, false },
+	{ "vni", "vni", ARG_UINT, false },
+	{ "local", "local", ARG_STRING, false },
+	{ "remote", "remote", ARG_LIST, false },
+	{ "dstport", "dstport", ARG_UINT, false },
+	{ "ttl", "ttl", ARG_UINT, false },
+	{ "tos", "tos", ARG_UINT, false },
+	{ "udpcsum", "udpcsum", ARG_ONOFF, false },
 	{ "mode", "mode", ARG_STRING, false },
 	{ "netns", "netns", ARG_STRING, false },
 	{ "access", "access", ARG_VLAN, false },
@@ -1105,6 +1392,7 @@ static const struct arg_kw kw_port_set[] = {
 	{ "trunk", "trunk", ARG_VLAN, false },
 	{ "native", "native", ARG_VLAN, false },
 	{ "vlan", "none", ARG_VLAN, false },
+	{ "remote", "remote", ARG_REMOTE, false },
 	{ "stp_cost", "stp_cost", ARG_UINT, false },
 	{ "stp_priority", "stp_priority", ARG_UINT, false },
 	{ "stp_edge", "stp_edge", ARG_ONOFF, false },
@@ -1128,6 +1416,7 @@ static const struct arg_kw kw_fdb_show[] = {
 static const struct arg_kw kw_fdb_add[] = {
 	{ "port", "port", ARG_STRING, true },
 	{ "vlan", "vlan", ARG_UINT, false },
+	{ "dst", "dst", ARG_STRING, false },
 	{ .word = NULL },
 };
 static const struct arg_kw kw_fdb_del[] = {
@@ -1146,13 +1435,16 @@ static const struct arg_kw kw_port_name[] = {
 
 static const struct cmd cmds[] = {
 	{ "port", "add",
-	  "NAME [vm | netdev | stream PATH | dgram PATH | vhost-user PATH] "
+	  "NAME [vm | netdev | stream PATH | dgram PATH | vhost-user PATH | "
+	  "vxlan vni N local IP [remote IP]... [dstport N] [ttl N] [tos N] "
+	  "[udpcsum on|off]] "
 	  "[mtu N] "
 	  "[owner USER] [group GROUP] [mode MODE] [offload on|off] "
 	  "[netns NS] [access VID | trunk VID,... [native VID]]",
 	  "add a port: TAP NAME (created persistent if needed), a TAP for a "
-	  "VM, an existing interface, a QEMU socket or a vhost-user socket",
-	  1, 22 + 2 * PORT_FLAG_COUNT, cmd_generic, "port.add", { "name" },
+	  "VM, an existing interface, a QEMU socket, a vhost-user socket or "
+	  "a VXLAN tunnel to other hosts",
+	  1, 22 + 12 + 2 * VXLAN_CLI_REMOTES + 2 * PORT_FLAG_COUNT, cmd_generic, "port.add", { "name" },
 	  kw_port_add, NULL, NULL, false, .port_flags = true },
 	{ "port", "del", "NAME [destroy]",
 	  "detach a port; destroy also deletes its TAP",
@@ -1166,19 +1458,23 @@ static const struct cmd cmds[] = {
 	  print_port, NULL, false },
 	{ "port", "set", "NAME [mtu N] [max-macs N] "
 	  "[access VID | trunk VID,... [native VID] | vlan none] "
+	  "[remote add|del IP]... "
 	  "[stp_cost N] [stp_priority N] [stp_edge on|off] "
 	  "[stp_auto_edge on|off]",
 	  "change a port's MTU, cap the MACs it may hold (0: no cap), "
-	  "set its VLAN mode, its bridge controls and its spanning tree "
-	  "cost (0: default), priority (0-240, by 16) and edge",
-	  1, 19 + 2 * PORT_FLAG_COUNT, cmd_generic, "port.set", { "name" },
+	  "set its VLAN mode and its bridge controls, a vxlan port's remotes, "
+	  "its spanning tree cost (0: default), priority (0-240, by 16) and "
+	  "edge",
+	  1, 19 + 3 * VXLAN_CLI_REMOTES + 2 * PORT_FLAG_COUNT, cmd_generic,
+	  "port.set", { "name" },
 	  kw_port_set, NULL, NULL, false, .port_flags = true },
 	{ "fdb", "show", "[port NAME] [vlan VID]", "the MAC table",
 	  0, 4, cmd_generic, "fdb.show", { NULL }, kw_fdb_show,
 	  print_fdb, "entries", true },
-	{ "fdb", "add", "MAC port NAME [vlan VID]",
-	  "a static entry: never ages, never moves",
-	  1, 5, cmd_generic, "fdb.add", { "mac" }, kw_fdb_add,
+	{ "fdb", "add", "MAC port NAME [vlan VID] [dst IP]",
+	  "a static entry: never ages, never moves (dst: a vxlan port's "
+	  "remote)",
+	  1, 7, cmd_generic, "fdb.add", { "mac" }, kw_fdb_add,
 	  NULL, NULL, false },
 	{ "fdb", "del", "MAC [vlan VID]", "remove an entry",
 	  1, 3, cmd_generic, "fdb.del", { "mac" }, kw_fdb_del,
@@ -1210,6 +1506,24 @@ static const struct cmd cmds[] = {
 	  "print port and FDB events as they happen, until interrupted "
 	  "(TYPE: fdb.learn, port.down, ...)",
 	  0, 16, cmd_monitor, "events.subscribe", { NULL }, NULL,
+	  NULL, NULL, true },
+	{ "mirror", "add",
+	  "NAME [src PORT,...] [dst PORT,...] [vlan VID,...] to PORT",
+	  "copy the frames received on the src ports and sent out of the "
+	  "dst ports (all, with neither), of those VLANs, out of PORT; PORT "
+	  "then takes no other traffic",
+	  3, 9, cmd_generic, "mirror.add", { "name" }, kw_mirror_add,
+	  NULL, NULL, false },
+	{ "mirror", "del", "NAME", "remove a mirror",
+	  1, 1, cmd_generic, "mirror.del", { "name" }, NULL,
+	  NULL, NULL, false },
+	{ "mirror", "list", "", "the mirrors with their counters",
+	  0, 0, cmd_generic, "mirror.list", { NULL }, NULL,
+	  print_mirror_list, "mirrors", true },
+	{ "capture", NULL, "PORT [in|out|both] [-w FILE|-] [-c N]",
+	  "stream a port's frames as pcapng (tapswctl capture tap1 -w - | "
+	  "tcpdump -r -), until interrupted or N frames",
+	  1, 6, cmd_capture, "capture.start", { NULL }, NULL,
 	  NULL, NULL, true },
 	{ "call", NULL, "METHOD [JSON-PARAMS]",
 	  "any JSON-RPC method; prints the result as JSON",

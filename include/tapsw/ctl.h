@@ -15,12 +15,14 @@ struct daemon;
 struct sw;
 struct ctl_server;
 struct events;
+struct capture;
 
 struct ctl_server_config {
 	const char *path;
 	long group;		/* chown the socket to this gid, or -1 */
 	const char *state_path;	/* --state FILE, or NULL */
 	struct events *events;	/* for events.subscribe, or NULL */
+	struct capture *capture;	/* for capture.start, or NULL */
 };
 
 /**

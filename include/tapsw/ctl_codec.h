@@ -25,6 +25,7 @@
 
 #include "tapsw.h"
 #include "vlan.h"
+#include "vxlan.h"
 
 #include <jansson.h>
 
@@ -170,5 +171,75 @@ void port_flags_json_set(json_t *o, unsigned int flags);
  */
 int port_flags_from_json(const json_t *o, unsigned int *flags,
 			 char *why, size_t whylen);
+
+/* --- mirrors (mirror.h) as JSON */
+
+struct mirror;
+
+/**
+ * mirror_config_json() - A mirror's configuration as JSON.
+ * @m: The mirror.
+ *
+ * {"name":"m1","src":["tap1"],"dst":[],"vlan":[10,20],"output":"tap9"}:
+ * what mirror.list shows (before its counters) and the state file keeps.
+ *
+ * Return: a new reference, or NULL without memory.
+ */
+json_t *mirror_config_json(const struct mirror *m);
+
+/* --- vxlan ports */
+
+/**
+ * vxlan_ip_parse() - An IPv4 or IPv6 address in text form.
+ * @s: The text ("10.1.0.1", "fd00::1").
+ * @ip: The address, on success.
+ *
+ * Return: 0, or -EINVAL.
+ */
+int vxlan_ip_parse(const char *s, struct vxlan_ip *ip);
+
+/**
+ * vxlan_ip_format() - The text form of @ip.
+ * @ip: The address.
+ * @buf: Where it goes, VXLAN_IP_STRLEN bytes.
+ * @size: Size of @buf.
+ *
+ * Return: @buf.
+ */
+const char *vxlan_ip_format(const struct vxlan_ip *ip, char *buf,
+			    size_t size);
+
+/**
+ * vxlan_config_from_json() - A vxlan port's settings from @o's members.
+ * @o: port.add's params, or a port of the state file.
+ * @vc: The settings; cleared first.
+ * @why: A reason, on failure.
+ * @whylen: Size of @why.
+ *
+ * "vni" (0-16777215) and "local" (an address) are needed; "remote" (an
+ * address or an array of them, of the local address's family, unicast,
+ * not the local one), "dstport" (1-65535, default 4789), "ttl" and "tos"
+ * (0-255), "udpcsum" (false: zero outer UDP checksums over IPv4; IPv6
+ * always has them) may be given.
+ *
+ * Return: 0, or -EINVAL with a reason in @why.
+ */
+int vxlan_config_from_json(const json_t *o, struct vxlan_config *vc,
+			   char *why, size_t whylen);
+
+/**
+ * vxlan_config_json_set() - Set @vc's members in @o, as above.
+ * @o: The object.
+ * @vc: The settings.
+ */
+void vxlan_config_json_set(json_t *o, const struct vxlan_config *vc);
+
+/**
+ * vxlan_has_params() - Does @o have a member only vxlan ports take?
+ * @o: port.add's params.
+ *
+ * Return: the first such member's name, or NULL.
+ */
+const char *vxlan_has_params(const json_t *o);
 
 #endif /* TAPSW_CTL_CODEC_H */

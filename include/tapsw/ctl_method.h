@@ -20,6 +20,8 @@ struct sw;
 struct events;
 struct events_sink;
 struct ctl_error;
+struct capture;
+struct capture_sink;
 
 /* the control server's own counters (ctl.c), for switch.show */
 struct ctl_stats {
@@ -40,6 +42,9 @@ struct ctl_context {
 	/* events.subscribe: the notifier (or NULL), the requesting client */
 	struct events *events;
 	const struct events_sink *sink;
+	/* capture.start: the captures (or NULL), the requesting client */
+	struct capture *capture;
+	const struct capture_sink *csink;
 };
 
 /**

@@ -36,12 +36,23 @@ enum drop_reason {
 				 * discarding or learning */
 	DROP_BPDU_INVALID,	/* a malformed BPDU while STP runs (its
 				 * reason in the port's stp counters) */
+	DROP_MIRROR_PORT,	/* received on a mirror's output port, or to
+				 * a known destination behind one (mirror.h) */
+	/* a VXLAN port's datagrams (vxlan_wire.h), none reaches a port */
+	DROP_VXLAN_SHORT,	/* shorter than the VXLAN header */
+	DROP_VXLAN_TRUNCATED,	/* no whole inner Ethernet header */
+	DROP_VXLAN_BAD_FLAGS,	/* I flag (VNI valid) clear */
+	DROP_VXLAN_RESERVED,	/* another flag or a reserved bit set */
+	DROP_VXLAN_BAD_VNI,	/* a VNI this port does not carry */
+	DROP_VXLAN_BAD_SOURCE,	/* from an address that is no remote */
 	/* egress */
 	DROP_OVERSIZE,		/* above the egress port's MTU (or, from a
 				 * socket port, its own) */
 	DROP_PORT_DOWN,		/* egress port down (TAP down: EIO; or gone) */
 	DROP_TX_ERROR,		/* write failed otherwise */
 	DROP_VLAN_EGRESS,	/* known destination on a port not in its VLAN */
+	DROP_TOO_BIG,		/* the link below refused its size (EMSGSIZE:
+				 * a VXLAN underlay's MTU, never fragmented) */
 	DROP_REASON_MAX
 };
 
@@ -64,10 +75,18 @@ static inline const char *drop_reason_name(enum drop_reason r)
 		[DROP_GUEST_ERROR] = "guest_error",
 		[DROP_STP_BLOCKED] = "stp_blocked",
 		[DROP_BPDU_INVALID] = "bpdu_invalid",
+		[DROP_MIRROR_PORT] = "mirror_port",
+		[DROP_VXLAN_SHORT] = "vxlan_short",
+		[DROP_VXLAN_TRUNCATED] = "vxlan_truncated",
+		[DROP_VXLAN_BAD_FLAGS] = "vxlan_bad_flags",
+		[DROP_VXLAN_RESERVED] = "vxlan_reserved",
+		[DROP_VXLAN_BAD_VNI] = "vxlan_bad_vni",
+		[DROP_VXLAN_BAD_SOURCE] = "vxlan_bad_source",
 		[DROP_OVERSIZE] = "oversize",
 		[DROP_PORT_DOWN] = "port_down",
 		[DROP_TX_ERROR] = "tx_error",
 		[DROP_VLAN_EGRESS] = "vlan_egress",
+		[DROP_TOO_BIG] = "too_big",
 	};
 
 	return (unsigned int)r < DROP_REASON_MAX ? names[r] : "unknown";

@@ -33,6 +33,18 @@ struct ether_info {
 	size_t hdr_len;		/* 14, or 18 with a tag */
 };
 
+/* a big-endian 16- or 32-bit field of a frame, at any alignment */
+static inline uint16_t ether_be16(const uint8_t *p)
+{
+	return (uint16_t)(p[0] << 8 | p[1]);
+}
+
+static inline uint32_t ether_be32(const uint8_t *p)
+{
+	return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 |
+	       (uint32_t)p[2] << 8 | p[3];
+}
+
 static inline bool ether_is_multicast(const uint8_t *mac)
 {
 	return mac[0] & 1;	/* broadcast included */

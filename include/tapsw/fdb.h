@@ -190,6 +190,18 @@ int fdb_lookup(const struct fdb *fdb, const uint8_t *mac, uint16_t vid,
 	       uint64_t now_ms);
 
 /**
+ * fdb_get() - The live entry of @mac on @vid, with its flags.
+ * @fdb: The table.
+ * @mac: The MAC.
+ * @vid: Its VLAN.
+ * @now_ms: The clock.
+ * @e: The entry, on success.
+ * Return: 0, or -ENOENT (absent or aged).
+ */
+int fdb_get(const struct fdb *fdb, const uint8_t *mac, uint16_t vid,
+	    uint64_t now_ms, struct fdb_entry *e);
+
+/**
  * fdb_add_static() - Add or replace an entry that never ages or moves.
  * @fdb: The table.
  * @mac: The MAC.

@@ -23,9 +23,11 @@
 
 #include <net/if.h>
 
+struct capture_session;
 struct port;
 struct port_class;
 struct sw;
+struct vxlan_config;
 
 /* what port_open() is asked for; unused members are zero / -1 */
 struct port_config {
@@ -38,6 +40,7 @@ struct port_config {
 	const char *path;	/* stream, dgram: the socket's path */
 	unsigned int mode;	/* stream, dgram: socket file mode, 0: 0660 */
 	const char *netns;	/* tap: put the TAP in this named netns */
+	const struct vxlan_config *vxlan; /* vxlan: VNI, addresses (vxlan.h) */
 };
 
 /* how a port was asked for, kept to save and restore it (--state) */
@@ -78,15 +81,14 @@ enum port_flag {
 	PORT_NO_BCAST_FLOOD = 1u << 3,	/* no broadcast flooded to it */
 	PORT_ISOLATED = 1u << 4,	/* nothing to or from other isolated ports */
 	PORT_LOCKED = 1u << 5,		/* only sources the FDB has on it pass */
-	/*
-	 * The spanning tree's port state (sw_stp.c), not controls: never
-	 * set by port.set or the state file (PORT_FLAGS_INTERNAL).
-	 */
-	PORT_STP_BLOCKED = 1u << 30,	/* discarding/learning: no forwarding */
-	PORT_STP_NO_LEARN = 1u << 31,	/* discarding: no learning either */
+	/* not a control: set by mirror_refresh() on a mirror's output port */
+	PORT_MIRROR_OUT = 1u << 16,
+	/* the spanning tree's port state (sw_stp.c), not controls either */
+	PORT_STP_BLOCKED = 1u << 17,	/* discarding/learning: no forwarding */
+	PORT_STP_NO_LEARN = 1u << 18,	/* discarding: no learning either */
+	PORT_FLAGS_INTERNAL = PORT_MIRROR_OUT | PORT_STP_BLOCKED |
+			      PORT_STP_NO_LEARN,
 };
-
-#define PORT_FLAGS_INTERNAL	(PORT_STP_BLOCKED | PORT_STP_NO_LEARN)
 
 struct port_stats {
 	uint64_t rx_packets;
@@ -136,6 +138,7 @@ struct port {
 	unsigned int flags;		/* PORT_NO_LEARNING, ... (bridge controls) */
 	struct port_stats stats;
 	struct stp_port_config stp_cfg;	/* spanning tree settings */
+	struct capture_session *captures;	/* NULL: none (capture.h) */
 };
 
 /**
@@ -296,6 +299,17 @@ void port_send_done(struct port *port, int ret, size_t len);
  * @bit: The bit.
  */
 const char *port_offload_name(unsigned int bit);
+
+/**
+ * port_set_controls() - Set @port's bridge controls, keep its internal flags.
+ * @port: The port.
+ * @controls: PORT_NO_LEARNING, ... (the others are ignored).
+ */
+static inline void port_set_controls(struct port *port, unsigned int controls)
+{
+	port->flags = (port->flags & PORT_FLAGS_INTERNAL) |
+		      (controls & ~PORT_FLAGS_INTERNAL);
+}
 
 static inline void port_count_drop(struct port *port, enum drop_reason r)
 {

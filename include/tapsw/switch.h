@@ -15,6 +15,7 @@
 #include "fdb.h"
 #include "port.h"
 #include "stp.h"
+#include "vlan.h"
 
 enum {
 	SW_PORT_MAX = FDB_PORT_MAX,
@@ -34,12 +35,16 @@ struct sw_stats {
 	uint64_t dropped;	/* dropped at ingress (see the ports' reasons) */
 };
 
+struct mirror_table;
+
 struct sw {
 	struct fdb *fdb;
 	struct port *ports[SW_PORT_MAX];	/* by index, NULL if free */
 	struct port *active[SW_PORT_MAX];	/* dense, in attach order */
 	unsigned int n_ports;
 	unsigned int vlan_ports;	/* with a VLAN mode; 0: all transparent */
+	unsigned int mirrors;		/* active mirrors; 0: none (mirror.h) */
+	struct mirror_table *mirror;	/* NULL until the first mirror */
 	uint64_t now_ms;	/* the clock: set by port_input() (port.c) */
 	struct sw_stats stats;
 	struct sw_config cfg;
@@ -66,6 +71,24 @@ struct sw_decision {
 	size_t wire_len;	/* largest frame on the wire once segmented */
 	unsigned int skip;	/* SW_FLOOD: not to ports with these flags */
 };
+
+/**
+ * switch_floods_to() - Does a flood of decision @d from @in go out of @out?
+ * @in: The ingress port.
+ * @out: A port.
+ * @d: The decision (SW_FLOOD).
+ * @tagged: How the frame stands; set to how it leaves @out (vlan_egress()).
+ *
+ * Return: true if @out takes the flood.
+ */
+static inline bool switch_floods_to(const struct port *in,
+				    const struct port *out,
+				    const struct sw_decision *d, bool *tagged)
+{
+	return out != in && out->state == PORT_STATE_UP &&
+	       !(out->flags & d->skip) &&
+	       vlan_egress(&out->vlan, d->vid, tagged);
+}
 
 int sw_init(struct sw *sw, const struct sw_config *cfg);
 /**

@@ -68,6 +68,7 @@ static const struct port_class fuzz_classes[] = {
 	FUZZ_CLASS("stream", true),
 	FUZZ_CLASS("dgram", true),
 	FUZZ_CLASS("vhost-user", true),
+	FUZZ_CLASS("vxlan", false),
 };
 
 const struct port_class *port_class_find(const char *name, unsigned int *id)

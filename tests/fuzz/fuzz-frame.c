@@ -12,7 +12,11 @@
  * also isolating the ingress port), its high byte the MTU of one plain
  * port, whether one port is down, what one port's send()
  * returns and the ports' VLAN modes (all transparent, or access, trunk
- * with and without a native VLAN, mixed).  Four recording ports: two with vnet headers (the frame and its
+ * with and without a native VLAN, mixed).  A bit of the frame the switch
+ * does not look at, the universal/local bit of the source MAC (its first
+ * byte's 0x02), adds a mirror; the other bits of that byte choose its
+ * output port (any, the ingress port too) and its selection (all, src the
+ * ingress port, dst a port, VLAN 5).  Four recording ports: two with vnet headers (the frame and its
  * header go out as one), two plain (port_output() finishes checksums and
  * segments GSO frames for them).  A plain ingress port gets the all-zero
  * header, as tap.c writes it.
@@ -30,6 +34,8 @@
  *    RFC 1071 sums): without NEEDS_CSUM as given, with NEEDS_CSUM after the
  *    fuzzer writes the right pseudo-header sum into the frame (IPv6 with
  *    extension headers: lengths only).
+ *  - with a mirror, its output port gets nothing but the one copy of the
+ *    frame (or its segments), and the copy is counted once.
  * Every input gets a new switch, torn down afterwards.
  *
  * Build and run: tests/fuzz/run.sh (see docs/fuzzing.md).
@@ -47,6 +53,7 @@
 #include "tapsw/ether.h"
 #include "tapsw/fdb.h"
 #include "tapsw/log.h"
+#include "tapsw/mirror.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
 #include "tapsw/vlan.h"
@@ -363,6 +370,40 @@ static void fuzz_switch_init(struct sw *sw, uint8_t setup)
 	sw->now_ms = 1000;
 }
 
+/*
+ * fuzz_mirror() - if @sel has 0x02 (a source MAC's U/L bit), a mirror to
+ * port (@sel >> 2) & 3 of all frames, of those from @in, of those to port
+ * 1, or of VLAN 5 (@sel >> 4); returns it, or NULL
+ */
+static const struct mirror *fuzz_mirror(struct sw *sw, const struct port *in,
+					uint8_t sel)
+{
+	const char *src[1] = { in->name }, *dst[1] = { sw->ports[1]->name };
+	static const uint16_t vlan5[1] = { 5 };
+	struct mirror_config mc = {
+		.name = "fuzz", .src = src, .dst = dst, .vlans = vlan5,
+		.output = sw->ports[(sel >> 2) & 3]->name,
+	};
+	char why[128];
+
+	if (!(sel & 0x02))
+		return NULL;
+	switch ((sel >> 4) & 3) {
+	case 1:
+		mc.n_src = strcmp(src[0], mc.output) ? 1 : 0;
+		break;
+	case 2:
+		mc.n_dst = strcmp(dst[0], mc.output) ? 1 : 0;
+		break;
+	case 3:
+		mc.n_vlans = 1;
+		break;
+	}
+	if (mirror_add(sw, &mc, why, sizeof(why)))
+		fuzz_fail(why, NULL, 0);
+	return mirror_get(sw, 0);
+}
+
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	(void)argc;
@@ -374,6 +415,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static struct sw sw;
+	const struct mirror *m = NULL;
 	struct port *in;
 	struct pkt pkt;
 	uint8_t *buf;
@@ -390,6 +432,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	sw.ports[3]->flags = (data[10] >> 2) & 0x3f;
 	if (data[10] & 0x80)
 		in->flags |= PORT_ISOLATED;
+	if (len > ETHER_ADDR_LEN)
+		m = fuzz_mirror(&sw, in, data[VNET_HDR_LEN + ETHER_ADDR_LEN]);
+	rec_clear();
 	/* the backends' layout: headroom, header, frame */
 	buf = malloc(PKT_HEADROOM + size);
 	if (!buf)
@@ -402,6 +447,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	pkt.len = len;
 	pkt.headroom = PKT_HEADROOM;
 	switch_input(&sw, in, &pkt);
+	if (m && m->stats.frames + m->stats.drops > 1)
+		fuzz_fail("a frame mirrored more than once", m->out, len);
+	if (m && rec_sent[m->out->index] && !m->stats.frames)
+		fuzz_fail("a mirror output port got normal traffic", m->out,
+			  len);
 
 	free(buf);
 	memset(rec_send_result, 0, sizeof(rec_send_result));

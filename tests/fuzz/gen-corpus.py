@@ -13,6 +13,9 @@ corpus-vhost/: inputs of fuzz-vhost.c: the vhost-user messages QEMU 7.2
 sends to bring a virtio-net device up (with the fds it attaches and guest
 writes that put chains in the rings), refused sequences, and ring images
 (descriptor table, available and used rings, buffers) for the ring mode.
+corpus-vxlan/: inputs of fuzz-vxlan.c: records of [sender][length, 2
+bytes big-endian][UDP payload], valid VXLAN datagrams of VNI 42 (ARP,
+IPv4 TCP, tagged, IPv6) and each kind of bad one.
 corpus-bpdu/: inputs of fuzz-bpdu.c: BPDUs a neighbour sends (a better
 root, proposal, agreement, TC, TCN), link flaps, settings, malformed ones,
 between ticks.
@@ -54,14 +57,43 @@ CTL = {
                  rpc('port.list', None, 5),
     'port-del': rpc('port.del', '{"name":"vm-2"}') +
                 rpc('fdb.show', '{"port":"vm-2"}', 2),
+    'port-vxlan': rpc('port.add', '{"name":"vx","kind":"vxlan","vni":42,'
+                      '"local":"10.1.0.1","remote":["10.1.0.2","10.1.0.3"],'
+                      '"dstport":4789,"ttl":64,"tos":0,"udpcsum":false}') +
+                  rpc('port.add', '{"name":"vx6","kind":"vxlan","vni":7,'
+                      '"local":"fd01::1","remote":"fd01::2"}', 2) +
+                  rpc('port.set', '{"name":"vx","remote_add":["10.1.0.4"],'
+                      '"remote_del":"10.1.0.2"}', 3) +
+                  rpc('fdb.add', '{"mac":"52:54:00:aa:bb:cd","port":"vx",'
+                      '"dst":"10.1.0.9"}', 4) +
+                  rpc('port.add', '{"name":"t","vni":1}', 5) +
+                  rpc('fdb.show', None, 6),
     'fdb-show': rpc('fdb.show', '{"port":"tap1","vlan":0}'),
     'fdb-add': rpc('fdb.add', '{"mac":"52:54:00:aa:bb:cc","port":"tap1",'
                    '"vlan":10}') + rpc('fdb.show', None, '"s"'),
     'fdb-del': rpc('fdb.del', '{"mac":"02:00:00:00:00:01"}'),
     'fdb-flush': rpc('fdb.flush', '{"port":"tap0","static":true}'),
     'stats-show': rpc('stats.show'),
+    'stp': rpc('stp.set', '{"mode":"rstp","priority":4096,"hello":1,'
+               '"max_age":6,"forward_delay":4}') +
+           rpc('port.set', '{"name":"tap0","stp_cost":2000,'
+               '"stp_priority":64,"stp_edge":true}', 2) +
+           rpc('stp.show', None, 3) + rpc('port.show', '{"name":"tap0"}', 4) +
+           rpc('stp.set', '{"priority":100}', 5) +
+           rpc('stp.set', '{"mode":"off"}', 6),
     'stats-clear': rpc('stats.clear', '{"port":"vm-2"}') +
                    rpc('stats.clear', None, 2),
+    'mirror': rpc('mirror.add', '{"name":"m1","src":["tap0"],'
+                  '"dst":["tap1","vm-2"],"vlan":[10,4094],"output":"tap1"}') +
+              rpc('mirror.add', '{"name":"m2","vlan":[0],"output":"tap0"}', 2) +
+              rpc('mirror.add', '{"name":"m3","output":"vm-2"}', 3) +
+              rpc('mirror.list', None, 4) + rpc('port.list', None, 5) +
+              rpc('mirror.del', '{"name":"m3"}', 6) +
+              rpc('stats.clear', None, 7),
+    'capture': rpc('capture.list') +
+               rpc('capture.start', '{"port":"tap0","direction":"in",'
+                   '"count":5}', 2) +
+               rpc('capture.start', '{"port":"tap0","direction":"x"}', 3),
     'notification': '{"jsonrpc":"2.0","method":"fdb.flush"}\n',
     'batch': ''.join(rpc(m, None, i) for i, m in enumerate(
         ['switch.show', 'port.list', 'fdb.show', 'stats.show',
@@ -432,9 +464,58 @@ def write_vhost(d):
         with open(os.path.join(d, name), 'wb') as f:
             f.write(data)
 
+# ----------------------------------------------------------------- vxlan
+
+def vxlan():
+    def hdr(vni=42, flags=0x08, r1=b'\0\0\0', r2=0):
+        return bytes([flags]) + r1 + vni.to_bytes(3, 'big') + bytes([r2])
+    def rec(sel, dg):
+        return bytes([sel]) + struct.pack('!H', len(dg)) + dg
+    h1 = bytes.fromhex('525400000001')
+    h2 = bytes.fromhex('525400000002')
+    bc = b'\xff' * 6
+    arp = bc + h2 + b'\x08\x06' + bytes.fromhex('0001080006040001') + \
+        h2 + bytes([10, 0, 0, 2]) + bytes(6) + bytes([10, 0, 0, 1]) + bytes(18)
+    ip4 = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 40, 1, 0x4000, 64, 6, 0,
+                      bytes([10, 0, 0, 2]), bytes([10, 0, 0, 1]))
+    tcp = struct.pack('!HHIIBBHHH', 40000, 80, 1, 0, 0x50, 0x02, 65535, 0, 0)
+    syn = h1 + h2 + b'\x08\x00' + ip4 + tcp
+    tagged = h1 + h2 + b'\x81\x00\x00\x0a\x08\x00' + ip4 + tcp
+    ip6 = bytes.fromhex('33330000000152540000000286dd') + \
+        struct.pack('!IHBB', 0x60000000, 8, 58, 255) + \
+        bytes.fromhex('fe800000000000000000000000000002') + \
+        bytes.fromhex('ff020000000000000000000000000001') + bytes(8)
+    out = {
+        'arp-then-reply': rec(0, hdr() + arp) + rec(4, hdr() + syn),
+        'tcp-syn': rec(1, hdr() + syn),
+        'tagged': rec(0, hdr() + tagged),
+        'ipv6-nd': rec(1, hdr() + ip6),
+        'learning-toggle': rec(0x80, hdr() + syn) + rec(0x80, hdr() + arp),
+        'move': rec(0, hdr() + syn) + rec(1, hdr() + syn),
+        'bad-short': rec(0, hdr()[:7]),
+        'bad-truncated': rec(0, hdr() + syn[:13]),
+        'bad-flags': rec(0, hdr(flags=0) + syn),
+        'bad-reserved': rec(0, hdr(flags=0x88) + syn) +
+                        rec(0, hdr(r1=b'\0\1\0') + syn) +
+                        rec(0, hdr(r2=1) + syn),
+        'bad-vni': rec(0, hdr(vni=43) + syn),
+        'bad-source': rec(2, hdr() + syn),
+        'bad-trunc-flag': rec(3, hdr() + syn),
+        'oversize': rec(0, hdr() + syn + bytes(1500)),
+        'mixed': rec(0, hdr() + arp) + rec(2, hdr() + arp) +
+                 rec(1, hdr(vni=0xffffff) + syn) + rec(5, hdr() + syn),
+    }
+    return out
+
+def write_vxlan(d):
+    for name, data in vxlan().items():
+        with open(os.path.join(d, name), 'wb') as f:
+            f.write(data)
+
 def main():
     for sub, fn in (('corpus-ctl', write_ctl), ('corpus-frame', write_frames),
                     ('corpus-vhost', write_vhost),
+                    ('corpus-vxlan', write_vxlan),
                     ('corpus-bpdu', write_bpdu)):
         d = os.path.join(HERE, sub)
         if os.path.isdir(d):

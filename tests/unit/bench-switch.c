@@ -2,8 +2,8 @@
 /*
  * bench-switch.c - CPU time of switch_input() per frame, on three ports
  * whose backend only counts (rec-port.h: no system call), for the forwarding path's
- * own cost: transparent unicast and flood (the fast path), and the same
- * with VLAN modes (an access port to a trunk: a tag pushed on every frame).
+ * own cost: transparent unicast and flood (the fast path), the same with a
+ * mirror of the ingress port (one copy more per frame), and with VLAN modes (an access port to a trunk: a tag pushed on every frame).
  *
  *	make tests/unit/bench-switch && tests/unit/bench-switch [FRAMES]
  *
@@ -20,6 +20,7 @@
 #include <time.h>
 
 #include "tapsw/fdb.h"
+#include "tapsw/mirror.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
 #include "tapsw/vlan.h"
@@ -109,6 +110,21 @@ int main(int argc, char **argv)
 		  sw.now_ms, NULL);
 	bench_case("transparent, known unicast", &sw, a, 0x02, frames);
 	bench_case("transparent, broadcast to 2 ports", &sw, a, 0xff, frames);
+	{
+		const char *src[] = { "a" };
+		struct mirror_config mc = {
+			.name = "m", .src = src, .n_src = 1, .output = "c",
+		};
+		char why[128];
+
+		if (mirror_add(&sw, &mc, why, sizeof(why)))
+			return 2;
+		bench_case("transparent, unicast, a mirror of src a to c", &sw,
+			   a, 0x02, frames);
+		bench_case("transparent, broadcast, the same mirror", &sw, a,
+			   0xff, frames);
+		mirror_del(&sw, "m");
+	}
 
 	vlan_trunk_add(&trunk, 10);
 	port_set_vlan(a, &access);

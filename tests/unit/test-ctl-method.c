@@ -78,7 +78,7 @@ int main(void)
 	json_t *r, *res, *e;
 	const char *const *names;
 
-	plan_tests(33);
+	plan_tests(42);
 	ok1(sw_init(&sw, &cfg) == 0);
 	rec_port_add(&sw, "tap0");
 	rec_port_add(&sw, "tap1");
@@ -231,6 +231,47 @@ int main(void)
 	r = call("{\"jsonrpc\":\"2.0\",\"id\":10,\"method\":\"fdb.flush\",\"params\":{\"static\":\"yes\"}}");
 	ok(r && is_error(r, CTL_ERR_INVALID_PARAMS, "EINVAL"), "bool param type checked");
 	json_decref(r);
+
+	/* mirror.*: tap1 is gone; tap0 and a new tap2 */
+	rec_port_add(&sw, "tap2");
+	r = call("{\"jsonrpc\":\"2.0\",\"id\":11,\"method\":\"mirror.add\",\"params\":"
+		 "{\"name\":\"m1\",\"src\":[\"tap0\"],\"vlan\":[20,10],\"output\":\"tap2\"}}");
+	res = result_of(r);
+	ok(res && !strcmp(json_string_value(json_object_get(res, "output")), "tap2") &&
+	   json_is_true(json_object_get(res, "active")) &&
+	   json_array_size(json_object_get(res, "src")) == 1 &&
+	   json_array_size(json_object_get(res, "dst")) == 0 &&
+	   json_integer_value(json_array_get(json_object_get(res, "vlan"), 0)) == 10 &&
+	   json_integer_value(json_object_get(res, "frames")) == 0,
+	   "mirror.add: the mirror, VLANs in order");
+	json_decref(r);
+	r = call("{\"jsonrpc\":\"2.0\",\"id\":12,\"method\":\"port.show\",\"params\":{\"name\":\"tap2\"}}");
+	e = json_object_get(result_of(r), "mirror_output");
+	ok(json_array_size(e) == 1 && !strcmp(json_string_value(json_array_get(e, 0)), "m1"),
+	   "port.show of the output port: mirror_output [m1]");
+	json_decref(r);
+	r = call("{\"jsonrpc\":\"2.0\",\"id\":13,\"method\":\"mirror.list\"}");
+	ok(json_array_size(json_object_get(result_of(r), "mirrors")) == 1, "mirror.list: one");
+	json_decref(r);
+	ok(check_error("{\"jsonrpc\":\"2.0\",\"id\":14,\"method\":\"mirror.add\",\"params\":"
+		       "{\"name\":\"m1\",\"output\":\"tap2\"}}", CTL_ERR_SERVER, "EEXIST"),
+	   "mirror.add: a taken name");
+	ok(check_error("{\"jsonrpc\":\"2.0\",\"id\":14,\"method\":\"mirror.add\",\"params\":"
+		       "{\"name\":\"m2\",\"dst\":[\"tap9\"],\"output\":\"tap2\"}}",
+		       CTL_ERR_SERVER, "ENOENT"), "mirror.add: no such port");
+	ok(check_error("{\"jsonrpc\":\"2.0\",\"id\":14,\"method\":\"mirror.add\",\"params\":"
+		       "{\"name\":\"m2\",\"vlan\":[0],\"output\":\"tap2\"}}",
+		       CTL_ERR_INVALID_PARAMS, "EINVAL"), "mirror.add: VLAN 0");
+	ok(check_error("{\"jsonrpc\":\"2.0\",\"id\":14,\"method\":\"mirror.add\",\"params\":"
+		       "{\"name\":\"m2\",\"src\":\"tap0\",\"output\":\"tap2\"}}",
+		       CTL_ERR_INVALID_PARAMS, "EINVAL"), "mirror.add: src not an array");
+	r = call("{\"jsonrpc\":\"2.0\",\"id\":15,\"method\":\"mirror.del\",\"params\":{\"name\":\"m1\"}}");
+	ok(json_is_object(result_of(r)) && !sw.mirrors, "mirror.del");
+	json_decref(r);
+	/* no connection here: a capture cannot start */
+	ok(check_error("{\"jsonrpc\":\"2.0\",\"id\":16,\"method\":\"capture.start\",\"params\":"
+		       "{\"port\":\"tap0\"}}", CTL_ERR_SERVER, "EOPNOTSUPP"),
+	   "capture.start without a connection");
 
 	sw_fini(&sw);
 	return exit_status();

@@ -1,0 +1,861 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * vxlan.c - the vxlan port backend (kind "vxlan", vxlan.h): Ethernet
+ * frames in UDP datagrams to and from remote VTEPs, RFC 7348.
+ *
+ * Sockets.  One UDP socket bound to local:dstport receives; sending goes
+ * through VXLAN_TX_SOCKETS sockets bound to local and source ports in
+ * 49152-65535, one chosen per frame by the inner flow's hash
+ * (vxlan_flow_hash()), so that a flow keeps its outer source port and
+ * different flows spread over the underlay's ECMP paths, as the kernel's
+ * udp_flow_src_port() does -- a UDP socket cannot choose its source port
+ * per datagram, and a raw socket would lose the kernel's UDP checksum,
+ * routing and GSO.  Every send socket has DF set (IP_PMTUDISC_DO,
+ * IPV6_DONTFRAG): a datagram above the underlay's MTU is refused
+ * (EMSGSIZE) and counted (too_big), never fragmented.  The outer UDP
+ * checksum is computed (by the kernel, offloaded where the NIC can), as
+ * the kernel's vxlan does by default (udpcsum, Linux 6.x); "udpcsum off"
+ * sends zero checksums over IPv4 (SO_NO_CHECK).  Over IPv6 it is
+ * mandatory and always computed.
+ *
+ * Frames.  The port takes plain frames (port.vnet false): port_output()
+ * segments the TAPs' TSO frames and finishes their checksums before they
+ * get here, so each frame is one datagram: the 8-byte header and the frame
+ * in one sendmsg() (two iovecs, no copy), or one sendmmsg() to every
+ * remote of the flood list.  Datagrams are read with recvmmsg() in
+ * batches into one buffer shared by the vxlan ports (VXLAN_RX_BATCH slots
+ * with PKT_HEADROOM before each frame), checked (vxlan_hdr_parse(), the
+ * VNI, the sender), and the inner frame goes to port_input() in place.
+ *
+ * Remotes and the port's table: see vxlan.h.  Only datagrams from a
+ * remote -- the flood list, or a static entry's dst -- are taken; the
+ * others are counted (vxlan_bad_source) and dropped.  The table is a
+ * struct fdb (fdb.c) keyed by (MAC, VLAN id on the wire) whose value is
+ * the remote's index; it learns the inner source of every datagram taken,
+ * unless the port's "learning" is off (then nothing is learned on the
+ * port, in the switch's FDB or here: the kernel's nolearning plus the
+ * bridge's learning off, as EVPN set-ups use).  Dead entries are reclaimed
+ * a slice per batch read (fdb_age()).
+ */
+#include "tapsw/tapsw.h"
+
+#include <netinet/in.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/socket.h>
+#include <unistd.h>
+#include <arpa/inet.h>
+
+#include "tapsw/daemon.h"
+#include "tapsw/ether.h"
+#include "tapsw/fdb.h"
+#include "tapsw/log.h"
+#include "tapsw/pkt.h"
+#include "tapsw/port.h"
+#include "tapsw/port_class.h"
+#include "tapsw/port_poll.h"
+#include "tapsw/switch.h"
+#include "tapsw/vlan.h"
+#include "tapsw/vnet.h"
+#include "tapsw/vxlan.h"
+#include "tapsw/vxlan_wire.h"
+
+enum {
+	VXLAN_TX_SOCKETS = 16,		/* outer source ports per port */
+	VXLAN_RX_BATCH = 32,		/* datagrams per recvmmsg() */
+	VXLAN_RX_BUDGET = 4,		/* recvmmsg() calls per wake-up */
+	VXLAN_AGE_SLICE = 256,		/* table slots swept per batch */
+	/* the largest UDP payload, and room to see one cut short */
+	VXLAN_DGRAM_MAX = 65535 - 8 + 1,
+	/* a slot: headroom, vnet header, datagram; 64-byte aligned */
+	VXLAN_SLOT = (PKT_HEADROOM + VNET_HDR_LEN + VXLAN_DGRAM_MAX + 63) &
+		     ~63,
+	VXLAN_SOCKBUF = 4 * 1024 * 1024,
+	VXLAN_TABLE_MAX = 65536,	/* entries of a port's table, at most */
+};
+
+union vxlan_sockaddr {
+	struct sockaddr sa;
+	struct sockaddr_in in;
+	struct sockaddr_in6 in6;
+};
+
+struct vxlan_remote {
+	struct vxlan_remote_info info;	/* ip, flood, statics, counters */
+	union vxlan_sockaddr addr;	/* ip:dstport */
+	bool used;
+};
+
+struct vxlan_port {
+	struct port port;		/* first: port_poll_close() frees us */
+	struct port_poll pfd;		/* the receiving socket */
+	struct vxlan_io *io;
+	int tx_fd[VXLAN_TX_SOCKETS];
+	uint16_t tx_sport[VXLAN_TX_SOCKETS];
+	struct vxlan_config cfg;	/* as opened; remotes: see below */
+	socklen_t salen;
+	uint8_t hdr[VXLAN_HLEN];
+	struct fdb *table;		/* (MAC, wire VID) -> remote index */
+	unsigned int n_remotes;		/* slots in use up to this one */
+	unsigned int last_rx;		/* the remote the last datagram
+					 * came from: tried first */
+	struct vxlan_remote remotes[VXLAN_REMOTES_MAX];
+	struct mmsghdr flood_msg[VXLAN_REMOTES_MAX];
+	unsigned int flood_idx[VXLAN_REMOTES_MAX];
+};
+
+/* what the vxlan ports share: the receive batch (class init) */
+struct vxlan_io {
+	uint8_t *buf;			/* VXLAN_RX_BATCH slots of VXLAN_SLOT */
+	struct mmsghdr msg[VXLAN_RX_BATCH];
+	struct iovec iov[VXLAN_RX_BATCH];
+	union vxlan_sockaddr from[VXLAN_RX_BATCH];
+};
+
+static struct vxlan_port *to_vxlan(const struct port *port)
+{
+	return (struct vxlan_port *)port;
+}
+
+bool vxlan_is_port(const struct port *port)
+{
+	return port && port->class == &vxlan_port_class;
+}
+
+bool vxlan_ip_equal(const struct vxlan_ip *a, const struct vxlan_ip *b)
+{
+	if (a->family != b->family)
+		return false;
+	if (a->family == AF_INET)
+		return a->v4.s_addr == b->v4.s_addr;
+	return !memcmp(&a->v6, &b->v6, sizeof(a->v6));
+}
+
+static void vxlan_sockaddr_set(union vxlan_sockaddr *sa,
+			       const struct vxlan_ip *ip, uint16_t port)
+{
+	memset(sa, 0, sizeof(*sa));
+	if (ip->family == AF_INET) {
+		sa->in.sin_family = AF_INET;
+		sa->in.sin_addr = ip->v4;
+		sa->in.sin_port = htons(port);
+	} else {
+		sa->in6.sin6_family = AF_INET6;
+		sa->in6.sin6_addr = ip->v6;
+		sa->in6.sin6_port = htons(port);
+	}
+}
+
+/* the VLAN id a frame of switch VLAN @vid carries out of (and into) @port */
+static uint16_t vxlan_wire_vid(const struct port *port, uint16_t vid)
+{
+	bool tagged = vid != 0;
+
+	if (!vlan_egress(&port->vlan, vid, &tagged))
+		return vid;
+	return tagged ? vid : 0;
+}
+
+/* ----------------------------------------------------------- remotes -- */
+
+static int vxlan_remote_find(const struct vxlan_port *vp,
+			     const struct vxlan_ip *ip)
+{
+	unsigned int i;
+
+	for (i = 0; i < vp->n_remotes; i++)
+		if (vp->remotes[i].used &&
+		    vxlan_ip_equal(&vp->remotes[i].info.ip, ip))
+			return (int)i;
+	return -ENOENT;
+}
+
+/* the remote @ip, made if it is not one yet; its index or an errno */
+static int vxlan_remote_get(struct vxlan_port *vp, const struct vxlan_ip *ip)
+{
+	struct vxlan_remote *r;
+	int i = vxlan_remote_find(vp, ip);
+
+	if (i >= 0)
+		return i;
+	if (ip->family != vp->cfg.local.family)
+		return -EAFNOSUPPORT;
+	if (vxlan_ip_equal(ip, &vp->cfg.local))
+		return -EINVAL;
+	for (i = 0; i < VXLAN_REMOTES_MAX && vp->remotes[i].used; i++)
+		;
+	if (i == VXLAN_REMOTES_MAX)
+		return -ENOSPC;
+	r = &vp->remotes[i];
+	memset(r, 0, sizeof(*r));
+	r->used = true;
+	r->info.ip = *ip;
+	vxlan_sockaddr_set(&r->addr, ip, vp->cfg.dstport);
+	if ((unsigned int)i >= vp->n_remotes)
+		vp->n_remotes = (unsigned int)i + 1;
+	return i;
+}
+
+/* let go of remote @i if nothing holds it: not flooded, no static entry */
+static void vxlan_remote_put(struct vxlan_port *vp, unsigned int i)
+{
+	struct vxlan_remote *r = &vp->remotes[i];
+
+	if (r->info.flood || r->info.statics)
+		return;
+	fdb_flush(vp->table, (int)i, FDB_FLUSH_ALL);
+	r->used = false;
+	while (vp->n_remotes && !vp->remotes[vp->n_remotes - 1].used)
+		vp->n_remotes--;
+}
+
+int vxlan_remote_add(struct port *port, const struct vxlan_ip *ip)
+{
+	struct vxlan_port *vp = to_vxlan(port);
+	int i = vxlan_remote_get(vp, ip);
+
+	if (i < 0)
+		return i;
+	if (vp->remotes[i].info.flood)
+		return -EEXIST;
+	vp->remotes[i].info.flood = true;
+	return 0;
+}
+
+int vxlan_remote_del(struct port *port, const struct vxlan_ip *ip)
+{
+	struct vxlan_port *vp = to_vxlan(port);
+	int i = vxlan_remote_find(vp, ip);
+
+	if (i < 0 || !vp->remotes[i].info.flood)
+		return -ENOENT;
+	vp->remotes[i].info.flood = false;
+	/* what was learned behind it is no longer true */
+	fdb_flush(vp->table, i, FDB_FLUSH_LEARNED);
+	vxlan_remote_put(vp, (unsigned int)i);
+	return 0;
+}
+
+int vxlan_remote_foreach(const struct port *port,
+			 int (*cb)(const struct vxlan_remote_info *ri,
+				   void *arg), void *arg)
+{
+	const struct vxlan_port *vp = to_vxlan(port);
+	unsigned int i;
+	int ret;
+
+	for (i = 0; i < vp->n_remotes; i++) {
+		if (!vp->remotes[i].used)
+			continue;
+		ret = cb(&vp->remotes[i].info, arg);
+		if (ret)
+			return ret;
+	}
+	return 0;
+}
+
+void vxlan_config_get(const struct port *port, struct vxlan_config *vc)
+{
+	const struct vxlan_port *vp = to_vxlan(port);
+	unsigned int i;
+
+	*vc = vp->cfg;
+	vc->n_remotes = 0;
+	for (i = 0; i < vp->n_remotes; i++)
+		if (vp->remotes[i].used && vp->remotes[i].info.flood)
+			vc->remotes[vc->n_remotes++] = vp->remotes[i].info.ip;
+}
+
+/* ------------------------------------------------------------- table -- */
+
+/* drop one static reference of the entry @mac/@wvid holds, if static */
+static void vxlan_fdb_unref(struct vxlan_port *vp, const uint8_t *mac,
+			    uint16_t wvid)
+{
+	struct fdb_entry e;
+	int i = fdb_get(vp->table, mac, wvid, vp->port.sw->now_ms, &e);
+
+	if (i < 0 || !e.is_static || e.port >= VXLAN_REMOTES_MAX)
+		return;
+	if (vp->remotes[e.port].info.statics)
+		vp->remotes[e.port].info.statics--;
+}
+
+int vxlan_fdb_add(struct port *port, const uint8_t *mac, uint16_t vid,
+		  const struct vxlan_ip *dst, uint64_t now_ms)
+{
+	struct vxlan_port *vp = to_vxlan(port);
+	uint16_t wvid = vxlan_wire_vid(port, vid);
+	int i = vxlan_remote_get(vp, dst), ret;
+
+	if (i < 0)
+		return i;
+	vxlan_fdb_unref(vp, mac, wvid);
+	ret = fdb_add_static(vp->table, mac, wvid, (unsigned int)i, now_ms);
+	if (ret) {
+		vxlan_remote_put(vp, (unsigned int)i);
+		return ret;
+	}
+	vp->remotes[i].info.statics++;
+	return 0;
+}
+
+bool vxlan_fdb_dst(const struct port *port, const uint8_t *mac,
+		   uint16_t vid, uint64_t now_ms, struct vxlan_ip *dst,
+		   bool *is_static)
+{
+	const struct vxlan_port *vp = to_vxlan(port);
+	struct fdb_entry e;
+	int i;
+
+	i = fdb_lookup(vp->table, mac, vxlan_wire_vid(port, vid), now_ms);
+	if (i < 0 || i >= VXLAN_REMOTES_MAX || !vp->remotes[i].used)
+		return false;
+	*dst = vp->remotes[i].info.ip;
+	if (is_static)
+		*is_static = fdb_get(vp->table, mac, vxlan_wire_vid(port, vid),
+				     now_ms, &e) >= 0 && e.is_static;
+	return true;
+}
+
+void vxlan_fdb_del(struct port *port, const uint8_t *mac, uint16_t vid)
+{
+	struct vxlan_port *vp = to_vxlan(port);
+	uint16_t wvid = vxlan_wire_vid(port, vid);
+	struct fdb_entry e;
+
+	if (fdb_get(vp->table, mac, wvid, vp->port.sw->now_ms, &e) < 0)
+		return;
+	vxlan_fdb_unref(vp, mac, wvid);
+	fdb_del(vp->table, mac, wvid);
+	if (e.is_static && e.port < VXLAN_REMOTES_MAX)
+		vxlan_remote_put(vp, e.port);
+}
+
+void vxlan_fdb_flush(struct port *port, unsigned int flags)
+{
+	struct vxlan_port *vp = to_vxlan(port);
+	unsigned int i;
+
+	fdb_flush(vp->table, -1, flags);
+	if (!(flags & FDB_FLUSH_STATIC))
+		return;
+	for (i = 0; i < vp->n_remotes; i++) {
+		if (!vp->remotes[i].used)
+			continue;
+		vp->remotes[i].info.statics = 0;
+		vxlan_remote_put(vp, i);
+	}
+}
+
+/* -------------------------------------------------------------- send -- */
+
+static int vxlan_sendmsg(int fd, struct msghdr *mh)
+{
+	ssize_t n;
+
+	do
+		n = sendmsg(fd, mh, MSG_DONTWAIT | MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n < 0 ? -errno : 0;
+}
+
+static void vxlan_count_tx(struct vxlan_remote *r, int ret, size_t len,
+			   bool flooded)
+{
+	if (ret) {
+		r->info.tx_errors++;
+		return;
+	}
+	r->info.tx_packets++;
+	r->info.tx_bytes += len;
+	r->info.tx_flooded += flooded;
+}
+
+/* one copy of @iov to each remote of the flood list */
+static int vxlan_flood(struct vxlan_port *vp, int fd, struct iovec *iov,
+		       size_t len)
+{
+	unsigned int i, n = 0, done = 0, sent = 0;
+	int ret, first_err = 0;
+
+	for (i = 0; i < vp->n_remotes; i++) {
+		struct vxlan_remote *r = &vp->remotes[i];
+		struct msghdr *mh = &vp->flood_msg[n].msg_hdr;
+
+		if (!r->used || !r->info.flood)
+			continue;
+		*mh = (struct msghdr){
+			.msg_name = &r->addr,
+			.msg_namelen = vp->salen,
+			.msg_iov = iov,
+			.msg_iovlen = 2,
+		};
+		vp->flood_idx[n++] = i;
+	}
+	if (!n)
+		return -EDESTADDRREQ;	/* nobody to send it to */
+	while (done < n) {
+		ret = sendmmsg(fd, vp->flood_msg + done, n - done,
+			       MSG_DONTWAIT | MSG_NOSIGNAL);
+		if (ret < 0 && errno == EINTR)
+			continue;
+		if (ret < 0) {
+			/* the one at @done failed: count it, go on */
+			ret = -errno;
+			if (!first_err)
+				first_err = ret;
+			vxlan_count_tx(&vp->remotes[vp->flood_idx[done]], ret,
+				       len, true);
+			done++;
+			continue;
+		}
+		for (i = 0; i < (unsigned int)ret; i++)
+			vxlan_count_tx(&vp->remotes[vp->flood_idx[done + i]],
+				       0, len, true);
+		done += (unsigned int)ret;
+		sent += (unsigned int)ret;
+	}
+	/* the frame went out if one copy did */
+	return sent ? 0 : first_err;
+}
+
+static int vxlan_send(struct port *port, const void *buf, size_t len)
+{
+	struct vxlan_port *vp = to_vxlan(port);
+	const uint8_t *frame = buf;
+	struct iovec iov[2] = {
+		{ .iov_base = vp->hdr, .iov_len = VXLAN_HLEN },
+		{ .iov_base = (void *)buf, .iov_len = len },
+	};
+	struct vxlan_remote *r;
+	struct msghdr mh;
+	int fd, i, ret;
+
+	fd = vp->tx_fd[vxlan_flow_hash(frame, len) % VXLAN_TX_SOCKETS];
+	if (len >= ETHER_HDR_LEN && !ether_is_multicast(frame)) {
+		i = fdb_lookup(vp->table, frame, vxlan_frame_vid(frame, len),
+			       port->sw->now_ms);
+		if (i >= 0 && i < VXLAN_REMOTES_MAX &&
+		    vp->remotes[i].used) {
+			r = &vp->remotes[i];
+			mh = (struct msghdr){
+				.msg_name = &r->addr,
+				.msg_namelen = vp->salen,
+				.msg_iov = iov,
+				.msg_iovlen = 2,
+			};
+			ret = vxlan_sendmsg(fd, &mh);
+			vxlan_count_tx(r, ret, len, false);
+			return ret;
+		}
+	}
+	return vxlan_flood(vp, fd, iov, len);
+}
+
+/* ----------------------------------------------------------- receive -- */
+
+static int vxlan_remote_from(struct vxlan_port *vp,
+			     const union vxlan_sockaddr *from)
+{
+	struct vxlan_ip ip = { .family = from->sa.sa_family };
+	const struct vxlan_remote *r = &vp->remotes[vp->last_rx];
+	int i;
+
+	if (ip.family == AF_INET)
+		ip.v4 = from->in.sin_addr;
+	else if (ip.family == AF_INET6)
+		ip.v6 = from->in6.sin6_addr;
+	else
+		return -ENOENT;
+	if (likely(r->used && vxlan_ip_equal(&r->info.ip, &ip)))
+		return (int)vp->last_rx;
+	i = vxlan_remote_find(vp, &ip);
+	if (i >= 0)
+		vp->last_rx = (unsigned int)i;
+	return i;
+}
+
+void vxlan_port_input(struct port *port, uint8_t *dg, size_t n, int flags,
+		      const struct sockaddr *sa)
+{
+	const union vxlan_sockaddr *from = (const union vxlan_sockaddr *)sa;
+	struct vxlan_port *vp = to_vxlan(port);
+	enum drop_reason reason;
+	struct vxlan_remote *r;
+	struct pkt pkt;
+	uint32_t vni;
+	size_t len;
+	int i;
+
+	i = vxlan_remote_from(vp, from);
+	if (unlikely(i < 0)) {
+		port_count_drop(port, DROP_VXLAN_BAD_SOURCE);
+		return;
+	}
+	if (unlikely(flags & MSG_TRUNC)) {
+		port_count_drop(port, DROP_OVERSIZE);
+		return;
+	}
+	reason = vxlan_hdr_parse(dg, n, &vni);
+	if (likely(reason == DROP_NONE) && unlikely(vni != vp->cfg.vni))
+		reason = DROP_VXLAN_BAD_VNI;
+	len = n - VXLAN_HLEN;
+	if (likely(reason == DROP_NONE) &&
+	    unlikely(len > port->mtu + ETHER_HDR_LEN + ETHER_VLAN_HLEN))
+		reason = DROP_OVERSIZE;
+	if (unlikely(reason != DROP_NONE)) {
+		port_count_drop(port, reason);
+		return;
+	}
+	r = &vp->remotes[i];
+	r->info.rx_packets++;
+	r->info.rx_bytes += len;
+
+	pkt.eth = dg + VXLAN_HLEN;
+	pkt.vnet = pkt.eth - VNET_HDR_LEN;
+	pkt.len = len;
+	pkt.headroom = PKT_HEADROOM;
+	if (likely(!(port->flags & PORT_NO_LEARNING)) &&
+	    !ether_is_multicast(pkt.eth + 6) && !ether_is_zero(pkt.eth + 6))
+		fdb_learn(vp->table, pkt.eth + 6,
+			  vxlan_frame_vid(pkt.eth, len), (unsigned int)i,
+			  daemon_now_ms(port->daemon), NULL);
+	memset(pkt.vnet, 0, VNET_HDR_LEN);	/* over the VXLAN header */
+	port_input(port, &pkt);
+}
+
+static void vxlan_on_readable(uv_poll_t *h, int status, int events)
+{
+	struct vxlan_port *vp = h->data;
+	struct vxlan_io *io = vp->io;
+	unsigned int b, i;
+	int n;
+
+	(void)events;
+	if (status < 0) {
+		uv_poll_stop(h);
+		port_fail(&vp->port, status, "socket failed");
+		return;
+	}
+	for (b = 0; b < VXLAN_RX_BUDGET; b++) {
+		for (i = 0; i < VXLAN_RX_BATCH; i++) {
+			io->msg[i].msg_hdr.msg_namelen = sizeof(io->from[i]);
+			io->msg[i].msg_hdr.msg_flags = 0;
+		}
+		n = recvmmsg(vp->pfd.fd, io->msg, VXLAN_RX_BATCH,
+			     MSG_DONTWAIT | MSG_TRUNC, NULL);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN && errno != EWOULDBLOCK)
+				port_count_drop(&vp->port, DROP_RX_ERROR);
+			break;
+		}
+		for (i = 0; i < (unsigned int)n; i++)
+			vxlan_port_input(&vp->port, io->iov[i].iov_base,
+					 io->msg[i].msg_len,
+					 io->msg[i].msg_hdr.msg_flags,
+					 &io->from[i].sa);
+		if (n < VXLAN_RX_BATCH)
+			break;
+	}
+	fdb_age(vp->table, daemon_now_ms(vp->port.daemon), VXLAN_AGE_SLICE);
+}
+
+/* ------------------------------------------------------------- ports -- */
+
+static void vxlan_raise_bufs(int fd)
+{
+	int size = VXLAN_SOCKBUF;
+
+	/* best effort: the kernel caps it at net.core.[rw]mem_max */
+	setsockopt(fd, SOL_SOCKET, SO_RCVBUF, &size, sizeof(size));
+	setsockopt(fd, SOL_SOCKET, SO_SNDBUF, &size, sizeof(size));
+}
+
+/* a UDP socket of @vp's family bound to local:@port */
+static int vxlan_socket(const struct vxlan_port *vp, uint16_t port, int *fdp)
+{
+	union vxlan_sockaddr sa;
+	int fd, one = 1, ret;
+
+	fd = socket(vp->cfg.local.family,
+		    SOCK_DGRAM | SOCK_NONBLOCK | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return -errno;
+	if (vp->cfg.local.family == AF_INET6 &&
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof(one)) < 0)
+		goto err_errno;
+	vxlan_sockaddr_set(&sa, &vp->cfg.local, port);
+	if (bind(fd, &sa.sa, vp->salen) < 0)
+		goto err_errno;
+	vxlan_raise_bufs(fd);
+	*fdp = fd;
+	return 0;
+
+err_errno:
+	ret = -errno;
+	close(fd);
+	return ret;
+}
+
+/* the options of a send socket: DF, checksum, TTL, TOS */
+static int vxlan_tx_options(const struct vxlan_port *vp, int fd)
+{
+	int pmtu = IP_PMTUDISC_DO, one = 1, ttl = (int)vp->cfg.ttl,
+	    tos = (int)vp->cfg.tos;
+
+	if (vp->cfg.local.family == AF_INET) {
+		if (setsockopt(fd, IPPROTO_IP, IP_MTU_DISCOVER, &pmtu,
+			       sizeof(pmtu)) < 0 ||
+		    (vp->cfg.no_udpcsum &&
+		     setsockopt(fd, SOL_SOCKET, SO_NO_CHECK, &one,
+				sizeof(one)) < 0) ||
+		    (ttl && setsockopt(fd, IPPROTO_IP, IP_TTL, &ttl,
+				       sizeof(ttl)) < 0) ||
+		    (tos && setsockopt(fd, IPPROTO_IP, IP_TOS, &tos,
+				       sizeof(tos)) < 0))
+			return -errno;
+		return 0;
+	}
+	pmtu = IPV6_PMTUDISC_DO;
+	if (setsockopt(fd, IPPROTO_IPV6, IPV6_MTU_DISCOVER, &pmtu,
+		       sizeof(pmtu)) < 0 ||
+	    setsockopt(fd, IPPROTO_IPV6, IPV6_DONTFRAG, &one,
+		       sizeof(one)) < 0 ||
+	    (ttl && setsockopt(fd, IPPROTO_IPV6, IPV6_UNICAST_HOPS, &ttl,
+			       sizeof(ttl)) < 0) ||
+	    (tos && setsockopt(fd, IPPROTO_IPV6, IPV6_TCLASS, &tos,
+			       sizeof(tos)) < 0))
+		return -errno;
+	return 0;
+}
+
+/*
+ * The send sockets, on source ports from a random start in 49152-65535,
+ * skipping those in use.
+ */
+static int vxlan_tx_open(struct vxlan_port *vp, char *why, size_t whylen)
+{
+	const unsigned int range = VXLAN_SPORT_MAX - VXLAN_SPORT_MIN + 1;
+	unsigned int start = 0, k, n = 0;
+	uint16_t port;
+	int ret;
+
+	if (getrandom(&start, sizeof(start), GRND_NONBLOCK) < 0)
+		start = (unsigned int)getpid() * 2654435761u;
+	for (k = 0; k < range && n < VXLAN_TX_SOCKETS; k++) {
+		port = (uint16_t)(VXLAN_SPORT_MIN + (start + k * 1021) % range);
+		if (port == vp->cfg.dstport)
+			continue;
+		ret = vxlan_socket(vp, port, &vp->tx_fd[n]);
+		if (ret == -EADDRINUSE)
+			continue;
+		if (!ret) {
+			ret = vxlan_tx_options(vp, vp->tx_fd[n]);
+			if (ret)
+				close(vp->tx_fd[n]);
+		}
+		if (ret) {
+			snprintf(why, whylen, "send socket: %s",
+				 strerror(-ret));
+			return ret;
+		}
+		vp->tx_sport[n++] = port;
+	}
+	if (n < VXLAN_TX_SOCKETS) {
+		snprintf(why, whylen, "no free UDP source ports in %u-%u",
+			 VXLAN_SPORT_MIN, VXLAN_SPORT_MAX);
+		return -EADDRINUSE;
+	}
+	return 0;
+}
+
+static void vxlan_tx_close(struct vxlan_port *vp)
+{
+	unsigned int i;
+
+	for (i = 0; i < VXLAN_TX_SOCKETS; i++)
+		if (vp->tx_fd[i] >= 0)
+			close(vp->tx_fd[i]);
+}
+
+static int vxlan_set_mtu(struct port *port, unsigned int mtu)
+{
+	unsigned int overhead = to_vxlan(port)->cfg.local.family == AF_INET ?
+				VXLAN_OVERHEAD4 : VXLAN_OVERHEAD6;
+
+	if (mtu < 68 || mtu > 65535 - overhead)
+		return -ERANGE;
+	port->mtu = mtu;
+	return 0;
+}
+
+static int vxlan_open(struct daemon *d, void *priv,
+		      const struct port_config *cfg, struct port **portp,
+		      char *why, size_t whylen)
+{
+	const struct vxlan_config *vc = cfg->vxlan;
+	struct fdb_config fc = { 0 };
+	char addr[VXLAN_IP_STRLEN];
+	struct vxlan_port *vp;
+	unsigned int i;
+	int ret;
+
+	if (!vc || (vc->local.family != AF_INET &&
+		    vc->local.family != AF_INET6) || vc->vni > VXLAN_VNI_MAX) {
+		snprintf(why, whylen, "a vxlan port needs a vni (0-%u) and a "
+			 "local address", VXLAN_VNI_MAX);
+		return -EINVAL;
+	}
+	vp = calloc(1, sizeof(*vp));
+	if (!vp) {
+		snprintf(why, whylen, "out of memory");
+		return -ENOMEM;
+	}
+	vp->io = priv;
+	vp->cfg = *vc;
+	vp->cfg.n_remotes = 0;
+	if (!vp->cfg.dstport)
+		vp->cfg.dstport = VXLAN_DSTPORT_DEFAULT;
+	vp->salen = vc->local.family == AF_INET ? sizeof(struct sockaddr_in) :
+						   sizeof(struct sockaddr_in6);
+	for (i = 0; i < VXLAN_TX_SOCKETS; i++)
+		vp->tx_fd[i] = -1;
+	vxlan_hdr_build(vp->hdr, vc->vni);
+	snprintf(vp->port.name, sizeof(vp->port.name), "%s", cfg->name);
+	vp->port.vnet = false;
+	vp->port.created = true;
+	/* the kernel's default below a 1500-byte underlay */
+	vp->port.mtu = 1500 - (vc->local.family == AF_INET ?
+			       VXLAN_OVERHEAD4 : VXLAN_OVERHEAD6);
+	if (cfg->mtu && vxlan_set_mtu(&vp->port, cfg->mtu)) {
+		snprintf(why, whylen, "MTU %u: above 65535 less the VXLAN "
+			 "overhead", cfg->mtu);
+		ret = -ERANGE;
+		goto err_free;
+	}
+	for (i = 0; i < vc->n_remotes; i++) {
+		ret = vxlan_remote_add(&vp->port, &vc->remotes[i]);
+		if (ret && ret != -EEXIST) {
+			snprintf(why, whylen, "remote %s: %s",
+				 inet_ntop(vc->remotes[i].family,
+					   &vc->remotes[i].v6, addr,
+					   sizeof(addr)) ? addr : "?",
+				 ret == -EAFNOSUPPORT ?
+				 "not the local address's family" :
+				 ret == -EINVAL ? "the local address" :
+				 "too many remotes");
+			goto err_free;
+		}
+	}
+	fc.max_entries = MIN(d->sw->cfg.fdb_max, VXLAN_TABLE_MAX);
+	fc.ageing_ms = fdb_get_ageing(d->sw->fdb);
+	vp->table = fdb_new(&fc);
+	if (!vp->table) {
+		ret = -errno;
+		snprintf(why, whylen, "table: %s", strerror(-ret));
+		goto err_free;
+	}
+
+	inet_ntop(vc->local.family, &vc->local.v6, addr, sizeof(addr));
+	ret = vxlan_socket(vp, vp->cfg.dstport, &vp->pfd.fd);
+	if (ret) {
+		snprintf(why, whylen, "cannot bind %s port %u: %s%s", addr,
+			 vp->cfg.dstport, strerror(-ret),
+			 ret == -EADDRINUSE ? " (one vxlan port per local "
+			 "address and port: another one, or the kernel's "
+			 "vxlan, has it)" : ret == -EADDRNOTAVAIL ?
+			 " (not an address of this host)" : "");
+		goto err_table;
+	}
+	ret = vxlan_tx_open(vp, why, whylen);
+	if (ret)
+		goto err_rx;
+	ret = port_poll_init(&vp->pfd, d->loop, vp->pfd.fd, vp, why, whylen);
+	if (ret)
+		goto err_tx;
+	info("port %s: vxlan vni %u local %s dstport %u, mtu %u, "
+	     "%u remote%s", cfg->name, vc->vni, addr, vp->cfg.dstport,
+	     vp->port.mtu, vc->n_remotes, vc->n_remotes == 1 ? "" : "s");
+	*portp = &vp->port;
+	return 0;
+
+err_tx:
+	vxlan_tx_close(vp);
+err_rx:
+	close(vp->pfd.fd);
+err_table:
+	fdb_free(vp->table);
+err_free:
+	free(vp);
+	return ret;
+}
+
+static int vxlan_start(struct port *port, char *why, size_t whylen)
+{
+	return port_poll_start(&to_vxlan(port)->pfd, vxlan_on_readable, why,
+			       whylen);
+}
+
+static void vxlan_close(struct port *port, bool destroy)
+{
+	struct vxlan_port *vp = to_vxlan(port);
+
+	(void)destroy;		/* sockets only: they go either way */
+	vxlan_tx_close(vp);
+	fdb_free(vp->table);
+	vp->table = NULL;
+	port_poll_close(&vp->pfd);	/* frees @vp once libuv lets go */
+}
+
+static int vxlan_init(struct daemon *d, void **priv, char *why,
+		      size_t whylen)
+{
+	struct vxlan_io *io = calloc(1, sizeof(*io));
+	unsigned int i;
+
+	(void)d;
+	if (io)
+		io->buf = malloc((size_t)VXLAN_RX_BATCH * VXLAN_SLOT);
+	if (!io || !io->buf) {
+		free(io);
+		snprintf(why, whylen, "vxlan: out of memory");
+		return -ENOMEM;
+	}
+	for (i = 0; i < VXLAN_RX_BATCH; i++) {
+		/* the inner frame lands after the headroom and a vnet header */
+		io->iov[i].iov_base = io->buf + (size_t)i * VXLAN_SLOT +
+				      PKT_HEADROOM + VNET_HDR_LEN - VXLAN_HLEN;
+		io->iov[i].iov_len = VXLAN_DGRAM_MAX;
+		io->msg[i].msg_hdr.msg_iov = &io->iov[i];
+		io->msg[i].msg_hdr.msg_iovlen = 1;
+		io->msg[i].msg_hdr.msg_name = &io->from[i];
+	}
+	*priv = io;
+	return 0;
+}
+
+static void vxlan_fini(struct daemon *d, void *priv)
+{
+	struct vxlan_io *io = priv;
+
+	(void)d;
+	if (io)
+		free(io->buf);
+	free(io);
+}
+
+const struct port_class vxlan_port_class = {
+	.name = "vxlan",
+	.init = vxlan_init,
+	.fini = vxlan_fini,
+	.open = vxlan_open,
+	.start = vxlan_start,
+	.send = vxlan_send,
+	.set_mtu = vxlan_set_mtu,
+	.close = vxlan_close,
+};
