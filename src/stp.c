@@ -82,6 +82,7 @@ struct stp {
 	uint64_t last_tick_ms, now_ms;
 	uint64_t tc_count, tc_last_ms;
 	bool tc_active;
+	bool tc_counted;	/* this run counted a topology change */
 	bool reselect;
 	bool running;
 };
@@ -316,6 +317,14 @@ static void set_tc_prop_tree(struct stp *stp, struct stp_port *self)
 	for_each_port(stp, p, i)
 		if (p != self)
 			p->tc_prop = true;
+}
+
+/* a topology change seen here: detected, or told by an 802.1D TCN */
+static void count_tc(struct stp *stp)
+{
+	stp->tc_count++;
+	stp->tc_last_ms = stp->now_ms ? stp->now_ms : 1;
+	stp->tc_counted = true;
 }
 
 static void new_tc_while(struct stp *stp, struct stp_port *p)
@@ -645,13 +654,16 @@ static bool tcm_run(struct stp *stp, struct stp_port *p)
 	if (!p->tc_active) {
 		/* DETECTED: a non-edge port went forwarding */
 		p->tc_active = true;
+		count_tc(stp);
 		new_tc_while(stp, p);
 		set_tc_prop_tree(stp, p);
 		p->tc_prop = false;
 		ch = true;
 	}
-	if (p->rcvd_tcn)
+	if (p->rcvd_tcn) {
+		count_tc(stp);
 		new_tc_while(stp, p);	/* NOTIFIED_TCN */
+	}
 	if (p->rcvd_tc || p->rcvd_tcn) {
 		/* NOTIFIED_TC */
 		p->rcvd_tc = p->rcvd_tcn = false;
@@ -781,6 +793,7 @@ static void stp_run(struct stp *stp)
 	if (stp->running)
 		return;
 	stp->running = true;
+	stp->tc_counted = false;
 	for (iter = 0; iter < 32; iter++) {
 		ch = false;
 		for_each_port(stp, p, i) {
@@ -807,10 +820,9 @@ static void stp_run(struct stp *stp)
 		ptx_run(stp, p);
 		tc |= p->tc_while != 0;
 	}
-	if (tc && !stp->tc_active) {
-		stp->tc_count++;
-		stp->tc_last_ms = stp->now_ms ? stp->now_ms : 1;
-	}
+	/* one heard of (a TC flag) counts when none was going on */
+	if (tc && !stp->tc_active && !stp->tc_counted)
+		count_tc(stp);
 	stp->tc_active = tc;
 	for_each_port(stp, p, i) {
 		if (p->changed) {

@@ -124,7 +124,9 @@ struct stp_info {
 	uint32_t root_path_cost;
 	unsigned int root_port;		/* 0: this bridge is the root */
 	unsigned int max_age, hello, fwd_delay;	/* in use (the root's) */
-	uint64_t tc_count;		/* topology changes seen */
+	uint64_t tc_count;		/* topology changes detected here,
+					 * told by a TCN, or heard of (TC flag)
+					 * when none was going on */
 	uint64_t tc_last_ms;		/* when the last began, 0: never */
 	bool tc_active;			/* one is being signalled now */
 	struct stp_config cfg;

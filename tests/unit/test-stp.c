@@ -335,7 +335,7 @@ static void test_stp_neighbour(void)
 	step(10);
 	ok(br[1].sent_tcn > 0, "802.1D bridge: a port forwarding: TCN sent");
 	stp_get_info(br[0].stp, &in);
-	ok(pinfo(0, 1).stats.rx_tcn > 0 && in.tc_count >= 1 && tc >= 1,
+	ok(pinfo(0, 1).stats.rx_tcn > 0 && in.tc_count > tc,
 	   "the root took it: a topology change");
 	t = br[1].sent_tcn;
 	step(10);
