@@ -270,7 +270,14 @@ enum stp_state stp_port_state(const struct stp *stp, unsigned int port_no);
  */
 void stp_port_clear_stats(struct stp *stp, unsigned int port_no);
 
+/**
+ * stp_mode_name() - "off", "stp" or "rstp".
+ * @mode: The mode.
+ *
+ * Return: its name.
+ */
 const char *stp_mode_name(enum stp_mode mode);
+
 /**
  * stp_mode_parse() - The mode named "off", "stp" or "rstp".
  * @name: The name.
@@ -278,7 +285,21 @@ const char *stp_mode_name(enum stp_mode mode);
  * Return: the mode, or -EINVAL.
  */
 int stp_mode_parse(const char *name);
+
+/**
+ * stp_role_name() - "root", "designated", "alternate", "backup", "disabled".
+ * @role: The role.
+ *
+ * Return: its name, "?" out of range.
+ */
 const char *stp_role_name(enum stp_role role);
+
+/**
+ * stp_state_name() - "forwarding", "learning", "discarding", "disabled".
+ * @state: The state.
+ *
+ * Return: its name, "?" out of range.
+ */
 const char *stp_state_name(enum stp_state state);
 
 /**
