@@ -65,7 +65,8 @@ done
 # the kernel bridge: 802.1D in a netns (no user-space helper there)
 ip -n "$NSK" link add br0 type bridge stp_state 1 priority 32768 \
 	forward_delay $((FWD * 100)) hello_time $((HELLO * 100)) \
-	max_age $((MAXAGE * 100)) || fail "cannot create the kernel bridge"
+	max_age $((MAXAGE * 100)) ||
+	skip "cannot create a kernel bridge with STP here (no bridge module?)"
 for p in ka kb hk; do
 	ip -n "$NSK" link set "${T}$p" master br0
 	# below tapsw's 20000: K is designated on the B-K link, B blocks
