@@ -20,6 +20,7 @@
 #include "tapsw/ctl_codec.h"
 #include "tapsw/ctl_method.h"
 #include "tapsw/ctl_proto.h"
+#include "tapsw/ctl_stp.h"
 #include "tapsw/ether.h"
 #include "tapsw/events.h"
 #include "tapsw/fdb.h"
@@ -126,6 +127,18 @@ static int param_bool(json_t *params, const char *key, bool *out,
 	}
 	*out = json_is_true(v);
 	return 1;
+}
+
+int ctl_param_uint(json_t *params, const char *key, uint64_t max,
+		   uint64_t *out, struct ctl_error *err)
+{
+	return param_uint(params, key, max, out, err);
+}
+
+int ctl_param_bool(json_t *params, const char *key, bool *out,
+		   struct ctl_error *err)
+{
+	return param_bool(params, key, out, err);
 }
 
 /* a user or group: a name, or a numeric id */
@@ -450,6 +463,9 @@ static json_t *port_json(struct ctl_context *ctx, const struct port *port)
 	port_mirror_json_set(ctx, port, o);
 	if (vxlan_is_port(port))
 		json_object_set_new(o, "vxlan", vxlan_json(port));
+	/* spanning tree (ctl_stp.c): only while it runs */
+	if (ctx->sw->stp)
+		json_object_set_new(o, "stp", ctl_stp_port_json(ctx->sw, port));
 	return o;
 }
 
@@ -721,7 +737,8 @@ static int m_port_set(struct ctl_context *ctx, json_t *params,
 	    (has_max = ret = param_uint(params, "max_macs", FDB_PORT_LIMIT_MAX,
 					&max_macs, err)) < 0 ||
 	    (has_vlan = ret = param_vlan_mode(params, &vlan, err)) < 0 ||
-	    (ret = param_port_flags(params, &flags, err)) < 0)
+	    (ret = param_port_flags(params, &flags, err)) < 0 ||
+	    (ret = ctl_stp_port_set(port, params, err)) < 0)
 		return ret;
 	if ((ret = param_remotes(params, port, "remote_add", true, err)) < 0 ||
 	    (ret = param_remotes(params, port, "remote_del", false, err)) < 0)
@@ -1233,7 +1250,9 @@ static const struct ctl_method methods[] = {
 	{ "port.list", m_port_list, NO_PARAMS, false },
 	{ "port.show", m_port_show, PARAMS("name"), false },
 	{ "port.set", m_port_set, PARAMS("name", "mtu", "max_macs", "vlan",
-					     "remote_add", "remote_del"),
+					     "remote_add", "remote_del",
+					     "stp_cost", "stp_priority",
+					     "stp_edge", "stp_auto_edge"),
 	  true, .port_flags = true },
 	{ "fdb.show", m_fdb_show, PARAMS("port", "vlan"), false },
 	{ "fdb.add", m_fdb_add, PARAMS("mac", "port", "vlan", "dst"), true },
@@ -1249,6 +1268,10 @@ static const struct ctl_method methods[] = {
 	{ "capture.start", m_capture_start, PARAMS("port", "direction",
 						   "count"), false },
 	{ "capture.list", m_capture_list, NO_PARAMS, false },
+	/* spanning tree (ctl_stp.c) */
+	{ "stp.show", ctl_stp_show, NO_PARAMS, false },
+	{ "stp.set", ctl_stp_set, PARAMS("mode", "priority", "hello",
+					 "max_age", "forward_delay"), true },
 };
 
 const char *const *ctl_method_names(void)

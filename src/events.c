@@ -66,6 +66,7 @@ static const char *const type_names[EVENTS_TYPE_MAX] = {
 	[EVENTS_PORT_DEL] = "port.del",
 	[EVENTS_PORT_UP] = "port.up",
 	[EVENTS_PORT_DOWN] = "port.down",
+	[EVENTS_PORT_STP] = "port.stp",
 	[EVENTS_FDB_LEARN] = "fdb.learn",
 	[EVENTS_FDB_MOVE] = "fdb.move",
 	[EVENTS_FDB_AGE] = "fdb.age",

@@ -25,6 +25,7 @@
 
 #include "tapsw/ctl.h"
 #include "tapsw/daemon.h"
+#include "tapsw/ether.h"
 #include "tapsw/capture.h"
 #include "tapsw/events.h"
 #include "tapsw/fdb.h"
@@ -34,6 +35,7 @@
 #include "tapsw/port.h"
 #include "tapsw/port_class.h"
 #include "tapsw/state.h"
+#include "tapsw/sw_stp.h"
 #include "tapsw/switch.h"
 
 enum {
@@ -45,6 +47,12 @@ enum {
 	OPT_STATE,
 	OPT_IO,
 	OPT_SLICE,
+	OPT_STP,
+	OPT_STP_PRIORITY,
+	OPT_STP_HELLO,
+	OPT_STP_MAX_AGE,
+	OPT_STP_FWD_DELAY,
+	OPT_STP_MAC,
 	SLICE_US_DEFAULT = 100,		/* --slice: 0.1 ms */
 	SLICE_US_MIN = 100,		/* the kernel's bounds: 0.1-100 ms */
 	SLICE_US_MAX = 100000,
@@ -85,6 +93,15 @@ static void usage(FILE *f)
 "      --slice USEC     scheduler time slice asked for (default %d; 0: the\n"
 "                       kernel's): a short one lets a woken tapswd preempt\n"
 "                       busy processes (Linux 6.12 or later)\n"
+"      --stp MODE       spanning tree: rstp (802.1w, 802.1D STP to the\n"
+"                       ports that hear 802.1D BPDUs), stp (802.1D only)\n"
+"                       or off (default: BPDUs dropped as link-local)\n"
+"      --stp-priority N bridge priority, a multiple of 4096 (default 32768)\n"
+"      --stp-hello S    hello time (1-10 s, default 2)\n"
+"      --stp-max-age S  max age (6-40 s, default 20)\n"
+"      --stp-forward-delay S  forward delay (2-30 s, default 15)\n"
+"      --stp-mac MAC    bridge address (default: derived from the\n"
+"                       machine id and the control socket's path)\n"
 "  -v, --verbose        more log (repeat for debug)\n"
 "  -h, --help           this help\n"
 "  -V, --version        print the version\n", FDB_DEFAULT_MAX,
@@ -139,6 +156,34 @@ static void set_slice(unsigned long us)
 		debug("scheduler slice %lu us", us);
 }
 
+/*
+ * stp_default_mac() - a locally administered unicast MAC for the bridge
+ * address, stable across restarts: FNV-1a of /etc/machine-id and the
+ * control socket's path, so two tapswd on one machine differ.
+ */
+static void stp_default_mac(const char *sock, uint8_t mac[ETHER_ADDR_LEN])
+{
+	uint64_t h = 0xcbf29ce484222325ULL;
+	char id[64] = "";
+	const char *s;
+	unsigned int i;
+	FILE *f;
+
+	f = fopen("/etc/machine-id", "r");
+	if (f) {
+		if (!fgets(id, sizeof(id), f))
+			id[0] = '\0';
+		fclose(f);
+	}
+	for (s = id; *s; s++)
+		h = (h ^ (uint8_t)*s) * 0x100000001b3ULL;
+	for (s = sock; *s; s++)
+		h = (h ^ (uint8_t)*s) * 0x100000001b3ULL;
+	for (i = 0; i < ETHER_ADDR_LEN; i++)
+		mac[i] = (uint8_t)(h >> (8 * i));
+	mac[0] = (uint8_t)((mac[0] & 0xfc) | 0x02);
+}
+
 static void on_signal(uv_signal_t *h, int signum)
 {
 	struct tapswd *d = h->data;
@@ -178,6 +223,13 @@ int main(int argc, char **argv)
 		{ "state", required_argument, NULL, OPT_STATE },
 		{ "io", required_argument, NULL, OPT_IO },
 		{ "slice", required_argument, NULL, OPT_SLICE },
+		{ "stp", required_argument, NULL, OPT_STP },
+		{ "stp-priority", required_argument, NULL, OPT_STP_PRIORITY },
+		{ "stp-hello", required_argument, NULL, OPT_STP_HELLO },
+		{ "stp-max-age", required_argument, NULL, OPT_STP_MAX_AGE },
+		{ "stp-forward-delay", required_argument, NULL,
+		  OPT_STP_FWD_DELAY },
+		{ "stp-mac", required_argument, NULL, OPT_STP_MAC },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ "version", no_argument, NULL, 'V' },
@@ -198,10 +250,13 @@ int main(int argc, char **argv)
 	unsigned long slice_us = SLICE_US_DEFAULT;
 	int io_mode;
 	static struct tapswd d;
+	struct stp_config stp_cfg;
+	bool stp_mac_given = false, stp_cmdline = false;
 	char why[256];
 	int opt, ret;
 
 	log_init("tapswd", level);
+	stp_config_default(&stp_cfg, STP_MODE_OFF);
 	signal(SIGPIPE, SIG_IGN);	/* a control client that went away */
 	while ((opt = getopt_long(argc, argv, "s:p:vhV", opts, NULL)) != -1) {
 		switch (opt) {
@@ -232,6 +287,37 @@ int main(int argc, char **argv)
 			if (slice_us && slice_us < SLICE_US_MIN)
 				die("--slice: 0, or %d to %d", SLICE_US_MIN,
 				    SLICE_US_MAX);
+			break;
+		case OPT_STP:
+			ret = stp_mode_parse(optarg);
+			if (ret < 0)
+				die("--stp: invalid mode '%s' (rstp, stp or off)",
+				    optarg);
+			stp_cfg.mode = (enum stp_mode)ret;
+			stp_cmdline = true;
+			break;
+		case OPT_STP_PRIORITY:
+			stp_cfg.priority = (unsigned int)parse_num(
+				"--stp-priority", optarg, 61440);
+			break;
+		case OPT_STP_HELLO:
+			stp_cfg.hello = (unsigned int)parse_num("--stp-hello",
+								optarg, 10);
+			break;
+		case OPT_STP_MAX_AGE:
+			stp_cfg.max_age = (unsigned int)parse_num(
+				"--stp-max-age", optarg, 40);
+			break;
+		case OPT_STP_FWD_DELAY:
+			stp_cfg.fwd_delay = (unsigned int)parse_num(
+				"--stp-forward-delay", optarg, 30);
+			break;
+		case OPT_STP_MAC:
+			if (ether_mac_parse(optarg, stp_cfg.mac) ||
+			    ether_is_multicast(stp_cfg.mac) ||
+			    ether_is_zero(stp_cfg.mac))
+				die("--stp-mac: not a unicast MAC: '%s'", optarg);
+			stp_mac_given = true;
 			break;
 		case OPT_AGEING:
 			sw_cfg.ageing_ms = 1000ULL *
@@ -283,6 +369,16 @@ int main(int argc, char **argv)
 	if (ret)
 		die("--io %s: %s", io_mode_name((enum io_mode)io_mode), why);
 
+	if (!stp_mac_given)
+		stp_default_mac(ctl_cfg.path, stp_cfg.mac);
+	if (stp_cfg.mode != STP_MODE_OFF &&
+	    stp_config_check(&stp_cfg, why, sizeof(why)))
+		die("--stp: %s", why);
+	d.sw.stp_cfg = stp_cfg;
+	d.sw.stp_cmdline = stp_cmdline;
+	ret = sw_stp_configure(&d.sw, &d.daemon, &stp_cfg, why, sizeof(why));
+	if (ret)
+		die("--stp: %s", why);
 	d.events = events_new(&d.daemon);
 	if (!d.events)
 		die("out of memory");
@@ -357,6 +453,7 @@ int main(int argc, char **argv)
 	capture_free(d.capture);
 	if (d.linkwatch)
 		linkwatch_stop(d.linkwatch);
+	sw_stp_stop(&d.sw);
 	sw_fini(&d.sw);
 	port_classes_fini(&d.daemon);
 	uv_walk(d.loop, close_walk_cb, NULL);

@@ -26,6 +26,7 @@
 #include "tapsw/mirror.h"
 #include "tapsw/port.h"
 #include "tapsw/port_class.h"
+#include "tapsw/sw_stp.h"
 #include "tapsw/switch.h"
 #include "tapsw/vnet.h"
 
@@ -172,6 +173,10 @@ void port_notify(struct port *port, enum port_event_type type,
 	};
 	struct daemon *d = port->daemon;
 
+	/* STP: a port that forwards, comes or goes is enabled or not */
+	if (port->sw && port->sw->stp && type <= PORT_EV_DOWN &&
+	    type != PORT_EV_DEL)
+		sw_stp_port_link(port);
 	if (d && d->port_notify)
 		d->port_notify(&ev, d->port_notify_arg);
 }
@@ -248,6 +253,11 @@ int port_attach(struct sw *sw, struct port *port)
 	port->error[0] = '\0';
 	sw->ports[i] = port;
 	sw->active[sw->n_ports++] = port;
+	port->stp_cfg = (struct stp_port_config){
+		.priority = STP_DEFAULT_PORT_PRIORITY, .auto_edge = true,
+	};
+	if (sw->stp)
+		sw_stp_port_add(port);
 	mirror_refresh(sw);
 	return 0;
 }
@@ -268,6 +278,8 @@ void port_detach(struct sw *sw, struct port *port)
 {
 	unsigned int i;
 
+	if (sw->stp)
+		sw_stp_port_del(port);
 	sw->vlan_ports -= port->vlan.mode != VLAN_MODE_NONE;
 	port->vlan.mode = VLAN_MODE_NONE;
 	fdb_flush(sw->fdb, (int)port->index, FDB_FLUSH_ALL);

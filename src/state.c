@@ -41,6 +41,7 @@
 #include "tapsw/port.h"
 #include "tapsw/port_class.h"
 #include "tapsw/state.h"
+#include "tapsw/ctl_stp.h"
 #include "tapsw/switch.h"
 #include "tapsw/vlan.h"
 #include "tapsw/vxlan.h"
@@ -70,8 +71,10 @@ static json_t *state_port(struct sw *sw, struct port *port)
 		      "path", set->path,
 		      "netns", ns,
 		      "vlan", vlan_config_json(&port->vlan));
-	if (o)
+	if (o) {
 		port_flags_json_set(o, port->flags);
+		json_object_set_new(o, "stp", ctl_stp_port_state_json(port));
+	}
 	if (o && vxlan_is_port(port)) {
 		struct vxlan_config *vc = malloc(sizeof(*vc));
 
@@ -185,8 +188,9 @@ static json_t *state_capture(struct sw *sw)
 	for (i = 0; i < sw->n_ports; i++)
 		json_array_append_new(ports, state_port(sw, sw->active[i]));
 	fdb_foreach(sw->fdb, sw->now_ms, state_fdb_one, &a);
-	return json_pack("{s:i, s:o, s:o, s:o}", "tapsw_state", STATE_VERSION,
+	return json_pack("{s:i, s:o, s:o, s:o, s:o}", "tapsw_state", STATE_VERSION,
 			 "ports", ports, "fdb", a.entries,
+			 "stp", ctl_stp_state_json(sw),
 			 "mirrors", state_mirrors(sw));
 }
 
@@ -344,6 +348,9 @@ static int state_restore_port(struct daemon *d, json_t *p,
 	fdb_set_port_limit(sw->fdb, port->index, (uint32_t)max_macs);
 	port_set_vlan(port, &vlan);
 	port_set_controls(port, flags);
+	if (ctl_stp_port_state_restore(port, json_object_get(p, "stp")))
+		warn("state: port %s: invalid STP settings, defaults used",
+		     port->name);
 	return 0;
 }
 
@@ -397,6 +404,11 @@ int state_restore(struct daemon *d, const char *path, unsigned int *failed,
 	    !json_is_array(ports) || !json_is_array(fdb)) {
 		snprintf(why, whylen, "%s: not a tapsw state file (version %d)",
 			 path, STATE_VERSION);
+		ret = -EINVAL;
+		goto out;
+	}
+	if (ctl_stp_state_restore(d, json_object_get(state, "stp"))) {
+		snprintf(why, whylen, "%s: invalid STP settings", path);
 		ret = -EINVAL;
 		goto out;
 	}

@@ -50,6 +50,7 @@
 #include "tapsw/mirror.h"
 #include "tapsw/port.h"
 #include "tapsw/switch.h"
+#include "tapsw/sw_stp.h"
 #include "tapsw/vlan.h"
 #include "tapsw/vnet.h"
 
@@ -73,6 +74,7 @@ int sw_init(struct sw *sw, const struct sw_config *cfg)
 
 void sw_fini(struct sw *sw)
 {
+	sw_stp_stop(sw);
 	mirror_fini(sw);
 	while (sw->n_ports)
 		port_close(sw->active[sw->n_ports - 1], false);
@@ -112,17 +114,30 @@ void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
 	d->out = NULL;
 	/*
 	 * the flood skips ports with these flags (isolation: both ends;
-	 * mirror output ports always)
+	 * mirror output ports always; STP: a port that is not forwarding)
 	 */
-	d->skip = (in->flags & PORT_ISOLATED) | PORT_MIRROR_OUT;
+	d->skip = (in->flags & PORT_ISOLATED) | PORT_MIRROR_OUT |
+		  PORT_STP_BLOCKED;
 
-	if (unlikely(in->flags & (PORT_LOCKED | PORT_MIRROR_OUT))) {
+	if (unlikely(in->flags & (PORT_LOCKED | PORT_MIRROR_OUT |
+				  PORT_STP_BLOCKED))) {
 		if (in->flags & PORT_MIRROR_OUT) {
 			d->action = SW_DROP;
 			d->reason = DROP_MIRROR_PORT;
 			return;
 		}
-		if (fdb_lookup(sw->fdb, eth.src, eth.vid, sw->now_ms) !=
+		/* STP: a discarding port takes only BPDUs, a learning one learns */
+		if (in->flags & PORT_STP_BLOCKED) {
+			if (!(in->flags & (PORT_STP_NO_LEARN | PORT_NO_LEARNING |
+					   PORT_LOCKED)))
+				fdb_learn(sw->fdb, eth.src, eth.vid, in->index,
+					  sw->now_ms, NULL);
+			d->action = SW_DROP;
+			d->reason = DROP_STP_BLOCKED;
+			return;
+		}
+		if ((in->flags & PORT_LOCKED) &&
+		    fdb_lookup(sw->fdb, eth.src, eth.vid, sw->now_ms) !=
 		    (int)in->index) {
 			d->action = SW_DROP;
 			d->reason = DROP_LOCKED;
@@ -152,10 +167,12 @@ void switch_decide(struct sw *sw, struct port *in, const struct pkt *pkt,
 		return;
 	}
 	of = sw->ports[out]->flags;
-	if (unlikely(of & (PORT_ISOLATED | PORT_MIRROR_OUT)) &&
-	    ((of & PORT_MIRROR_OUT) || (in->flags & PORT_ISOLATED))) {
+	if (unlikely(of & (PORT_ISOLATED | PORT_MIRROR_OUT | PORT_STP_BLOCKED)) &&
+	    ((of & (PORT_MIRROR_OUT | PORT_STP_BLOCKED)) ||
+	     (in->flags & PORT_ISOLATED))) {
 		d->action = SW_DROP;
 		d->reason = of & PORT_MIRROR_OUT ? DROP_MIRROR_PORT :
+			    of & PORT_STP_BLOCKED ? DROP_STP_BLOCKED :
 			    DROP_ISOLATED;
 		return;
 	}
@@ -256,6 +273,12 @@ void switch_input(struct sw *sw, struct port *in, struct pkt *pkt)
 		mirror_input(sw, in, pkt, &d);
 	switch (d.action) {
 	case SW_DROP:
+		/* STP: BPDUs are the protocol's, not link-local drops */
+		if (unlikely(d.reason == DROP_LINK_LOCAL) && sw->stp) {
+			d.reason = sw_stp_input(sw, in, pkt);
+			if (d.reason == DROP_NONE)
+				break;
+		}
 		port_count_drop(in, d.reason);
 		sw->stats.dropped++;
 		break;

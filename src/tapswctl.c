@@ -888,7 +888,7 @@ static void print_port(const json_t *port)
 	static const char *const tail[] = {
 		"created", "vnet_hdr", "offloads", "ifindex", "fdb_entries",
 		"rx_packets", "rx_bytes", "tx_packets", "tx_bytes", "drops",
-		"drop_reasons", "vxlan", NULL,
+		"drop_reasons", "stp", "vxlan", NULL,
 	};
 	const char *order[ARRAY_SIZE(head) + PORT_FLAG_COUNT +
 			  ARRAY_SIZE(tail)];
@@ -911,14 +911,46 @@ static void print_port(const json_t *port)
 			   !strcmp(*key, "link_netnsid")) {
 			if (v)		/* only when down; moved */
 				kv_print_json(0, *key, v);
-		} else if (!strcmp(*key, "drop_reasons")) {
-			if (json_is_object(v))
+		} else if (!strcmp(*key, "drop_reasons") ||
+			   !strcmp(*key, "stp")) {
+			if (json_is_object(v)) {
+				if (*key[0] == 's')	/* STP runs */
+					kv_print(0, *key, "");
 				kv_print_all(2, v);
+			}
 		} else {
 			kv_print_json(0, *key, v);
 		}
 	}
 	kv_print_rest(0, port, order);
+}
+
+/* --- spanning tree */
+
+static const struct column stp_port_cols[] = {
+	{ "PORT", "name", COL_STR },
+	{ "ROLE", "role", COL_STR },
+	{ "STATE", "state", COL_STR },
+	{ "EDGE", "edge", COL_STR },
+	{ "PROTO", "protocol", COL_STR },
+	{ "ID", "port_id", COL_STR },
+	{ "COST", "cost", COL_NUM },
+	{ "DESIGNATED_BRIDGE", "designated_bridge", COL_STR },
+	{ "BPDU_RX", "rx_bpdu", COL_NUM },
+	{ "BPDU_TX", "tx_bpdu", COL_NUM },
+	{ "BAD", "rx_bad_bpdu", COL_NUM },
+};
+
+static void print_stp(const json_t *result)
+{
+	static const char *const known[] = { "ports", NULL };
+	const json_t *ports = json_object_get(result, "ports");
+
+	kv_print_rest(0, result, known);
+	if (json_array_size(ports)) {
+		putchar('\n');
+		table_print(ports, stp_port_cols, ARRAY_SIZE(stp_port_cols));
+	}
 }
 
 static void print_fdb(const json_t *result)
@@ -1361,8 +1393,21 @@ static const struct arg_kw kw_port_set[] = {
 	{ "native", "native", ARG_VLAN, false },
 	{ "vlan", "none", ARG_VLAN, false },
 	{ "remote", "remote", ARG_REMOTE, false },
+	{ "stp_cost", "stp_cost", ARG_UINT, false },
+	{ "stp_priority", "stp_priority", ARG_UINT, false },
+	{ "stp_edge", "stp_edge", ARG_ONOFF, false },
+	{ "stp_auto_edge", "stp_auto_edge", ARG_ONOFF, false },
 	{ .word = NULL },
 };
+static const struct arg_kw kw_stp_set[] = {
+	{ "mode", "mode", ARG_STRING, false },
+	{ "priority", "priority", ARG_UINT, false },
+	{ "hello", "hello", ARG_UINT, false },
+	{ "max-age", "max_age", ARG_UINT, false },
+	{ "forward-delay", "forward_delay", ARG_UINT, false },
+	{ NULL, NULL, 0, false },
+};
+
 static const struct arg_kw kw_fdb_show[] = {
 	{ "port", "port", ARG_STRING, false },
 	{ "vlan", "vlan", ARG_UINT, false },
@@ -1413,10 +1458,15 @@ static const struct cmd cmds[] = {
 	  print_port, NULL, false },
 	{ "port", "set", "NAME [mtu N] [max-macs N] "
 	  "[access VID | trunk VID,... [native VID] | vlan none] "
-	  "[remote add|del IP]...",
+	  "[remote add|del IP]... "
+	  "[stp_cost N] [stp_priority N] [stp_edge on|off] "
+	  "[stp_auto_edge on|off]",
 	  "change a port's MTU, cap the MACs it may hold (0: no cap), "
-	  "set its VLAN mode and its bridge controls, a vxlan port's remotes",
-	  1, 11 + 3 * VXLAN_CLI_REMOTES + 2 * PORT_FLAG_COUNT, cmd_generic, "port.set", { "name" },
+	  "set its VLAN mode and its bridge controls, a vxlan port's remotes, "
+	  "its spanning tree cost (0: default), priority (0-240, by 16) and "
+	  "edge",
+	  1, 19 + 3 * VXLAN_CLI_REMOTES + 2 * PORT_FLAG_COUNT, cmd_generic,
+	  "port.set", { "name" },
 	  kw_port_set, NULL, NULL, false, .port_flags = true },
 	{ "fdb", "show", "[port NAME] [vlan VID]", "the MAC table",
 	  0, 4, cmd_generic, "fdb.show", { NULL }, kw_fdb_show,
@@ -1439,6 +1489,16 @@ static const struct cmd cmds[] = {
 	{ "stats", "clear", "[port NAME]", "zero the counters",
 	  0, 2, cmd_generic, "stats.clear", { NULL }, kw_port_name,
 	  NULL, NULL, false },
+	{ "stp", "show", "", "the spanning tree: bridge and root ids, root "
+	  "port and cost, topology changes, each port's role and state",
+	  0, 0, cmd_generic, "stp.show", { NULL }, NULL,
+	  print_stp, NULL, true },
+	{ "stp", "set", "[mode rstp|stp|off] [priority N] [hello S] "
+	  "[max-age S] [forward-delay S]",
+	  "turn the spanning tree on or off, set the bridge priority "
+	  "(by 4096) and timers",
+	  1, 10, cmd_generic, "stp.set", { NULL }, kw_stp_set,
+	  print_stp, NULL, false },
 	{ "show", NULL, "", "the switch: version, uptime, settings, FDB",
 	  0, 0, cmd_generic, "switch.show", { NULL }, NULL,
 	  print_switch, NULL, true },

@@ -19,6 +19,7 @@ struct daemon;
 struct sw;
 struct events;
 struct events_sink;
+struct ctl_error;
 struct capture;
 struct capture_sink;
 
@@ -61,5 +62,30 @@ char *ctl_handle_line(struct ctl_context *ctx, const char *line, size_t len,
 
 /** ctl_method_names() - The method table's names, NULL-terminated. */
 const char *const *ctl_method_names(void);
+
+/**
+ * ctl_param_uint() - An optional integer param from 0 to @max.
+ * @params: The request's params.
+ * @key: Its name.
+ * @max: The largest value taken.
+ * @out: The value, when given.
+ * @err: An invalid-params error, when bad.
+ *
+ * Return: 1 given, 0 absent, -EINVAL bad.
+ */
+int ctl_param_uint(json_t *params, const char *key, uint64_t max,
+		   uint64_t *out, struct ctl_error *err);
+
+/**
+ * ctl_param_bool() - An optional boolean param.
+ * @params: The request's params.
+ * @key: Its name.
+ * @out: The value, when given.
+ * @err: An invalid-params error, when bad.
+ *
+ * Return: 1 given, 0 absent, -EINVAL bad.
+ */
+int ctl_param_bool(json_t *params, const char *key, bool *out,
+		   struct ctl_error *err);
 
 #endif /* TAPSW_CTL_METHOD_H */

@@ -53,6 +53,7 @@ enum port_event_type {
 	PORT_EV_DEL,
 	PORT_EV_UP,
 	PORT_EV_DOWN,
+	PORT_EV_STP,		/* spanning tree role or state; @reason */
 	PORT_EV_MAX
 };
 

@@ -32,6 +32,10 @@ enum drop_reason {
 				 * does not have on that port */
 	DROP_GUEST_ERROR,	/* not a frame: a vhost-user guest broke a
 				 * ring (a bad descriptor); the port is down */
+	DROP_STP_BLOCKED,	/* from or to a port the spanning tree has
+				 * discarding or learning */
+	DROP_BPDU_INVALID,	/* a malformed BPDU while STP runs (its
+				 * reason in the port's stp counters) */
 	DROP_MIRROR_PORT,	/* received on a mirror's output port, or to
 				 * a known destination behind one (mirror.h) */
 	/* a VXLAN port's datagrams (vxlan_wire.h), none reaches a port */
@@ -69,6 +73,8 @@ static inline const char *drop_reason_name(enum drop_reason r)
 		[DROP_ISOLATED] = "isolated",
 		[DROP_LOCKED] = "locked",
 		[DROP_GUEST_ERROR] = "guest_error",
+		[DROP_STP_BLOCKED] = "stp_blocked",
+		[DROP_BPDU_INVALID] = "bpdu_invalid",
 		[DROP_MIRROR_PORT] = "mirror_port",
 		[DROP_VXLAN_SHORT] = "vxlan_short",
 		[DROP_VXLAN_TRUNCATED] = "vxlan_truncated",

@@ -18,6 +18,7 @@
 #include "daemon.h"
 #include "drop.h"
 #include "pkt.h"
+#include "stp.h"
 #include "vlan.h"
 
 #include <net/if.h>
@@ -82,7 +83,11 @@ enum port_flag {
 	PORT_LOCKED = 1u << 5,		/* only sources the FDB has on it pass */
 	/* not a control: set by mirror_refresh() on a mirror's output port */
 	PORT_MIRROR_OUT = 1u << 16,
-	PORT_FLAGS_INTERNAL = PORT_MIRROR_OUT,
+	/* the spanning tree's port state (sw_stp.c), not controls either */
+	PORT_STP_BLOCKED = 1u << 17,	/* discarding/learning: no forwarding */
+	PORT_STP_NO_LEARN = 1u << 18,	/* discarding: no learning either */
+	PORT_FLAGS_INTERNAL = PORT_MIRROR_OUT | PORT_STP_BLOCKED |
+			      PORT_STP_NO_LEARN,
 };
 
 struct port_stats {
@@ -132,6 +137,7 @@ struct port {
 	struct vlan_config vlan;	/* its VLAN mode (vlan.h) */
 	unsigned int flags;		/* PORT_NO_LEARNING, ... (bridge controls) */
 	struct port_stats stats;
+	struct stp_port_config stp_cfg;	/* spanning tree settings */
 	struct capture_session *captures;	/* NULL: none (capture.h) */
 };
 

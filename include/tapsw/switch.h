@@ -14,6 +14,7 @@
 #include "drop.h"
 #include "fdb.h"
 #include "port.h"
+#include "stp.h"
 #include "vlan.h"
 
 enum {
@@ -47,6 +48,10 @@ struct sw {
 	uint64_t now_ms;	/* the clock: set by port_input() (port.c) */
 	struct sw_stats stats;
 	struct sw_config cfg;
+	/* spanning tree (sw_stp.h): NULL when off; its settings, kept off */
+	struct sw_stp *stp;
+	struct stp_config stp_cfg;
+	bool stp_cmdline;	/* given to tapswd: --state does not override */
 };
 
 enum sw_action {
@@ -87,7 +92,8 @@ static inline bool switch_floods_to(const struct port *in,
 
 int sw_init(struct sw *sw, const struct sw_config *cfg);
 /**
- * sw_fini() - Close every port (leaving persistent devices), free the FDB.
+ * sw_fini() - Stop STP, close every port (leaving persistent devices), free
+ *             the FDB.
  * @sw: The switch.
  */
 void sw_fini(struct sw *sw);

@@ -16,6 +16,9 @@ writes that put chains in the rings), refused sequences, and ring images
 corpus-vxlan/: inputs of fuzz-vxlan.c: records of [sender][length, 2
 bytes big-endian][UDP payload], valid VXLAN datagrams of VNI 42 (ARP,
 IPv4 TCP, tagged, IPv6) and each kind of bad one.
+corpus-bpdu/: inputs of fuzz-bpdu.c: BPDUs a neighbour sends (a better
+root, proposal, agreement, TC, TCN), link flaps, settings, malformed ones,
+between ticks.
 
 Run from anywhere: python3 tests/fuzz/gen-corpus.py (rewrites both
 directories; the output is deterministic and committed)."""
@@ -71,6 +74,13 @@ CTL = {
     'fdb-del': rpc('fdb.del', '{"mac":"02:00:00:00:00:01"}'),
     'fdb-flush': rpc('fdb.flush', '{"port":"tap0","static":true}'),
     'stats-show': rpc('stats.show'),
+    'stp': rpc('stp.set', '{"mode":"rstp","priority":4096,"hello":1,'
+               '"max_age":6,"forward_delay":4}') +
+           rpc('port.set', '{"name":"tap0","stp_cost":2000,'
+               '"stp_priority":64,"stp_edge":true}', 2) +
+           rpc('stp.show', None, 3) + rpc('port.show', '{"name":"tap0"}', 4) +
+           rpc('stp.set', '{"priority":100}', 5) +
+           rpc('stp.set', '{"mode":"off"}', 6),
     'stats-clear': rpc('stats.clear', '{"port":"vm-2"}') +
                    rpc('stats.clear', None, 2),
     'mirror': rpc('mirror.add', '{"name":"m1","src":["tap0"],'
@@ -396,6 +406,59 @@ def vhost():
                                      (0x1000, avail([0]))])
     return out
 
+# ---------------------------------------------------------------- BPDUs
+# fuzz-bpdu.c records: op & 3 == 0 a frame (length byte, bytes) on port
+# 1 + (op >> 2) % 3, 1 a tick of (op >> 2) * 100 ms, 2 a port down/up
+# (bit 4), 3 a port's settings
+
+def bpdu_frame(btype, version=0, flags=0, root=0x1000020000000001, cost=0,
+               bridge=0x1000020000000001, port=0x8001, times=(0, 6, 1, 4)):
+    if btype == 0x80:
+        body = struct.pack('>HBB', 0, version, btype)
+    else:
+        body = struct.pack('>HBBBQIQH', 0, version, btype, flags, root, cost,
+                           bridge, port)
+        body += b''.join(struct.pack('>H', t << 8) for t in times)
+        if btype == 2:
+            body += b'\0'
+    llc = b'\x42\x42\x03' + body
+    f = b'\x01\x80\xc2\0\0\0' + mac(0x99) + struct.pack('>H', len(llc)) + llc
+    return f + b'\0' * max(0, 60 - len(f))
+
+def rec_frame(port, f):
+    return bytes([(port - 1) << 2, len(f)]) + f
+
+def tick(tenths):
+    return bytes([1 | tenths << 2])
+
+def bpdus():
+    sup = bpdu_frame(0)                         # a better root, 802.1D
+    rst = bpdu_frame(2, 2, flags=0x0e)           # designated + proposal
+    agree = bpdu_frame(2, 2, flags=0x48 | 0x30, root=0x8000020000000042,
+                       bridge=0x8000020000000099)
+    tc = bpdu_frame(0, flags=0x81)
+    tcn = bpdu_frame(0x80)
+    return {
+        'config-superior': b'\0' + rec_frame(1, sup) + tick(10) * 12,
+        'rst-proposal': b'\0' + rec_frame(2, rst) + tick(10) +
+                        rec_frame(2, rst) + tick(10) * 5,
+        'rst-agreement': b'\0' + tick(10) + rec_frame(3, agree) + tick(10),
+        'tc-tcn': b'\1' + rec_frame(1, sup) + tick(10) * 9 +
+                  rec_frame(1, tc) + rec_frame(2, tcn) + tick(10) * 4,
+        'link-flap': b'\0' + rec_frame(1, sup) + rec_frame(2, rst) +
+                     bytes([2, 2 | 0x10, 2 | 4, 2 | 4 | 0x10]) + tick(30),
+        'settings': b'\0' + bytes([3 | 0x08, 3 | 0x04 | 0x40]) +
+                    rec_frame(1, sup) + tick(40),
+        'malformed': b'\0' + rec_frame(1, sup[:20]) +
+                     rec_frame(1, sup[:14] + b'\xaa\xaa\x03' + sup[17:]) +
+                     rec_frame(1, sup[:12] + b'\x00\x05' + sup[14:]),
+    }
+
+def write_bpdu(d):
+    for name, data in bpdus().items():
+        with open(os.path.join(d, name), 'wb') as f:
+            f.write(data)
+
 def write_vhost(d):
     for name, data in vhost().items():
         with open(os.path.join(d, name), 'wb') as f:
@@ -452,7 +515,8 @@ def write_vxlan(d):
 def main():
     for sub, fn in (('corpus-ctl', write_ctl), ('corpus-frame', write_frames),
                     ('corpus-vhost', write_vhost),
-                    ('corpus-vxlan', write_vxlan)):
+                    ('corpus-vxlan', write_vxlan),
+                    ('corpus-bpdu', write_bpdu)):
         d = os.path.join(HERE, sub)
         if os.path.isdir(d):
             for n in os.listdir(d):

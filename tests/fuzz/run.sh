@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tests/fuzz/run.sh - build the libFuzzer targets (fuzz-ctl, fuzz-frame,
-# fuzz-vhost, fuzz-vxlan) with clang -fsanitize=fuzzer,address,undefined and run each
+# fuzz-vhost, fuzz-vxlan, fuzz-bpdu) with clang -fsanitize=fuzzer,address,undefined and run each
 # for a bounded time from its seed corpus.  A smoke test in `make check`; by
 # hand, a longer run:
 #
@@ -14,7 +14,7 @@
 # Environment: srcdir, top_srcdir (default: this script's ../..),
 # top_builddir (default: the current directory if it holds config.h, else
 # the source tree), FUZZ_SECONDS (seconds each; default FUZZ_BUDGET, 40,
-# shared equally), FUZZ_TARGETS ("ctl frame vhost vxlan"),
+# shared equally), FUZZ_TARGETS ("ctl frame vhost vxlan bpdu"),
 # FUZZ_BUILD_DIR (default $top_builddir/tests/fuzz-build), FUZZ_CC (clang),
 # FUZZ_ARGS (more libFuzzer options).
 # New inputs go to $FUZZ_BUILD_DIR/corpus-*; the seeds are only read.
@@ -33,7 +33,7 @@ elif [[ -f config.h ]]; then
 else
 	builddir=$top_srcdir
 fi
-targets=${FUZZ_TARGETS:-ctl frame vhost vxlan}
+targets=${FUZZ_TARGETS:-ctl frame vhost vxlan bpdu}
 read -r -a _t <<<"$targets"
 # make check's budget stays 40 s however many targets there are
 seconds=${FUZZ_SECONDS:-$(( ${FUZZ_BUDGET:-40} / (${#_t[@]} ? ${#_t[@]} : 1) ))}
@@ -65,6 +65,7 @@ uv_cflags=$(pkg-config --cflags libuv 2>/dev/null)
 uv_libs=$(pkg-config --libs libuv 2>/dev/null || echo -luv)
 common=(src/log.c src/ether.c src/fdb.c src/port.c src/switch.c src/vnet.c
 	src/mirror.c src/capture.c src/pcapng.c
+	src/stp_bpdu.c src/stp.c src/sw_stp.c
 	src/vlan.c src/daemon.c)
 
 build() {	# build NAME: $out/fuzz-NAME
@@ -75,12 +76,18 @@ build() {	# build NAME: $out/fuzz-NAME
 		srcs=(src/vhost_mem.c src/virtq.c src/vhost_msg.c src/vhost_dev.c)
 		libs=()
 	fi
+	if [[ $name == bpdu ]]; then
+		# the spanning tree alone: the BPDU codec and the protocol
+		srcs=(src/stp_bpdu.c src/stp.c)
+		libs=()
+	fi
 	if [[ $name == vxlan || $name == ctl ]]; then
 		# the vxlan backend (ctl_method.c and state.c ask it too)
 		srcs+=(src/vxlan.c src/vxlan_wire.c src/port_poll.c)
 	fi
 	if [[ $name == ctl ]]; then
-		srcs+=(src/ctl_proto.c src/ctl_codec.c src/ctl_method.c)
+		srcs+=(src/ctl_proto.c src/ctl_codec.c src/ctl_method.c
+		       src/ctl_stp.c)
 		# saving is off (no state path) but ctl_method.c links it
 		[[ -f $top_srcdir/src/state.c ]] && srcs+=(src/state.c)
 		# events.subscribe (refused: no connection) links events.c
@@ -120,7 +127,7 @@ for t in $targets; do
 	artifact=$(ls -t "$out"/crash-* "$out"/leak-* "$out"/timeout-* \
 		"$out"/oom-* 2>/dev/null | head -1)
 	if ((rc)) || [[ -n $artifact ]]; then
-		grep -E -m1 -A12 'ERROR:|runtime error|fuzz-(ctl|frame|vhost|vxlan):|ABORTING' \
+		grep -E -m1 -A12 'ERROR:|runtime error|fuzz-(ctl|frame|vhost|vxlan|bpdu):|ABORTING' \
 			"$out/fuzz-$t.log" | head -30
 		echo "fuzz-$t: CRASH (exit $rc): input ${artifact:-not written}, log $out/fuzz-$t.log"
 		echo "fuzz-$t: reproduce: $out/fuzz-$t ${artifact:-}"

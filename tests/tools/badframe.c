@@ -50,6 +50,17 @@
  *	vnet_csum_off	TCPV4 GSO with the UDP csum_offset (6) on TCP
  *	vnet_uso_nocsum	UDP_L4 GSO without NEEDS_CSUM
  *
+ * BPDU kinds (to 01:80:c2:00:00:00, 802.3 + LLC 42 42 03; a configuration
+ * BPDU with one thing wrong, for a switch running STP):
+ *	bpdu_runt	20 bytes: LLC and 3 bytes of BPDU
+ *	bpdu_llc	SNAP (aa aa 03) instead of 42 42 03
+ *	bpdu_len	802.3 length past the frame's end
+ *	bpdu_proto	protocol identifier 1
+ *	bpdu_type	BPDU type 0x01
+ *	bpdu_version	an RST BPDU (type 2) of version 0
+ *	bpdu_trunc	a configuration BPDU cut to 20 bytes (length 23)
+ *	bpdu_times	max age 0
+ *
  * Options: -n COUNT (default 10), -w MS between frames (default 0).
  * Exit status 0 if everything was sent or refused by the kernel, 1 on any
  * other error, 2 on bad usage.
@@ -160,6 +171,30 @@ static void tso4(struct frame *f)
 	f->vh.hdr_len = L4 + TCP_HDR;
 }
 
+/*
+ * a configuration BPDU (root = bridge = 8000.02bad0000001, cost 0, port
+ * 8001, times 20/2/15 s) from mac_self, broken at byte @off (frame offset)
+ * to @val unless @off is 0, in a frame of @len bytes (0: 60)
+ */
+static void bpdu(struct frame *f, size_t off, uint8_t val, size_t len)
+{
+	static const uint8_t group[6] = { 0x01, 0x80, 0xc2, 0x00, 0x00, 0x00 };
+	static const uint8_t id[8] = { 0x80, 0x00, 0x02, 0xba, 0xd0, 0, 0, 1 };
+	uint8_t *p = f->b + ETH_HDR + 3;
+
+	eth(f, group, mac_self, 3 + 35, len ? len : 60);
+	memset(f->b + ETH_HDR, 0, 60 - ETH_HDR);
+	memcpy(f->b + ETH_HDR, (uint8_t[]){ 0x42, 0x42, 0x03 }, 3);
+	memcpy(p + 5, id, 8);
+	memcpy(p + 17, id, 8);
+	wr16(p + 25, 0x8001);
+	wr16(p + 29, 20 << 8);
+	wr16(p + 31, 2 << 8);
+	wr16(p + 33, 15 << 8);
+	if (off)
+		f->b[off] = val;
+}
+
 /* build KIND into @f; false if there is no such kind */
 static bool build(const char *kind, struct frame *f)
 {
@@ -220,6 +255,24 @@ static bool build(const char *kind, struct frame *f)
 	} else if (!strcmp(kind, "vnet_csum_off")) {
 		tso4(f);
 		partial_csum(f, L4, 6);
+	} else if (!strcmp(kind, "bpdu_runt")) {
+		bpdu(f, 0, 0, 20);
+	} else if (!strcmp(kind, "bpdu_llc")) {
+		bpdu(f, ETH_HDR, 0xaa, 0);
+		f->b[ETH_HDR + 1] = 0xaa;
+	} else if (!strcmp(kind, "bpdu_len")) {
+		bpdu(f, 13, 200, 0);
+	} else if (!strcmp(kind, "bpdu_proto")) {
+		bpdu(f, ETH_HDR + 4, 1, 0);
+	} else if (!strcmp(kind, "bpdu_type")) {
+		bpdu(f, ETH_HDR + 6, 1, 0);
+	} else if (!strcmp(kind, "bpdu_version")) {
+		bpdu(f, ETH_HDR + 6, 2, 0);
+		wr16(f->b + 12, 3 + 36);
+	} else if (!strcmp(kind, "bpdu_trunc")) {
+		bpdu(f, 13, 3 + 20, 0);
+	} else if (!strcmp(kind, "bpdu_times")) {
+		bpdu(f, ETH_HDR + 3 + 29, 0, 0);
 	} else if (!strcmp(kind, "vnet_uso_nocsum")) {
 		ipv4(f, IPPROTO_UDP, GSO_PAYLOAD);
 		f->vh.gso_type = VIRTIO_NET_HDR_GSO_UDP_L4;
