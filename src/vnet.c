@@ -139,6 +139,16 @@ static uint16_t csum_fold(uint64_t sum)
 	return (uint16_t)sum;
 }
 
+uint64_t vnet_csum_add(const uint8_t *buf, size_t len, uint64_t sum)
+{
+	return csum_partial(buf, len, sum);
+}
+
+uint16_t vnet_csum_fold(uint64_t sum)
+{
+	return csum_fold(sum);
+}
+
 /* csum_store() - complement the folded @sum and write it at @p */
 static void csum_store(uint8_t *p, uint64_t sum)
 {

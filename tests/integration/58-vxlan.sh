@@ -101,6 +101,15 @@ tcp_md5 h1 h3 2097152
 tcp_md5 h3 h1 2097152
 tcp_md5 h2 h3 1048576
 log "TCP h1 <-> h2, h1 <-> h3, h2 -> h3: data intact"
+# the fast path was taken: TSO frames from h1 left A as UDP_SEGMENT
+# trains, and B built TSO frames for h2 from the segments
+oa=$(on_sw "$SW_NS" ctl -j port show vx | jq -c .vxlan.offload)
+ob=$(on_sw "$SWB" ctl -j port show vx | jq -c .vxlan.offload)
+jq -e '.tx_trains > 0 and .tx_train_dgrams > .tx_trains' <<<"$oa" >/dev/null ||
+	fail "A sent no UDP_SEGMENT train: $oa"
+jq -e '.rx_coalesced > 0 and .rx_coalesced_segs > .rx_coalesced' <<<"$ob" >/dev/null ||
+	fail "B coalesced no TCP segments: $ob"
+log "offloads: A $oa; B $ob"
 
 # one broadcast from h1 reaches h2 and h3 exactly once
 caps=()
