@@ -1101,6 +1101,7 @@ static const struct arg_kw kw_port_add[] = {
 	{ "ttl", "ttl", ARG_UINT, false },
 	{ "tos", "tos", ARG_UINT, false },
 	{ "udpcsum", "udpcsum", ARG_ONOFF, false },
+	{ "map", "map", ARG_LIST, false },
 	{ "mode", "mode", ARG_STRING, false },
 	{ "netns", "netns", ARG_STRING, false },
 	{ "access", "access", ARG_VLAN, false },
@@ -1151,14 +1152,14 @@ static const struct cmd cmds[] = {
 	{ "port", "add",
 	  "NAME [vm | netdev | stream PATH | dgram PATH | vhost-user PATH | "
 	  "vxlan vni N local IP [remote IP]... [dstport N] [ttl N] [tos N] "
-	  "[udpcsum on|off]] "
+	  "[udpcsum on|off] [map VID:VNI]...] "
 	  "[mtu N] "
 	  "[owner USER] [group GROUP] [mode MODE] [offload on|off] "
 	  "[netns NS] [access VID | trunk VID,... [native VID]]",
 	  "add a port: TAP NAME (created persistent if needed), a TAP for a "
 	  "VM, an existing interface, a QEMU socket, a vhost-user socket or "
 	  "a VXLAN tunnel to other hosts",
-	  1, 22 + 12 + 2 * VXLAN_CLI_REMOTES + 2 * PORT_FLAG_COUNT, cmd_generic, "port.add", { "name" },
+	  1, 22 + 14 + 4 * VXLAN_CLI_REMOTES + 2 * PORT_FLAG_COUNT, cmd_generic, "port.add", { "name" },
 	  kw_port_add, NULL, NULL, false, .port_flags = true },
 	{ "port", "del", "NAME [destroy]",
 	  "detach a port; destroy also deletes its TAP",

@@ -105,6 +105,8 @@ struct vxlan_port {
 	socklen_t salen;
 	uint8_t hdr[VXLAN_HLEN];
 	bool gso;			/* takes TSO frames: UDP_SEGMENT trains */
+	uint32_t *vid_vni;		/* VLAN -> VNI + 1 (0: not mapped),
+					 * NULL without maps */
 	struct vxlan_stats st;
 	struct fdb *table;		/* (MAC, wire VID) -> remote index */
 	unsigned int n_remotes;		/* slots in use up to this one */
@@ -488,6 +490,31 @@ static int vxlan_send_iov(struct vxlan_port *vp, int fd, struct iovec *iov,
 }
 
 /*
+ * The VNI a frame goes in: a mapped VLAN's tag comes off (the caller
+ * skips the 4 bytes after the MAC addresses).  Return: the tag's length
+ * to strip, 0 or ETHER_VLAN_HLEN, with the header for the VNI in @hdr.
+ */
+static size_t vxlan_tx_vni(const struct vxlan_port *vp, const uint8_t *frame,
+			   size_t len, uint8_t *hdr)
+{
+	uint16_t vid;
+	uint32_t v;
+
+	if (likely(!vp->vid_vni) || len < ETHER_HDR_LEN + ETHER_VLAN_HLEN ||
+	    ether_be16(frame + 12) != ETHER_TYPE_8021Q)
+		goto plain;
+	vid = ether_be16(frame + 14) & 0xfff;
+	v = vp->vid_vni[vid];
+	if (!v)
+		goto plain;
+	vxlan_hdr_build(hdr, v - 1);
+	return ETHER_VLAN_HLEN;
+plain:
+	memcpy(hdr, vp->hdr, VXLAN_HLEN);
+	return 0;
+}
+
+/*
  * A train: the datagrams of one GSO frame, back to back in io->train, all
  * of the first one's size but the last, sent with one sendmsg() and
  * UDP_SEGMENT (the kernel cuts it, or the NIC: USO)
@@ -560,7 +587,9 @@ static void vxlan_train_flush(struct vxlan_train *t)
 static int vxlan_train_add(const uint8_t *seg, size_t seg_len, void *arg)
 {
 	struct vxlan_train *t = arg;
-	size_t d = VXLAN_HLEN + seg_len;
+	uint8_t hdr[VXLAN_HLEN];
+	size_t strip = vxlan_tx_vni(t->vp, seg, seg_len, hdr);
+	size_t d = VXLAN_HLEN + seg_len - strip;
 	uint8_t *p;
 
 	if (t->n && (t->len + d > VXLAN_TRAIN_MAX ||
@@ -569,8 +598,15 @@ static int vxlan_train_add(const uint8_t *seg, size_t seg_len, void *arg)
 	if (d > VXLAN_TRAIN_MAX)
 		return -EMSGSIZE;
 	p = t->vp->io->train + t->len;
-	memcpy(p, t->vp->hdr, VXLAN_HLEN);
-	memcpy(p + VXLAN_HLEN, seg, seg_len);
+	memcpy(p, hdr, VXLAN_HLEN);
+	if (unlikely(strip)) {
+		/* the MAC addresses, then what follows the tag */
+		memcpy(p + VXLAN_HLEN, seg, 12);
+		memcpy(p + VXLAN_HLEN + 12, seg + 12 + strip,
+		       seg_len - 12 - strip);
+	} else {
+		memcpy(p + VXLAN_HLEN, seg, seg_len);
+	}
 	if (!t->n)
 		t->dgram = d;
 	t->len += d;
@@ -606,7 +642,9 @@ static int vxlan_send(struct port *port, const void *buf, size_t len)
 	struct vxlan_port *vp = to_vxlan(port);
 	struct virtio_net_hdr *vh = NULL;
 	const uint8_t *frame = buf;
-	struct iovec iov[2];
+	uint8_t hdr[VXLAN_HLEN];
+	struct iovec iov[3];
+	size_t strip;
 	int fd;
 
 	if (vp->gso) {
@@ -626,6 +664,16 @@ static int vxlan_send(struct port *port, const void *buf, size_t len)
 	}
 	iov[0] = (struct iovec){ .iov_base = vp->hdr, .iov_len = VXLAN_HLEN };
 	iov[1] = (struct iovec){ .iov_base = (void *)frame, .iov_len = len };
+	if (unlikely(vp->vid_vni) &&
+	    (strip = vxlan_tx_vni(vp, frame, len, hdr))) {
+		/* a mapped VLAN: its VNI, untagged */
+		iov[0].iov_base = hdr;
+		iov[1].iov_len = 12;
+		iov[2] = (struct iovec){ .iov_base = (void *)(frame + 12 + strip),
+					 .iov_len = len - 12 - strip };
+		return vxlan_send_iov(vp, fd, iov, 3, len - strip,
+				      vxlan_dst(vp, frame, len));
+	}
 	return vxlan_send_iov(vp, fd, iov, 2, len, vxlan_dst(vp, frame, len));
 }
 
@@ -652,6 +700,17 @@ static int vxlan_remote_from(struct vxlan_port *vp,
 	return i;
 }
 
+/* the VLAN a mapped VNI comes in as, 0 if @vni is not mapped */
+static uint16_t vxlan_rx_vid(const struct vxlan_port *vp, uint32_t vni)
+{
+	unsigned int i;
+
+	for (i = 0; i < vp->cfg.n_maps; i++)
+		if (vp->cfg.maps[i].vni == vni)
+			return vp->cfg.maps[i].vid;
+	return 0;
+}
+
 /* forward the frame @io->gro has built, if any */
 static void vxlan_gro_flush(struct vxlan_port *vp)
 {
@@ -675,11 +734,13 @@ static void vxlan_dgram(struct vxlan_port *vp, int ri, uint8_t *dg, size_t n)
 	enum drop_reason reason;
 	struct vxlan_remote *r;
 	struct pkt pkt;
+	uint16_t vid = 0;
 	uint32_t vni;
 	size_t len;
 
 	reason = vxlan_hdr_parse(dg, n, &vni);
-	if (likely(reason == DROP_NONE) && unlikely(vni != vp->cfg.vni))
+	if (likely(reason == DROP_NONE) && unlikely(vni != vp->cfg.vni) &&
+	    !(vid = vxlan_rx_vid(vp, vni)))
 		reason = DROP_VXLAN_BAD_VNI;
 	len = n - VXLAN_HLEN;
 	if (likely(reason == DROP_NONE) &&
@@ -694,6 +755,17 @@ static void vxlan_dgram(struct vxlan_port *vp, int ri, uint8_t *dg, size_t n)
 	r->info.rx_bytes += len;
 
 	pkt.eth = dg + VXLAN_HLEN;
+	if (unlikely(vid)) {
+		/* a mapped VNI: the frame comes in tagged with its VLAN, the
+		 * tag written over the VXLAN header */
+		memmove(pkt.eth - ETHER_VLAN_HLEN, pkt.eth, 12);
+		pkt.eth -= ETHER_VLAN_HLEN;
+		pkt.eth[12] = ETHER_TYPE_8021Q >> 8;
+		pkt.eth[13] = ETHER_TYPE_8021Q & 0xff;
+		pkt.eth[14] = (uint8_t)(vid >> 8);
+		pkt.eth[15] = (uint8_t)vid;
+		len += ETHER_VLAN_HLEN;
+	}
 	pkt.vnet = pkt.eth - VNET_HDR_LEN;
 	pkt.len = len;
 	pkt.headroom = PKT_HEADROOM;
@@ -971,6 +1043,17 @@ static int vxlan_open(struct daemon *d, void *priv,
 	for (i = 0; i < VXLAN_TX_SOCKETS; i++)
 		vp->tx_fd[i] = -1;
 	vxlan_hdr_build(vp->hdr, vc->vni);
+	if (vc->n_maps) {
+		vp->vid_vni = calloc(4096, sizeof(*vp->vid_vni));
+		if (!vp->vid_vni) {
+			snprintf(why, whylen, "out of memory");
+			ret = -ENOMEM;
+			goto err_free;
+		}
+		for (i = 0; i < vc->n_maps && i < VXLAN_MAPS_MAX; i++)
+			vp->vid_vni[vc->maps[i].vid & 0xfff] =
+				vc->maps[i].vni + 1;
+	}
 	snprintf(vp->port.name, sizeof(vp->port.name), "%s", cfg->name);
 	/*
 	 * TSO frames whole, for trains: needs UDP checksums (the kernel
@@ -1054,6 +1137,7 @@ err_rx:
 err_table:
 	fdb_free(vp->table);
 err_free:
+	free(vp->vid_vni);
 	free(vp);
 	return ret;
 }
@@ -1070,6 +1154,8 @@ static void vxlan_close(struct port *port, bool destroy)
 
 	(void)destroy;		/* sockets only: they go either way */
 	vxlan_tx_close(vp);
+	free(vp->vid_vni);
+	vp->vid_vni = NULL;
 	fdb_free(vp->table);
 	vp->table = NULL;
 	port_poll_close(&vp->pfd);	/* frees @vp once libuv lets go */

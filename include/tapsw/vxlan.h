@@ -34,6 +34,7 @@ struct port_class;
 
 enum {
 	VXLAN_REMOTES_MAX = 256,	/* remotes per port, flood list or not */
+	VXLAN_MAPS_MAX = 64,		/* VLAN <-> VNI pairs per port */
 	VXLAN_IP_STRLEN = INET6_ADDRSTRLEN,
 };
 
@@ -55,6 +56,16 @@ struct vxlan_config {
 	bool no_udpcsum;		/* IPv4: zero outer UDP checksums */
 	unsigned int n_remotes;		/* the flood list */
 	struct vxlan_ip remotes[VXLAN_REMOTES_MAX];
+	/*
+	 * VLAN <-> VNI: a frame of VLAN vid leaves untagged in VNI vni, and
+	 * one of VNI vni comes in tagged vid; other frames go in @vni as
+	 * they are
+	 */
+	unsigned int n_maps;
+	struct {
+		uint16_t vid;		/* 1-4094 */
+		uint32_t vni;		/* not @vni, each once */
+	} maps[VXLAN_MAPS_MAX];
 };
 
 /* one remote as the control plane sees it */

@@ -86,9 +86,9 @@ m4=$(host_mac h4) m1=$(host_mac h1)
 on_sw "$SW_NS" ctl -j fdb show port vx | jq -e --arg m "$m4" \
 	'any(.[]; .mac == $m and .dst == "10.1.0.4")' >/dev/null ||
 	fail "tapsw did not learn $m4 behind 10.1.0.4: $(on_sw "$SW_NS" ctl fdb show)"
-appctl fdb/show br-int | grep -qi "$m1" ||
-	fail "OVS did not learn $m1: $(appctl fdb/show br-int)"
-log "learned on both sides: $(appctl fdb/show br-int | grep -i "$m1")"
+ofdb=$(appctl fdb/show br-int)
+grep -qi "$m1" <<<"$ofdb" || fail "OVS did not learn $m1: $ofdb"
+log "learned on both sides: $(grep -i "$m1" <<<"$ofdb")"
 
 tcp_md5 h1 h4 2097152
 tcp_md5 h4 h1 2097152
