@@ -13,7 +13,7 @@
 # The underlay veths keep their offloads (the kernel pair needs no help
 # from them: it hands its inner checksums on unfinished, over veth, to a
 # peer that does not need them finished).
-# Select with: scripts/bench --adapters vxlan-kernel,vxlan-tapsw
+# Select with: scripts/bench --adapters vxlan-kernel,vxlan-tapsw,vxlan-ovs
 bn_register vxlan-kernel vxk
 bn_register vxlan-tapsw vxt
 
@@ -29,6 +29,10 @@ _vx_underlay() {
     ip -n "$b" addr add "$VX_UL4.2/24" dev ul0 || return 1
     ip -n "$SW_NS" link set ul0 up || return 1
     ip -n "$b" link set ul0 up || return 1
+    if [[ ${VX_UL_OFFLOADS:-on} == off ]]; then
+        ip netns exec "$SW_NS" ethtool -K ul0 gso off tso off gro off tx-udp-segmentation off || return 1
+        ip netns exec "$b" ethtool -K ul0 gso off tso off gro off tx-udp-segmentation off || return 1
+    fi
 }
 
 # the VTEP namespace of host i: A for host 1, B for the others
@@ -110,6 +114,83 @@ vxlan_tapsw_stop() {
             cp "$RUN_DIR/tapsw-$tag.log" "${LOGS:-$RUN_DIR}/$AD_NAME-tapswd-$tag.log" 2>/dev/null
     done
     while read -r pid; do bn_stop_pid "$pid"; done <"$RUN_DIR/switch.pid"
+    bn_ns_del "${SW_NS}b"
+    return 0
+}
+
+#   vxlan-ovs (vxo): each VTEP is Open vSwitch's userspace datapath (its
+#       own ovsdb-server and ovs-vswitchd in the VTEP namespace, private run
+#       directory): br-phy holds ul0 with the tunnel address, br-int a
+#       type=vxlan port and a type=tap port per host, NORMAL; CPU is both
+#       ovs-vswitchds'.
+# VX_UL_OFFLOADS=off (any adapter): ethtool -K ul0 gso off tso off gro off
+# tx-udp-segmentation off on both ends of the underlay.
+bn_register vxlan-ovs vxo
+
+_vx_ovs_vsctl() { ovs-vsctl --db="unix:$1/db.sock" --timeout=15 "${@:2}"; }
+
+vxlan_ovs_check() { _ovs_check; }
+vxlan_ovs_info() {
+    echo "$(_ovs_info "") on both VTEPs, br-phy + br-int, type=vxlan key=$VX_VNI, veth underlay, hosts MTU 1450"
+}
+vxlan_ovs_start() {
+    local ns me peer tag dir i
+    _vx_underlay || return 1
+    : >"$RUN_DIR/switch.pid"
+    : >"$RUN_DIR/ovsdb.pid"
+    for ns in "$SW_NS" "${SW_NS}b"; do
+        [[ $ns == "$SW_NS" ]] && { me=1 peer=2 tag=a; } || { me=2 peer=1 tag=b; }
+        dir="$RUN_DIR/$tag"
+        mkdir -p "$dir" || return 1
+        (
+            export OVS_RUNDIR="$dir" OVS_DBDIR="$dir" OVS_LOGDIR="$dir"
+            ovsdb-tool create "$dir/conf.db" /usr/share/openvswitch/vswitch.ovsschema
+        ) || return 1
+        OVS_RUNDIR="$dir" OVS_DBDIR="$dir" OVS_LOGDIR="$dir" \
+            bn_spawn "$dir/ovsdb-server.out" /dev/null \
+            ip netns exec "$ns" ovsdb-server "$dir/conf.db" \
+                --remote="punix:$dir/db.sock" --unixctl="$dir/ovsdb-server.ctl" \
+                --log-file="$dir/ovsdb-server.log" --no-chdir
+        echo "$BN_SPAWNED" >>"$RUN_DIR/ovsdb.pid"
+        bn_wait_file "$dir/db.sock" 10 || return 1
+        _vx_ovs_vsctl "$dir" --no-wait init || return 1
+        OVS_RUNDIR="$dir" OVS_DBDIR="$dir" OVS_LOGDIR="$dir" \
+            bn_spawn "$dir/ovs-vswitchd.out" /dev/null \
+            ip netns exec "$ns" ovs-vswitchd "unix:$dir/db.sock" \
+                --unixctl="$dir/ovs-vswitchd.ctl" --log-file="$dir/ovs-vswitchd.log" --no-chdir
+        echo "$BN_SPAWNED" >>"$RUN_DIR/switch.pid"
+        ip -n "$ns" addr flush dev ul0
+        _vx_ovs_vsctl "$dir" add-br br-phy -- set bridge br-phy datapath_type=netdev \
+            -- add-port br-phy ul0 || return 1
+        ip -n "$ns" addr add "$VX_UL4.$me/24" dev br-phy || return 1
+        ip -n "$ns" link set br-phy up || return 1
+        _vx_ovs_vsctl "$dir" add-br br-int -- set bridge br-int datapath_type=netdev \
+            -- add-port br-int vxo -- set interface vxo type=vxlan \
+                options:remote_ip="$VX_UL4.$peer" options:key="$VX_VNI" || return 1
+    done
+    for ns in "$SW_NS" "${SW_NS}b"; do
+        [[ $ns == "$SW_NS" ]] && peer=2 || peer=1
+        # native tunnelling learns the peer's MAC from ARP on br-phy
+        ip netns exec "$ns" ping -c 1 -W 2 "$VX_UL4.$peer" >/dev/null || return 1
+    done
+    for i in $(seq 1 "$NPORTS"); do
+        ns=$(_vx_vtep "$i")
+        [[ $ns == "$SW_NS" ]] && tag=a || tag=b
+        _vx_ovs_vsctl "$RUN_DIR/$tag" add-port br-int "bnt$i" -- set interface "bnt$i" type=tap || return 1
+        bn_wait_link "$ns" "bnt$i" 5 || return 1
+        bn_place_port "$ns" "bnt$i" "$(bn_host "$i")" || return 1
+        ip -n "$(bn_host "$i")" link set e0 mtu 1450 || return 1
+    done
+}
+vxlan_ovs_pids() { cat "$RUN_DIR/switch.pid" 2>/dev/null; }
+vxlan_ovs_stop() {
+    local tag pid
+    for tag in a b; do
+        [[ -S $RUN_DIR/$tag/ovs-vswitchd.ctl ]] &&
+            timeout 10 ovs-appctl -t "$RUN_DIR/$tag/ovs-vswitchd.ctl" exit --cleanup >/dev/null 2>&1
+    done
+    while read -r pid; do bn_stop_pid "$pid"; done <"$RUN_DIR/switch.pid"
+    while read -r pid; do bn_stop_pid "$pid"; done <"$RUN_DIR/ovsdb.pid"
     bn_ns_del "${SW_NS}b"
     return 0
 }
