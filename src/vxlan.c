@@ -700,6 +700,28 @@ static int vxlan_remote_from(struct vxlan_port *vp,
 	return i;
 }
 
+/* @mac on @vid is behind remote @ri; say so if it is news and asked for */
+static void vxlan_learn(struct vxlan_port *vp, const uint8_t *mac,
+			uint16_t vid, int ri)
+{
+	struct daemon *d = vp->port.daemon;
+	enum fdb_learn_result r;
+	unsigned int old = 0;
+
+	r = fdb_learn(vp->table, mac, vid, (unsigned int)ri,
+		      daemon_now_ms(d), &old);
+	if (likely(r == FDB_LEARN_HIT) || !d || !d->remote_notify ||
+	    (r != FDB_LEARN_NEW && r != FDB_LEARN_MOVED))
+		return;
+	d->remote_notify(&(struct remote_event){
+		.port = &vp->port, .mac = mac, .vid = vid,
+		.dst = &vp->remotes[ri].info.ip,
+		.old_dst = r == FDB_LEARN_MOVED && old < VXLAN_REMOTES_MAX &&
+			   vp->remotes[old].used ?
+			   &vp->remotes[old].info.ip : NULL,
+	}, d->remote_notify_arg);
+}
+
 /* the VLAN a mapped VNI comes in as, 0 if @vni is not mapped */
 static uint16_t vxlan_rx_vid(const struct vxlan_port *vp, uint32_t vni)
 {
@@ -771,9 +793,8 @@ static void vxlan_dgram(struct vxlan_port *vp, int ri, uint8_t *dg, size_t n)
 	pkt.headroom = PKT_HEADROOM;
 	if (likely(!(port->flags & PORT_NO_LEARNING)) &&
 	    !ether_is_multicast(pkt.eth + 6) && !ether_is_zero(pkt.eth + 6))
-		fdb_learn(vp->table, pkt.eth + 6,
-			  vxlan_frame_vid(pkt.eth, len), (unsigned int)ri,
-			  daemon_now_ms(port->daemon), NULL);
+		vxlan_learn(vp, pkt.eth + 6, vxlan_frame_vid(pkt.eth, len),
+			    ri);
 	if (vp->gso) {
 		/* a TCP segment continuing the one before joins it */
 		if (vxlan_gro_add(gro, pkt.eth, len, ri))
