@@ -121,7 +121,8 @@ struct vxlan_port {
 struct vxlan_io {
 	uint8_t *buf;			/* VXLAN_RX_BATCH slots of VXLAN_SLOT */
 	uint8_t *seg;			/* VXLAN_SEG_BUF: one inner segment */
-	uint8_t *train;			/* VXLAN_TRAIN_MAX: datagrams to send */
+	uint8_t *train;			/* datagrams to send, VXLAN_TRAIN_MAX
+					 * + VXLAN_SEG_BUF */
 	struct mmsghdr msg[VXLAN_RX_BATCH];
 	struct iovec iov[VXLAN_RX_BATCH];
 	union vxlan_sockaddr from[VXLAN_RX_BATCH];
@@ -616,6 +617,29 @@ static int vxlan_train_add(const uint8_t *seg, size_t seg_len, void *arg)
 	return 0;
 }
 
+/*
+ * vnet_segment()'s callback when the segments are built in the train
+ * itself, each right after the VXLAN header written before it: no copy.
+ * All segments of a GSO frame have the first one's size but the last.
+ */
+static int vxlan_train_put(const uint8_t *seg, size_t seg_len, void *arg)
+{
+	struct vxlan_train *t = arg;
+	size_t d = VXLAN_HLEN + seg_len;
+
+	memcpy((uint8_t *)seg - VXLAN_HLEN, t->vp->hdr, VXLAN_HLEN);
+	if (!t->n)
+		t->dgram = d;
+	t->len += d;
+	t->n++;
+	if (d < t->dgram || t->n == VXLAN_TRAIN_SEGS ||
+	    t->len + t->dgram > VXLAN_TRAIN_MAX) {
+		vxlan_train_flush(t);
+		return 0;		/* the next one at the start again */
+	}
+	return (int)t->len;		/* right after this one */
+}
+
 /* a GSO frame: segmented in software, sent in trains */
 static int vxlan_send_gso(struct vxlan_port *vp, int fd,
 			  const struct virtio_net_hdr *vh, const uint8_t *frame,
@@ -624,13 +648,21 @@ static int vxlan_send_gso(struct vxlan_port *vp, int fd,
 	struct vxlan_train t = {
 		.vp = vp, .fd = fd, .to = vxlan_dst(vp, frame, len),
 	};
+	uint8_t hdr[VXLAN_HLEN];
 	int ret;
 
 	if (!t.to && !vxlan_flood_count(vp))
 		return -EDESTADDRREQ;
 	vp->port.stats.tx_segmented++;
-	ret = vnet_segment(vh, frame, len, vp->io->seg, VXLAN_SEG_BUF,
-			   vxlan_train_add, &t);
+	if (likely(!vxlan_tx_vni(vp, frame, len, hdr)))
+		/* built in the train, behind room for the VXLAN header */
+		ret = vnet_segment(vh, frame, len,
+				   vp->io->train + VXLAN_HLEN,
+				   VXLAN_TRAIN_MAX + VXLAN_SEG_BUF - VXLAN_HLEN,
+				   vxlan_train_put, &t);
+	else		/* a mapped VLAN: its tag comes off on the way */
+		ret = vnet_segment(vh, frame, len, vp->io->seg, VXLAN_SEG_BUF,
+				   vxlan_train_add, &t);
 	vxlan_train_flush(&t);
 	if (ret < 0)
 		return ret;
@@ -1192,7 +1224,8 @@ static int vxlan_init(struct daemon *d, void **priv, char *why,
 	if (io) {
 		io->buf = malloc((size_t)VXLAN_RX_BATCH * VXLAN_SLOT);
 		io->seg = malloc(VXLAN_SEG_BUF);
-		io->train = malloc(VXLAN_TRAIN_MAX);
+		/* a train, and room to build one more segment after it */
+		io->train = malloc(VXLAN_TRAIN_MAX + VXLAN_SEG_BUF);
 	}
 	if (!io || !io->buf || !io->seg || !io->train ||
 	    vxlan_gro_init(&io->gro)) {
