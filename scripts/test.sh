@@ -45,7 +45,7 @@ broken() {
 # ------------------------------------------------------------- packages --
 PKGS=(build-essential autoconf automake libtool pkg-config
       libuv1-dev libmnl-dev libjansson-dev liburing-dev
-      iproute2 iputils-ping procps jq tcpdump socat iperf3 ethtool python3
+      iproute2 iputils-ping procps jq tcpdump socat iperf3 ethtool python3 openvswitch-switch
       qemu-system-x86 busybox-static cpio clang libclang-rt-14-dev)
 if [[ -z ${NO_INSTALL:-} ]]; then
 	missing=()

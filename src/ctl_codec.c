@@ -13,6 +13,7 @@
 #include "tapsw/tapsw.h"
 
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <jansson.h>
 #include <arpa/inet.h>
@@ -335,7 +336,8 @@ json_t *mirror_config_json(const struct mirror *m)
 /* --- vxlan ports */
 
 static const char *const vxlan_keys[] = {
-	"vni", "local", "remote", "dstport", "ttl", "tos", "udpcsum", NULL,
+	"vni", "local", "remote", "dstport", "ttl", "tos", "udpcsum", "map",
+	NULL,
 };
 
 int vxlan_ip_parse(const char *s, struct vxlan_ip *ip)
@@ -429,6 +431,52 @@ static int vxlan_remote_from_json(const json_t *v, struct vxlan_config *vc,
 	return 0;
 }
 
+/* "map": ["VID:VNI", ...], each VLAN and VNI once, none the port's VNI */
+static int vxlan_maps_from_json(const json_t *m, struct vxlan_config *vc,
+				char *why, size_t whylen)
+{
+	unsigned long vid, vni;
+	const char *t;
+	char *end;
+	size_t i;
+	unsigned int k;
+
+	if (!m)
+		return 0;
+	if (!json_is_array(m) || json_array_size(m) > VXLAN_MAPS_MAX)
+		goto bad;
+	for (i = 0; i < json_array_size(m); i++) {
+		t = json_string_value(json_array_get(m, i));
+		if (!t || *t < '0' || *t > '9')
+			goto bad;
+		vid = strtoul(t, &end, 10);
+		if (*end != ':' || end[1] < '0' || end[1] > '9')
+			goto bad;
+		vni = strtoul(end + 1, &end, 10);
+		if (*end || vid < 1 || vid > 4094 || vni > VXLAN_VNI_MAX)
+			goto bad;
+		if (vni == vc->vni) {
+			snprintf(why, whylen, "map %.32s: VNI %lu is the port's "
+				 "own", t, vni);
+			return -EINVAL;
+		}
+		for (k = 0; k < vc->n_maps; k++) {
+			if (vc->maps[k].vid == vid || vc->maps[k].vni == vni) {
+				snprintf(why, whylen, "map %.32s: VLAN or VNI "
+					 "mapped twice", t);
+				return -EINVAL;
+			}
+		}
+		vc->maps[vc->n_maps].vid = (uint16_t)vid;
+		vc->maps[vc->n_maps++].vni = (uint32_t)vni;
+	}
+	return 0;
+bad:
+	snprintf(why, whylen, "'map' must be a list of \"VID:VNI\" (VLAN "
+		 "1-4094, VNI 0-%u), at most %u", VXLAN_VNI_MAX, VXLAN_MAPS_MAX);
+	return -EINVAL;
+}
+
 int vxlan_config_from_json(const json_t *o, struct vxlan_config *vc,
 			   char *why, size_t whylen)
 {
@@ -467,6 +515,9 @@ int vxlan_config_from_json(const json_t *o, struct vxlan_config *vc,
 			 "IPv4 or IPv6 address of this host");
 		return -EINVAL;
 	}
+	ret = vxlan_maps_from_json(json_object_get(o, "map"), vc, why, whylen);
+	if (ret)
+		return ret;
 	v = json_object_get(o, "remote");
 	if (json_is_array(v)) {
 		for (i = 0; i < json_array_size(v); i++) {
@@ -498,6 +549,16 @@ void vxlan_config_json_set(json_t *o, const struct vxlan_config *vc)
 	json_object_set_new(o, "ttl", json_integer(vc->ttl));
 	json_object_set_new(o, "tos", json_integer(vc->tos));
 	json_object_set_new(o, "udpcsum", json_boolean(!vc->no_udpcsum));
+	if (vc->n_maps) {
+		json_t *maps = json_array();
+
+		for (i = 0; i < vc->n_maps; i++) {
+			snprintf(buf, sizeof(buf), "%u:%u", vc->maps[i].vid,
+				 vc->maps[i].vni);
+			json_array_append_new(maps, json_string(buf));
+		}
+		json_object_set_new(o, "map", maps);
+	}
 }
 
 const char *vxlan_has_params(const json_t *o)

@@ -386,6 +386,7 @@ static json_t *vxlan_json(const struct port *port)
 {
 	struct vxlan_config *vc = malloc(sizeof(*vc));
 	json_t *o = json_object(), *remotes = json_array();
+	struct vxlan_stats st;
 
 	if (vc) {
 		vxlan_config_get(port, vc);
@@ -394,6 +395,15 @@ static json_t *vxlan_json(const struct port *port)
 	}
 	vxlan_remote_foreach(port, vxlan_remote_json, remotes);
 	json_object_set_new(o, "remotes", remotes);
+	vxlan_stats_get(port, &st);
+	json_object_set_new(o, "offload", json_pack(
+		"{s:I, s:I, s:I, s:I, s:I, s:I}",
+		"tx_trains", (json_int_t)st.tx_trains,
+		"tx_train_dgrams", (json_int_t)st.tx_train_dgrams,
+		"rx_gro_reads", (json_int_t)st.rx_gro_reads,
+		"rx_gro_dgrams", (json_int_t)st.rx_gro_dgrams,
+		"rx_coalesced", (json_int_t)st.rx_coalesced,
+		"rx_coalesced_segs", (json_int_t)st.rx_coalesced_segs));
 	return o;
 }
 
@@ -1244,7 +1254,8 @@ static const struct ctl_method methods[] = {
 	{ "port.add", m_port_add, PARAMS("name", "kind", "mtu", "owner", "group",
 					     "offload", "path", "mode", "netns",
 					     "vlan", "vni", "local", "remote",
-					     "dstport", "ttl", "tos", "udpcsum"),
+					     "dstport", "ttl", "tos", "udpcsum",
+					     "map"),
 	  true, .port_flags = true },
 	{ "port.del", m_port_del, PARAMS("name", "destroy"), true },
 	{ "port.list", m_port_list, NO_PARAMS, false },

@@ -21,6 +21,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "tapsw/ctl_codec.h"
 #include "tapsw/ctl_proto.h"
 #include "tapsw/daemon.h"
 #include "tapsw/ether.h"
@@ -59,7 +60,8 @@ struct events {
 				 EVENTS_BIT(EVENTS_FDB_MOVE) | \
 				 EVENTS_BIT(EVENTS_FDB_AGE) | \
 				 EVENTS_BIT(EVENTS_FDB_EVICT) | \
-				 EVENTS_BIT(EVENTS_FDB_LIMIT))
+				 EVENTS_BIT(EVENTS_FDB_LIMIT) | \
+				 EVENTS_BIT(EVENTS_FDB_REMOTE))
 
 static const char *const type_names[EVENTS_TYPE_MAX] = {
 	[EVENTS_PORT_ADD] = "port.add",
@@ -75,6 +77,7 @@ static const char *const type_names[EVENTS_TYPE_MAX] = {
 	[EVENTS_FDB_ADD] = "fdb.add",
 	[EVENTS_FDB_DEL] = "fdb.del",
 	[EVENTS_FDB_FLUSH] = "fdb.flush",
+	[EVENTS_FDB_REMOTE] = "fdb.remote",
 	[EVENTS_LOST] = "events.lost",
 };
 
@@ -200,6 +203,10 @@ int events_format(const struct events_msg *m, char *buf, size_t size)
 		jw_str(&w, "reason", m->reason);
 	if (m->peer)
 		jw_str(&w, "peer", m->peer);
+	if (m->dst)
+		jw_str(&w, "dst", m->dst);
+	if (m->old_dst)
+		jw_str(&w, "old_dst", m->old_dst);
 	jw_printf(&w, "}}\n");
 	return w.full ? -EMSGSIZE : (int)(size - w.left);
 }
@@ -385,6 +392,27 @@ static void events_port_cb(const struct port_event *pe, void *arg)
 	events_send(ev, &m);
 }
 
+static void events_remote_cb(const struct remote_event *re, void *arg)
+{
+	struct events *ev = arg;
+	char dst[VXLAN_IP_STRLEN], old[VXLAN_IP_STRLEN];
+	struct events_msg m = {
+		.type = EVENTS_FDB_REMOTE,
+		.mac = re->mac,
+		.vlan = re->vid,
+		.port = re->port->name,
+		.index = -1,
+		.is_static = -1,
+		.count = -1,
+		.dst = vxlan_ip_format(re->dst, dst, sizeof(dst)),
+		.old_dst = re->old_dst ? vxlan_ip_format(re->old_dst, old,
+							 sizeof(old)) : NULL,
+	};
+
+	if (ev->mask & EVENTS_BIT(m.type))
+		events_send(ev, &m);
+}
+
 static void events_prepare_cb(uv_prepare_t *h)
 {
 	events_flush(h->data);
@@ -408,6 +436,9 @@ static void events_update(struct events *ev)
 	ev->d->port_notify = ev->mask & EVENTS_MASK_PORT ?
 			     events_port_cb : NULL;
 	ev->d->port_notify_arg = ev->mask & EVENTS_MASK_PORT ? ev : NULL;
+	ev->d->remote_notify = ev->mask & EVENTS_BIT(EVENTS_FDB_REMOTE) ?
+			       events_remote_cb : NULL;
+	ev->d->remote_notify_arg = ev->d->remote_notify ? ev : NULL;
 	if (ev->loop && ev->subs)
 		uv_prepare_start(&ev->prepare, events_prepare_cb);
 	else if (ev->loop)

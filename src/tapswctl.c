@@ -878,6 +878,57 @@ static void print_port_list(const json_t *result)
 		    ARRAY_SIZE(port_cols));
 }
 
+/* a string member's value, "?" if it is none */
+static const char *json_text(const json_t *v)
+{
+	return json_is_string(v) ? json_string_value(v) : "?";
+}
+
+/* a vxlan port's settings, then one line per remote with its counters */
+static void print_vxlan(const json_t *vx)
+{
+	static const char *const known[] = { "remote", "remotes", "offload",
+					     NULL };
+	const json_t *r, *list = json_object_get(vx, "remote");
+	char key[80], line[256];
+	size_t i, len = 0;
+
+	kv_print(0, "vxlan", "");
+	kv_print_rest(2, vx, known);
+	line[0] = '\0';
+	for (i = 0; i < json_array_size(list); i++)
+		len += (size_t)snprintf(line + len, len < sizeof(line) ?
+					sizeof(line) - len : 0, "%s%s",
+					i ? " " : "",
+					json_text(json_array_get(list, i)));
+	kv_print(2, "flood to", line[0] ? line : "-");
+	for (i = 0; i < json_array_size(json_object_get(vx, "remotes")); i++) {
+		r = json_array_get(json_object_get(vx, "remotes"), i);
+		snprintf(key, sizeof(key), "remote %s",
+			 json_text(json_object_get(r, "ip")));
+		snprintf(line, sizeof(line),
+			 "%s, %" JSON_INTEGER_FORMAT " static, rx %"
+			 JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT
+			 " B, tx %" JSON_INTEGER_FORMAT "/%" JSON_INTEGER_FORMAT
+			 " B (%" JSON_INTEGER_FORMAT " flooded), %"
+			 JSON_INTEGER_FORMAT " errors",
+			 json_is_true(json_object_get(r, "flood")) ?
+			 "flood" : "no flood",
+			 json_integer_value(json_object_get(r, "statics")),
+			 json_integer_value(json_object_get(r, "rx_packets")),
+			 json_integer_value(json_object_get(r, "rx_bytes")),
+			 json_integer_value(json_object_get(r, "tx_packets")),
+			 json_integer_value(json_object_get(r, "tx_bytes")),
+			 json_integer_value(json_object_get(r, "tx_flooded")),
+			 json_integer_value(json_object_get(r, "tx_errors")));
+		kv_print(2, key, line);
+	}
+	if (json_is_object(json_object_get(vx, "offload"))) {
+		kv_print(2, "offload", "");
+		kv_print_all(4, json_object_get(vx, "offload"));
+	}
+}
+
 static void print_port(const json_t *port)
 {
 	/* the keys in order: head, the port controls (ctl_codec.h), tail */
@@ -918,6 +969,9 @@ static void print_port(const json_t *port)
 					kv_print(0, *key, "");
 				kv_print_all(2, v);
 			}
+		} else if (!strcmp(*key, "vxlan")) {
+			if (json_is_object(v))
+				print_vxlan(v);
 		} else {
 			kv_print_json(0, *key, v);
 		}
@@ -1374,6 +1428,7 @@ static const struct arg_kw kw_port_add[] = {
 	{ "ttl", "ttl", ARG_UINT, false },
 	{ "tos", "tos", ARG_UINT, false },
 	{ "udpcsum", "udpcsum", ARG_ONOFF, false },
+	{ "map", "map", ARG_LIST, false },
 	{ "mode", "mode", ARG_STRING, false },
 	{ "netns", "netns", ARG_STRING, false },
 	{ "access", "access", ARG_VLAN, false },
@@ -1437,14 +1492,14 @@ static const struct cmd cmds[] = {
 	{ "port", "add",
 	  "NAME [vm | netdev | stream PATH | dgram PATH | vhost-user PATH | "
 	  "vxlan vni N local IP [remote IP]... [dstport N] [ttl N] [tos N] "
-	  "[udpcsum on|off]] "
+	  "[udpcsum on|off] [map VID:VNI]...] "
 	  "[mtu N] "
 	  "[owner USER] [group GROUP] [mode MODE] [offload on|off] "
 	  "[netns NS] [access VID | trunk VID,... [native VID]]",
 	  "add a port: TAP NAME (created persistent if needed), a TAP for a "
 	  "VM, an existing interface, a QEMU socket, a vhost-user socket or "
 	  "a VXLAN tunnel to other hosts",
-	  1, 22 + 12 + 2 * VXLAN_CLI_REMOTES + 2 * PORT_FLAG_COUNT, cmd_generic, "port.add", { "name" },
+	  1, 22 + 14 + 4 * VXLAN_CLI_REMOTES + 2 * PORT_FLAG_COUNT, cmd_generic, "port.add", { "name" },
 	  kw_port_add, NULL, NULL, false, .port_flags = true },
 	{ "port", "del", "NAME [destroy]",
 	  "detach a port; destroy also deletes its TAP",

@@ -139,6 +139,16 @@ static uint16_t csum_fold(uint64_t sum)
 	return (uint16_t)sum;
 }
 
+uint64_t vnet_csum_add(const uint8_t *buf, size_t len, uint64_t sum)
+{
+	return csum_partial(buf, len, sum);
+}
+
+uint16_t vnet_csum_fold(uint64_t sum)
+{
+	return csum_fold(sum);
+}
+
 /* csum_store() - complement the folded @sum and write it at @p */
 static void csum_store(uint8_t *p, uint64_t sum)
 {
@@ -373,8 +383,9 @@ int vnet_segment(const struct virtio_net_hdr *vh, const uint8_t *frame,
 		 size_t len, uint8_t *seg_buf, size_t seg_buf_len,
 		 vnet_emit_t emit, void *arg)
 {
-	size_t gso_size = le16toh(vh->gso_size), payload, done, hdrs;
-	uint8_t *l3 = seg_buf, *l4 = seg_buf, flags = 0;
+	size_t gso_size = le16toh(vh->gso_size), payload, done, hdrs, max_seg;
+	size_t off = 0;
+	uint8_t *sb, *l3, *l4, flags = 0;
 	uint64_t pseudo;
 	struct vnet_layout lo;
 	uint32_t seq = 0;
@@ -386,13 +397,12 @@ int vnet_segment(const struct virtio_net_hdr *vh, const uint8_t *frame,
 	if (!vnet_hdr_is_gso(vh))
 		return vnet_emit_one(vh, frame, len, seg_buf, seg_buf_len,
 				     emit, arg);
-	if (seg_buf_len < vnet_max_seg(vh, len, &lo))
+	max_seg = vnet_max_seg(vh, len, &lo);
+	if (seg_buf_len < max_seg)
 		return -ENOBUFS;
 
 	hdrs = lo.hdrs_len;
 	payload = len - hdrs;
-	l3 += lo.l3_off;
-	l4 += lo.l4_off;
 
 	if (vnet_hdr_needs_csum(vh)) {
 		uint16_t partial;
@@ -420,8 +430,11 @@ int vnet_segment(const struct virtio_net_hdr *vh, const uint8_t *frame,
 		size_t l4_len = seg_len - lo.l4_off;
 		bool last = done + seg_pay == payload;
 
-		memcpy(seg_buf, frame, hdrs);
-		memcpy(seg_buf + hdrs, frame + hdrs + done, seg_pay);
+		sb = seg_buf + off;
+		l3 = sb + lo.l3_off;
+		l4 = sb + lo.l4_off;
+		memcpy(sb, frame, hdrs);
+		memcpy(sb + hdrs, frame + hdrs + done, seg_pay);
 
 		if (lo.ipv6) {
 			put_be16(l3 + IPV6_OFF_PLEN, (uint16_t)(seg_len -
@@ -455,9 +468,13 @@ int vnet_segment(const struct virtio_net_hdr *vh, const uint8_t *frame,
 			   csum_partial(l4, l4_len,
 					pseudo + htons((uint16_t)l4_len)));
 
-		ret = emit(seg_buf, seg_len, arg);
+		ret = emit(sb, seg_len, arg);
 		if (ret < 0)
 			return ret;
+		/* where the next one goes: the callback says (0: the start) */
+		off = (size_t)ret;
+		if (off > seg_buf_len || seg_buf_len - off < max_seg)
+			return -ENOBUFS;
 		done += seg_pay;
 		n++;
 	} while (done < payload);

@@ -40,6 +40,7 @@
 #include "tapsw/tapsw.h"
 
 #include <netinet/in.h>
+#include <netinet/udp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -47,6 +48,8 @@
 #include <sys/socket.h>
 #include <unistd.h>
 #include <arpa/inet.h>
+#include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 
 #include "tapsw/daemon.h"
 #include "tapsw/ether.h"
@@ -60,6 +63,7 @@
 #include "tapsw/vlan.h"
 #include "tapsw/vnet.h"
 #include "tapsw/vxlan.h"
+#include "tapsw/vxlan_gro.h"
 #include "tapsw/vxlan_wire.h"
 
 enum {
@@ -67,13 +71,16 @@ enum {
 	VXLAN_RX_BATCH = 32,		/* datagrams per recvmmsg() */
 	VXLAN_RX_BUDGET = 4,		/* recvmmsg() calls per wake-up */
 	VXLAN_AGE_SLICE = 256,		/* table slots swept per batch */
-	/* the largest UDP payload, and room to see one cut short */
-	VXLAN_DGRAM_MAX = 65535 - 8 + 1,
+	/* the largest UDP payload or GRO read, and a byte to see one cut */
+	VXLAN_DGRAM_MAX = 65536 + 1,
 	/* a slot: headroom, vnet header, datagram; 64-byte aligned */
 	VXLAN_SLOT = (PKT_HEADROOM + VNET_HDR_LEN + VXLAN_DGRAM_MAX + 63) &
 		     ~63,
 	VXLAN_SOCKBUF = 4 * 1024 * 1024,
 	VXLAN_TABLE_MAX = 65536,	/* entries of a port's table, at most */
+	VXLAN_TRAIN_MAX = 65507,	/* bytes of one UDP_SEGMENT send */
+	VXLAN_TRAIN_SEGS = 64,		/* datagrams of one (UDP_MAX_SEGMENTS) */
+	VXLAN_SEG_BUF = 65536 + 256,	/* one inner segment, any GSO frame */
 };
 
 union vxlan_sockaddr {
@@ -97,6 +104,10 @@ struct vxlan_port {
 	struct vxlan_config cfg;	/* as opened; remotes: see below */
 	socklen_t salen;
 	uint8_t hdr[VXLAN_HLEN];
+	bool gso;			/* takes TSO frames: UDP_SEGMENT trains */
+	uint32_t *vid_vni;		/* VLAN -> VNI + 1 (0: not mapped),
+					 * NULL without maps */
+	struct vxlan_stats st;
 	struct fdb *table;		/* (MAC, wire VID) -> remote index */
 	unsigned int n_remotes;		/* slots in use up to this one */
 	unsigned int last_rx;		/* the remote the last datagram
@@ -106,12 +117,20 @@ struct vxlan_port {
 	unsigned int flood_idx[VXLAN_REMOTES_MAX];
 };
 
-/* what the vxlan ports share: the receive batch (class init) */
+/* what the vxlan ports share: the receive batch, the send train */
 struct vxlan_io {
 	uint8_t *buf;			/* VXLAN_RX_BATCH slots of VXLAN_SLOT */
+	uint8_t *seg;			/* VXLAN_SEG_BUF: one inner segment */
+	uint8_t *train;			/* datagrams to send, VXLAN_TRAIN_MAX
+					 * + VXLAN_SEG_BUF */
 	struct mmsghdr msg[VXLAN_RX_BATCH];
 	struct iovec iov[VXLAN_RX_BATCH];
 	union vxlan_sockaddr from[VXLAN_RX_BATCH];
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} ctl[VXLAN_RX_BATCH];		/* UDP_GRO's segment size */
+	struct vxlan_gro gro;		/* inner TCP coalesced for TAPs */
 };
 
 static struct vxlan_port *to_vxlan(const struct port *port)
@@ -256,6 +275,11 @@ int vxlan_remote_foreach(const struct port *port,
 	return 0;
 }
 
+void vxlan_stats_get(const struct port *port, struct vxlan_stats *st)
+{
+	*st = to_vxlan(port)->st;
+}
+
 void vxlan_config_get(const struct port *port, struct vxlan_config *vc)
 {
 	const struct vxlan_port *vp = to_vxlan(port);
@@ -374,9 +398,18 @@ static void vxlan_count_tx(struct vxlan_remote *r, int ret, size_t len,
 	r->info.tx_flooded += flooded;
 }
 
+static unsigned int vxlan_flood_count(const struct vxlan_port *vp)
+{
+	unsigned int i, n = 0;
+
+	for (i = 0; i < vp->n_remotes; i++)
+		n += vp->remotes[i].used && vp->remotes[i].info.flood;
+	return n;
+}
+
 /* one copy of @iov to each remote of the flood list */
 static int vxlan_flood(struct vxlan_port *vp, int fd, struct iovec *iov,
-		       size_t len)
+		       size_t iovlen, size_t len)
 {
 	unsigned int i, n = 0, done = 0, sent = 0;
 	int ret, first_err = 0;
@@ -391,7 +424,7 @@ static int vxlan_flood(struct vxlan_port *vp, int fd, struct iovec *iov,
 			.msg_name = &r->addr,
 			.msg_namelen = vp->salen,
 			.msg_iov = iov,
-			.msg_iovlen = 2,
+			.msg_iovlen = iovlen,
 		};
 		vp->flood_idx[n++] = i;
 	}
@@ -422,37 +455,258 @@ static int vxlan_flood(struct vxlan_port *vp, int fd, struct iovec *iov,
 	return sent ? 0 : first_err;
 }
 
+/* the remote @frame's destination is behind, or NULL: flood it */
+static struct vxlan_remote *vxlan_dst(struct vxlan_port *vp,
+				      const uint8_t *frame, size_t len)
+{
+	int i;
+
+	if (len < ETHER_HDR_LEN || ether_is_multicast(frame))
+		return NULL;
+	i = fdb_lookup(vp->table, frame, vxlan_frame_vid(frame, len),
+		       vp->port.sw->now_ms);
+	if (i < 0 || i >= VXLAN_REMOTES_MAX || !vp->remotes[i].used)
+		return NULL;
+	return &vp->remotes[i];
+}
+
+/* @iov (header + frame, or a train) to @r, or to the flood list */
+static int vxlan_send_iov(struct vxlan_port *vp, int fd, struct iovec *iov,
+			  size_t iovlen, size_t len, struct vxlan_remote *r)
+{
+	struct msghdr mh;
+	int ret;
+
+	if (!r)
+		return vxlan_flood(vp, fd, iov, iovlen, len);
+	mh = (struct msghdr){
+		.msg_name = &r->addr,
+		.msg_namelen = vp->salen,
+		.msg_iov = iov,
+		.msg_iovlen = iovlen,
+	};
+	ret = vxlan_sendmsg(fd, &mh);
+	vxlan_count_tx(r, ret, len, false);
+	return ret;
+}
+
+/*
+ * The VNI a frame goes in: a mapped VLAN's tag comes off (the caller
+ * skips the 4 bytes after the MAC addresses).  Return: the tag's length
+ * to strip, 0 or ETHER_VLAN_HLEN, with the header for the VNI in @hdr.
+ */
+static size_t vxlan_tx_vni(const struct vxlan_port *vp, const uint8_t *frame,
+			   size_t len, uint8_t *hdr)
+{
+	uint16_t vid;
+	uint32_t v;
+
+	if (likely(!vp->vid_vni) || len < ETHER_HDR_LEN + ETHER_VLAN_HLEN ||
+	    ether_be16(frame + 12) != ETHER_TYPE_8021Q)
+		goto plain;
+	vid = ether_be16(frame + 14) & 0xfff;
+	v = vp->vid_vni[vid];
+	if (!v)
+		goto plain;
+	vxlan_hdr_build(hdr, v - 1);
+	return ETHER_VLAN_HLEN;
+plain:
+	memcpy(hdr, vp->hdr, VXLAN_HLEN);
+	return 0;
+}
+
+/*
+ * A train: the datagrams of one GSO frame, back to back in io->train, all
+ * of the first one's size but the last, sent with one sendmsg() and
+ * UDP_SEGMENT (the kernel cuts it, or the NIC: USO)
+ */
+struct vxlan_train {
+	struct vxlan_port *vp;
+	struct vxlan_remote *to;	/* NULL: the flood list */
+	int fd;
+	size_t len;			/* bytes in the train */
+	size_t dgram;			/* its datagrams' size */
+	unsigned int n;			/* and number */
+	int err;			/* the first send's error */
+	bool sent;			/* one send went out */
+};
+
+static void vxlan_train_flush(struct vxlan_train *t)
+{
+	struct vxlan_port *vp = t->vp;
+	union {
+		char buf[CMSG_SPACE(sizeof(uint16_t))];
+		struct cmsghdr align;
+	} ctl;
+	struct iovec iov = { .iov_base = vp->io->train, .iov_len = t->len };
+	struct vxlan_remote *r, *end = vp->remotes + vp->n_remotes;
+	struct cmsghdr *cm;
+	struct msghdr mh = {
+		.msg_namelen = vp->salen,
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+	};
+	int ret;
+
+	if (!t->n)
+		return;
+	if (t->n > 1) {
+		vp->st.tx_trains++;
+		vp->st.tx_train_dgrams += t->n;
+		memset(&ctl, 0, sizeof(ctl));
+		mh.msg_control = ctl.buf;
+		mh.msg_controllen = sizeof(ctl.buf);
+		cm = CMSG_FIRSTHDR(&mh);
+		cm->cmsg_level = SOL_UDP;
+		cm->cmsg_type = UDP_SEGMENT;
+		cm->cmsg_len = CMSG_LEN(sizeof(uint16_t));
+		*(uint16_t *)(void *)CMSG_DATA(cm) = (uint16_t)t->dgram;
+	}
+	for (r = t->to ? t->to : vp->remotes; r < end; r++) {
+		if (!t->to && (!r->used || !r->info.flood))
+			continue;
+		mh.msg_name = &r->addr;
+		ret = vxlan_sendmsg(t->fd, &mh);
+		if (ret) {
+			r->info.tx_errors++;
+			if (!t->err)
+				t->err = ret;
+		} else {
+			r->info.tx_packets += t->n;
+			r->info.tx_bytes += t->len - (size_t)t->n * VXLAN_HLEN;
+			r->info.tx_flooded += t->to ? 0 : t->n;
+			t->sent = true;
+		}
+		if (t->to)
+			break;
+	}
+	t->len = 0;
+	t->n = 0;
+}
+
+/* vnet_segment()'s callback: one inner segment onto the train */
+static int vxlan_train_add(const uint8_t *seg, size_t seg_len, void *arg)
+{
+	struct vxlan_train *t = arg;
+	uint8_t hdr[VXLAN_HLEN];
+	size_t strip = vxlan_tx_vni(t->vp, seg, seg_len, hdr);
+	size_t d = VXLAN_HLEN + seg_len - strip;
+	uint8_t *p;
+
+	if (t->n && (t->len + d > VXLAN_TRAIN_MAX ||
+		     t->n == VXLAN_TRAIN_SEGS || d > t->dgram))
+		vxlan_train_flush(t);
+	if (d > VXLAN_TRAIN_MAX)
+		return -EMSGSIZE;
+	p = t->vp->io->train + t->len;
+	memcpy(p, hdr, VXLAN_HLEN);
+	if (unlikely(strip)) {
+		/* the MAC addresses, then what follows the tag */
+		memcpy(p + VXLAN_HLEN, seg, 12);
+		memcpy(p + VXLAN_HLEN + 12, seg + 12 + strip,
+		       seg_len - 12 - strip);
+	} else {
+		memcpy(p + VXLAN_HLEN, seg, seg_len);
+	}
+	if (!t->n)
+		t->dgram = d;
+	t->len += d;
+	t->n++;
+	if (d < t->dgram)		/* a shorter one is the last */
+		vxlan_train_flush(t);
+	return 0;
+}
+
+/*
+ * vnet_segment()'s callback when the segments are built in the train
+ * itself, each right after the VXLAN header written before it: no copy.
+ * All segments of a GSO frame have the first one's size but the last.
+ */
+static int vxlan_train_put(const uint8_t *seg, size_t seg_len, void *arg)
+{
+	struct vxlan_train *t = arg;
+	size_t d = VXLAN_HLEN + seg_len;
+
+	memcpy((uint8_t *)seg - VXLAN_HLEN, t->vp->hdr, VXLAN_HLEN);
+	if (!t->n)
+		t->dgram = d;
+	t->len += d;
+	t->n++;
+	if (d < t->dgram || t->n == VXLAN_TRAIN_SEGS ||
+	    t->len + t->dgram > VXLAN_TRAIN_MAX) {
+		vxlan_train_flush(t);
+		return 0;		/* the next one at the start again */
+	}
+	return (int)t->len;		/* right after this one */
+}
+
+/* a GSO frame: segmented in software, sent in trains */
+static int vxlan_send_gso(struct vxlan_port *vp, int fd,
+			  const struct virtio_net_hdr *vh, const uint8_t *frame,
+			  size_t len)
+{
+	struct vxlan_train t = {
+		.vp = vp, .fd = fd, .to = vxlan_dst(vp, frame, len),
+	};
+	uint8_t hdr[VXLAN_HLEN];
+	int ret;
+
+	if (!t.to && !vxlan_flood_count(vp))
+		return -EDESTADDRREQ;
+	vp->port.stats.tx_segmented++;
+	if (likely(!vxlan_tx_vni(vp, frame, len, hdr)))
+		/* built in the train, behind room for the VXLAN header */
+		ret = vnet_segment(vh, frame, len,
+				   vp->io->train + VXLAN_HLEN,
+				   VXLAN_TRAIN_MAX + VXLAN_SEG_BUF - VXLAN_HLEN,
+				   vxlan_train_put, &t);
+	else		/* a mapped VLAN: its tag comes off on the way */
+		ret = vnet_segment(vh, frame, len, vp->io->seg, VXLAN_SEG_BUF,
+				   vxlan_train_add, &t);
+	vxlan_train_flush(&t);
+	if (ret < 0)
+		return ret;
+	return t.sent ? 0 : t.err;
+}
+
 static int vxlan_send(struct port *port, const void *buf, size_t len)
 {
 	struct vxlan_port *vp = to_vxlan(port);
+	struct virtio_net_hdr *vh = NULL;
 	const uint8_t *frame = buf;
-	struct iovec iov[2] = {
-		{ .iov_base = vp->hdr, .iov_len = VXLAN_HLEN },
-		{ .iov_base = (void *)buf, .iov_len = len },
-	};
-	struct vxlan_remote *r;
-	struct msghdr mh;
-	int fd, i, ret;
+	uint8_t hdr[VXLAN_HLEN];
+	struct iovec iov[3];
+	size_t strip;
+	int fd;
 
-	fd = vp->tx_fd[vxlan_flow_hash(frame, len) % VXLAN_TX_SOCKETS];
-	if (len >= ETHER_HDR_LEN && !ether_is_multicast(frame)) {
-		i = fdb_lookup(vp->table, frame, vxlan_frame_vid(frame, len),
-			       port->sw->now_ms);
-		if (i >= 0 && i < VXLAN_REMOTES_MAX &&
-		    vp->remotes[i].used) {
-			r = &vp->remotes[i];
-			mh = (struct msghdr){
-				.msg_name = &r->addr,
-				.msg_namelen = vp->salen,
-				.msg_iov = iov,
-				.msg_iovlen = 2,
-			};
-			ret = vxlan_sendmsg(fd, &mh);
-			vxlan_count_tx(r, ret, len, false);
-			return ret;
-		}
+	if (vp->gso) {
+		vh = (struct virtio_net_hdr *)buf;
+		frame += VNET_HDR_LEN;
+		len -= VNET_HDR_LEN;
 	}
-	return vxlan_flood(vp, fd, iov, len);
+	fd = vp->tx_fd[vxlan_flow_hash(frame, len) % VXLAN_TX_SOCKETS];
+	if (vh && vnet_hdr_is_gso(vh))
+		return vxlan_send_gso(vp, fd, vh, frame, len);
+	if (vh && vnet_hdr_needs_csum(vh)) {
+		/* in place, and said so: a flood's next ports take it too */
+		if (vnet_csum_finish(vh, (uint8_t *)frame, len))
+			return -EINVAL;
+		vh->flags = VIRTIO_NET_HDR_F_DATA_VALID;
+		port->stats.tx_csum_done++;
+	}
+	iov[0] = (struct iovec){ .iov_base = vp->hdr, .iov_len = VXLAN_HLEN };
+	iov[1] = (struct iovec){ .iov_base = (void *)frame, .iov_len = len };
+	if (unlikely(vp->vid_vni) &&
+	    (strip = vxlan_tx_vni(vp, frame, len, hdr))) {
+		/* a mapped VLAN: its VNI, untagged */
+		iov[0].iov_base = hdr;
+		iov[1].iov_len = 12;
+		iov[2] = (struct iovec){ .iov_base = (void *)(frame + 12 + strip),
+					 .iov_len = len - 12 - strip };
+		return vxlan_send_iov(vp, fd, iov, 3, len - strip,
+				      vxlan_dst(vp, frame, len));
+	}
+	return vxlan_send_iov(vp, fd, iov, 2, len, vxlan_dst(vp, frame, len));
 }
 
 /* ----------------------------------------------------------- receive -- */
@@ -478,29 +732,69 @@ static int vxlan_remote_from(struct vxlan_port *vp,
 	return i;
 }
 
-void vxlan_port_input(struct port *port, uint8_t *dg, size_t n, int flags,
-		      const struct sockaddr *sa)
+/* @mac on @vid is behind remote @ri; say so if it is news and asked for */
+static void vxlan_learn(struct vxlan_port *vp, const uint8_t *mac,
+			uint16_t vid, int ri)
 {
-	const union vxlan_sockaddr *from = (const union vxlan_sockaddr *)sa;
-	struct vxlan_port *vp = to_vxlan(port);
+	struct daemon *d = vp->port.daemon;
+	enum fdb_learn_result r;
+	unsigned int old = 0;
+
+	r = fdb_learn(vp->table, mac, vid, (unsigned int)ri,
+		      daemon_now_ms(d), &old);
+	if (likely(r == FDB_LEARN_HIT) || !d || !d->remote_notify ||
+	    (r != FDB_LEARN_NEW && r != FDB_LEARN_MOVED))
+		return;
+	d->remote_notify(&(struct remote_event){
+		.port = &vp->port, .mac = mac, .vid = vid,
+		.dst = &vp->remotes[ri].info.ip,
+		.old_dst = r == FDB_LEARN_MOVED && old < VXLAN_REMOTES_MAX &&
+			   vp->remotes[old].used ?
+			   &vp->remotes[old].info.ip : NULL,
+	}, d->remote_notify_arg);
+}
+
+/* the VLAN a mapped VNI comes in as, 0 if @vni is not mapped */
+static uint16_t vxlan_rx_vid(const struct vxlan_port *vp, uint32_t vni)
+{
+	unsigned int i;
+
+	for (i = 0; i < vp->cfg.n_maps; i++)
+		if (vp->cfg.maps[i].vni == vni)
+			return vp->cfg.maps[i].vid;
+	return 0;
+}
+
+/* forward the frame @io->gro has built, if any */
+static void vxlan_gro_flush(struct vxlan_port *vp)
+{
+	struct pkt pkt;
+	unsigned int segs = vxlan_gro_take(&vp->io->gro, &pkt);
+
+	if (!segs)
+		return;
+	if (segs > 1) {
+		vp->st.rx_coalesced++;
+		vp->st.rx_coalesced_segs += segs;
+	}
+	port_input(&vp->port, &pkt);
+}
+
+/* one VXLAN datagram of @n bytes at @dg from remote @ri */
+static void vxlan_dgram(struct vxlan_port *vp, int ri, uint8_t *dg, size_t n)
+{
+	struct port *port = &vp->port;
+	struct vxlan_gro *gro = &vp->io->gro;
 	enum drop_reason reason;
 	struct vxlan_remote *r;
 	struct pkt pkt;
+	uint16_t vid = 0;
 	uint32_t vni;
 	size_t len;
-	int i;
 
-	i = vxlan_remote_from(vp, from);
-	if (unlikely(i < 0)) {
-		port_count_drop(port, DROP_VXLAN_BAD_SOURCE);
-		return;
-	}
-	if (unlikely(flags & MSG_TRUNC)) {
-		port_count_drop(port, DROP_OVERSIZE);
-		return;
-	}
 	reason = vxlan_hdr_parse(dg, n, &vni);
-	if (likely(reason == DROP_NONE) && unlikely(vni != vp->cfg.vni))
+	if (likely(reason == DROP_NONE) && unlikely(vni != vp->cfg.vni) &&
+	    !(vid = vxlan_rx_vid(vp, vni)))
 		reason = DROP_VXLAN_BAD_VNI;
 	len = n - VXLAN_HLEN;
 	if (likely(reason == DROP_NONE) &&
@@ -510,21 +804,93 @@ void vxlan_port_input(struct port *port, uint8_t *dg, size_t n, int flags,
 		port_count_drop(port, reason);
 		return;
 	}
-	r = &vp->remotes[i];
+	r = &vp->remotes[ri];
 	r->info.rx_packets++;
 	r->info.rx_bytes += len;
 
 	pkt.eth = dg + VXLAN_HLEN;
+	if (unlikely(vid)) {
+		/* a mapped VNI: the frame comes in tagged with its VLAN, the
+		 * tag written over the VXLAN header */
+		memmove(pkt.eth - ETHER_VLAN_HLEN, pkt.eth, 12);
+		pkt.eth -= ETHER_VLAN_HLEN;
+		pkt.eth[12] = ETHER_TYPE_8021Q >> 8;
+		pkt.eth[13] = ETHER_TYPE_8021Q & 0xff;
+		pkt.eth[14] = (uint8_t)(vid >> 8);
+		pkt.eth[15] = (uint8_t)vid;
+		len += ETHER_VLAN_HLEN;
+	}
 	pkt.vnet = pkt.eth - VNET_HDR_LEN;
 	pkt.len = len;
 	pkt.headroom = PKT_HEADROOM;
 	if (likely(!(port->flags & PORT_NO_LEARNING)) &&
 	    !ether_is_multicast(pkt.eth + 6) && !ether_is_zero(pkt.eth + 6))
-		fdb_learn(vp->table, pkt.eth + 6,
-			  vxlan_frame_vid(pkt.eth, len), (unsigned int)i,
-			  daemon_now_ms(port->daemon), NULL);
+		vxlan_learn(vp, pkt.eth + 6, vxlan_frame_vid(pkt.eth, len),
+			    ri);
+	if (vp->gso) {
+		/* a TCP segment continuing the one before joins it */
+		if (vxlan_gro_add(gro, pkt.eth, len, ri))
+			return;
+		vxlan_gro_flush(vp);
+		if (vxlan_gro_add(gro, pkt.eth, len, ri))
+			return;
+	}
+	if (unlikely((uintptr_t)pkt.vnet & 1)) {
+		/* a GRO read's datagrams of odd size: align the vnet header */
+		memmove(pkt.eth - 1, pkt.eth, len);
+		pkt.eth--;
+		pkt.vnet--;
+	}
 	memset(pkt.vnet, 0, VNET_HDR_LEN);	/* over the VXLAN header */
 	port_input(port, &pkt);
+}
+
+void vxlan_port_input(struct port *port, uint8_t *buf, size_t n, size_t seg,
+		      int flags, const struct sockaddr *sa, bool more)
+{
+	const union vxlan_sockaddr *from = (const union vxlan_sockaddr *)sa;
+	struct vxlan_port *vp = to_vxlan(port);
+	size_t off, d;
+	int ri;
+
+	ri = vxlan_remote_from(vp, from);
+	if (unlikely(ri < 0)) {
+		port_count_drop(port, DROP_VXLAN_BAD_SOURCE);
+	} else if (unlikely(flags & MSG_TRUNC)) {
+		port_count_drop(port, DROP_OVERSIZE);
+	} else {
+		/* GRO: datagrams of @seg bytes back to back, the last shorter */
+		if (!seg || seg > n)
+			seg = n;
+		if (seg < n) {
+			vp->st.rx_gro_reads++;
+			vp->st.rx_gro_dgrams += (n + seg - 1) / seg;
+		}
+		for (off = 0; off < n || !n; off += d) {
+			d = MIN(seg, n - off);
+			vxlan_dgram(vp, ri, buf + off, d);
+			if (!d)
+				break;
+		}
+	}
+	if (!more)
+		vxlan_gro_flush(vp);
+}
+
+/* the UDP_GRO segment size the kernel gave a read, or 0 */
+static size_t vxlan_gro_size(struct msghdr *mh)
+{
+	struct cmsghdr *cm;
+	int size;
+
+	for (cm = CMSG_FIRSTHDR(mh); cm; cm = CMSG_NXTHDR(mh, cm)) {
+		if (cm->cmsg_level == SOL_UDP && cm->cmsg_type == UDP_GRO &&
+		    cm->cmsg_len >= CMSG_LEN(sizeof(int))) {
+			memcpy(&size, CMSG_DATA(cm), sizeof(size));
+			return size > 0 ? (size_t)size : 0;
+		}
+	}
+	return 0;
 }
 
 static void vxlan_on_readable(uv_poll_t *h, int status, int events)
@@ -543,6 +909,8 @@ static void vxlan_on_readable(uv_poll_t *h, int status, int events)
 	for (b = 0; b < VXLAN_RX_BUDGET; b++) {
 		for (i = 0; i < VXLAN_RX_BATCH; i++) {
 			io->msg[i].msg_hdr.msg_namelen = sizeof(io->from[i]);
+			io->msg[i].msg_hdr.msg_control = io->ctl[i].buf;
+			io->msg[i].msg_hdr.msg_controllen = sizeof(io->ctl[i].buf);
 			io->msg[i].msg_hdr.msg_flags = 0;
 		}
 		n = recvmmsg(vp->pfd.fd, io->msg, VXLAN_RX_BATCH,
@@ -557,8 +925,10 @@ static void vxlan_on_readable(uv_poll_t *h, int status, int events)
 		for (i = 0; i < (unsigned int)n; i++)
 			vxlan_port_input(&vp->port, io->iov[i].iov_base,
 					 io->msg[i].msg_len,
+					 vxlan_gro_size(&io->msg[i].msg_hdr),
 					 io->msg[i].msg_hdr.msg_flags,
-					 &io->from[i].sa);
+					 &io->from[i].sa,
+					 i + 1 < (unsigned int)n);
 		if (n < VXLAN_RX_BATCH)
 			break;
 	}
@@ -726,8 +1096,31 @@ static int vxlan_open(struct daemon *d, void *priv,
 	for (i = 0; i < VXLAN_TX_SOCKETS; i++)
 		vp->tx_fd[i] = -1;
 	vxlan_hdr_build(vp->hdr, vc->vni);
+	if (vc->n_maps) {
+		vp->vid_vni = calloc(4096, sizeof(*vp->vid_vni));
+		if (!vp->vid_vni) {
+			snprintf(why, whylen, "out of memory");
+			ret = -ENOMEM;
+			goto err_free;
+		}
+		for (i = 0; i < vc->n_maps && i < VXLAN_MAPS_MAX; i++)
+			vp->vid_vni[vc->maps[i].vid & 0xfff] =
+				vc->maps[i].vni + 1;
+	}
 	snprintf(vp->port.name, sizeof(vp->port.name), "%s", cfg->name);
-	vp->port.vnet = false;
+	/*
+	 * TSO frames whole, for trains: needs UDP checksums (the kernel
+	 * refuses UDP_SEGMENT without), and "offload off" asks for plain
+	 * frames
+	 */
+	vp->gso = !cfg->no_offload &&
+		  !(vc->local.family == AF_INET && vc->no_udpcsum);
+	vp->port.vnet = vp->gso;
+	if (vp->gso) {
+		vp->port.offloads = TUN_F_CSUM | TUN_F_TSO4 | TUN_F_TSO6 |
+				    TUN_F_TSO_ECN;
+		vp->port.tx_no_offloads = TUN_F_USO4 | TUN_F_USO6;
+	}
 	vp->port.created = true;
 	/* the kernel's default below a 1500-byte underlay */
 	vp->port.mtu = 1500 - (vc->local.family == AF_INET ?
@@ -763,6 +1156,12 @@ static int vxlan_open(struct daemon *d, void *priv,
 
 	inet_ntop(vc->local.family, &vc->local.v6, addr, sizeof(addr));
 	ret = vxlan_socket(vp, vp->cfg.dstport, &vp->pfd.fd);
+	if (!ret) {
+		int one = 1;
+
+		/* trains arrive whole (best effort: kernels before 5.0) */
+		setsockopt(vp->pfd.fd, SOL_UDP, UDP_GRO, &one, sizeof(one));
+	}
 	if (ret) {
 		snprintf(why, whylen, "cannot bind %s port %u: %s%s", addr,
 			 vp->cfg.dstport, strerror(-ret),
@@ -791,6 +1190,7 @@ err_rx:
 err_table:
 	fdb_free(vp->table);
 err_free:
+	free(vp->vid_vni);
 	free(vp);
 	return ret;
 }
@@ -807,6 +1207,8 @@ static void vxlan_close(struct port *port, bool destroy)
 
 	(void)destroy;		/* sockets only: they go either way */
 	vxlan_tx_close(vp);
+	free(vp->vid_vni);
+	vp->vid_vni = NULL;
 	fdb_free(vp->table);
 	vp->table = NULL;
 	port_poll_close(&vp->pfd);	/* frees @vp once libuv lets go */
@@ -819,9 +1221,20 @@ static int vxlan_init(struct daemon *d, void **priv, char *why,
 	unsigned int i;
 
 	(void)d;
-	if (io)
+	if (io) {
 		io->buf = malloc((size_t)VXLAN_RX_BATCH * VXLAN_SLOT);
-	if (!io || !io->buf) {
+		io->seg = malloc(VXLAN_SEG_BUF);
+		/* a train, and room to build one more segment after it */
+		io->train = malloc(VXLAN_TRAIN_MAX + VXLAN_SEG_BUF);
+	}
+	if (!io || !io->buf || !io->seg || !io->train ||
+	    vxlan_gro_init(&io->gro)) {
+		if (io) {
+			free(io->buf);
+			free(io->seg);
+			free(io->train);
+			vxlan_gro_fini(&io->gro);
+		}
 		free(io);
 		snprintf(why, whylen, "vxlan: out of memory");
 		return -ENOMEM;
@@ -844,8 +1257,12 @@ static void vxlan_fini(struct daemon *d, void *priv)
 	struct vxlan_io *io = priv;
 
 	(void)d;
-	if (io)
+	if (io) {
 		free(io->buf);
+		free(io->seg);
+		free(io->train);
+		vxlan_gro_fini(&io->gro);
+	}
 	free(io);
 }
 

@@ -220,7 +220,8 @@ const char *vxlan_ip_format(const struct vxlan_ip *ip, char *buf,
  * address or an array of them, of the local address's family, unicast,
  * not the local one), "dstport" (1-65535, default 4789), "ttl" and "tos"
  * (0-255), "udpcsum" (false: zero outer UDP checksums over IPv4; IPv6
- * always has them) may be given.
+ * always has them), "map" (["VID:VNI", ...]: VLAN <-> VNI pairs) may be
+ * given.
  *
  * Return: 0, or -EINVAL with a reason in @why.
  */

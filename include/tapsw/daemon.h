@@ -65,6 +65,24 @@ struct port_event {
 
 typedef void (*port_notify_t)(const struct port_event *ev, void *arg);
 
+/*
+ * A MAC behind a tunnel port (vxlan) was learned behind a remote, or moved
+ * from one remote to another: for whoever set daemon.remote_notify
+ * (events.c); NULL when nobody listens.  The addresses are the backend's
+ * (struct vxlan_ip, vxlan.h); @old_dst is NULL for a new one.
+ */
+struct vxlan_ip;
+
+struct remote_event {
+	const struct port *port;
+	const uint8_t *mac;
+	uint16_t vid;			/* as on the tunnel */
+	const struct vxlan_ip *dst;
+	const struct vxlan_ip *old_dst;
+};
+
+typedef void (*remote_notify_t)(const struct remote_event *ev, void *arg);
+
 enum {
 	DAEMON_CLASSES_MAX = 16,	/* port backends (port_class.c) */
 };
@@ -80,6 +98,8 @@ struct daemon {
 	enum io_mode io;
 	port_notify_t port_notify;	/* port changes; NULL: none wanted */
 	void *port_notify_arg;
+	remote_notify_t remote_notify;	/* remote learn/move; NULL: none */
+	void *remote_notify_arg;
 	/* each backend's own state (port_class.init), by registry index */
 	void *class_priv[DAEMON_CLASSES_MAX];
 };

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
  * events.h - change notifications for control clients (events.subscribe):
- * port add/del/up/down and FDB learn/move/age/evict/limit/add/del/flush,
+ * port add/del/up/down, FDB learn/move/age/evict/limit/add/del/flush and
+ * remote (a MAC behind a vxlan port learned behind or moved to a remote),
  * as JSON-RPC 2.0 notifications, one line each:
  *
  *	{"jsonrpc":"2.0","method":"event","params":{"type":"fdb.learn",
@@ -65,6 +66,8 @@ enum events_type {
 	EVENTS_FDB_ADD,
 	EVENTS_FDB_DEL,
 	EVENTS_FDB_FLUSH,
+	EVENTS_FDB_REMOTE,	/* a tunnel port's MAC learned behind, or
+				 * moved to, a remote (vxlan) */
 	EVENTS_LOST,		/* always sent; cannot be subscribed to */
 	EVENTS_TYPE_MAX,
 	EVENTS_PORT_FIRST = EVENTS_PORT_ADD,
@@ -91,6 +94,8 @@ struct events_msg {
 	int64_t count;		/* fdb.flush: removed; events.lost */
 	const char *reason;
 	const char *peer;
+	const char *dst;	/* fdb.remote: the remote */
+	const char *old_dst;	/* fdb.remote: the one before, if moved */
 };
 
 /**

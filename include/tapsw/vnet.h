@@ -97,6 +97,28 @@ static inline unsigned int vnet_hdr_offloads(const struct virtio_net_hdr *vh)
 }
 
 /**
+ * vnet_csum_add() - Add @len bytes at @buf to a ones' complement sum.
+ * @buf: The bytes (any alignment).
+ * @len: How many.
+ * @sum: The sum so far (0 to start).
+ *
+ * The sum is of 32-bit words as they lie in memory, so a folded result
+ * stored back with memcpy() is in network byte order, as RFC 1071 allows.
+ *
+ * Return: the new sum, to fold with vnet_csum_fold().
+ */
+uint64_t vnet_csum_add(const uint8_t *buf, size_t len, uint64_t sum);
+
+/**
+ * vnet_csum_fold() - Fold a vnet_csum_add() sum to 16 bits.
+ * @sum: The sum.
+ *
+ * Return: the folded sum, not complemented (0xffff: a checksum that
+ * verifies).
+ */
+uint16_t vnet_csum_fold(uint64_t sum);
+
+/**
  * vnet_hdr_check() - Is @vh consistent with the frame that follows it?
  * @vh: The virtio-net header.
  * @frame: The Ethernet frame.
@@ -158,7 +180,9 @@ int vnet_csum_finish(const struct virtio_net_hdr *vh, uint8_t *frame,
  * @seg_len: Its length.
  * @arg: vnet_segment()'s @arg.
  *
- * Return: a negative errno stops segmentation.
+ * Return: 0 (the next segment at the start of the segment buffer), a
+ * positive offset into it for the next one, or a negative errno, which
+ * stops segmentation.
  */
 typedef int (*vnet_emit_t)(const uint8_t *seg, size_t seg_len, void *arg);
 
@@ -188,7 +212,10 @@ typedef int (*vnet_emit_t)(const uint8_t *seg, size_t seg_len, void *arg);
  *
  * Each segment is built in @seg_buf and passed to @emit.  @seg_buf_len must
  * be at least vnet_frame_seg_len(), else -ENOBUFS before anything is
- * emitted.  A frame whose payload fits in gso_size yields one segment.
+ * emitted.  @emit returns 0 to have the next segment built at the start of
+ * @seg_buf again, or a positive offset into @seg_buf to have it built there
+ * (the segments of a frame back to back, say: the callback keeps them), a
+ * place that must leave room for the largest segment, else -ENOBUFS.  A frame whose payload fits in gso_size yields one segment.
  * A non-GSO frame is emitted once: as it is (@seg points into @frame)
  * without NEEDS_CSUM, else copied to @seg_buf (needs @len bytes) with its
  * checksum finished.

@@ -34,6 +34,7 @@ struct port_class;
 
 enum {
 	VXLAN_REMOTES_MAX = 256,	/* remotes per port, flood list or not */
+	VXLAN_MAPS_MAX = 64,		/* VLAN <-> VNI pairs per port */
 	VXLAN_IP_STRLEN = INET6_ADDRSTRLEN,
 };
 
@@ -55,6 +56,16 @@ struct vxlan_config {
 	bool no_udpcsum;		/* IPv4: zero outer UDP checksums */
 	unsigned int n_remotes;		/* the flood list */
 	struct vxlan_ip remotes[VXLAN_REMOTES_MAX];
+	/*
+	 * VLAN <-> VNI: a frame of VLAN vid leaves untagged in VNI vni, and
+	 * one of VNI vni comes in tagged vid; other frames go in @vni as
+	 * they are
+	 */
+	unsigned int n_maps;
+	struct {
+		uint16_t vid;		/* 1-4094 */
+		uint32_t vni;		/* not @vni, each once */
+	} maps[VXLAN_MAPS_MAX];
 };
 
 /* one remote as the control plane sees it */
@@ -70,24 +81,39 @@ struct vxlan_remote_info {
 	uint64_t tx_flooded;		/* of tx_packets, head-end copies */
 };
 
+/* the fast path's counters of one port */
+struct vxlan_stats {
+	uint64_t tx_trains;		/* UDP_SEGMENT sends of >1 datagram */
+	uint64_t tx_train_dgrams;	/* the datagrams in them */
+	uint64_t rx_gro_reads;		/* reads of >1 datagram (UDP_GRO) */
+	uint64_t rx_gro_dgrams;		/* the datagrams in them */
+	uint64_t rx_coalesced;		/* TSO frames built from segments */
+	uint64_t rx_coalesced_segs;	/* the segments in them */
+};
+
 extern const struct port_class vxlan_port_class;
 
 /**
- * vxlan_port_input() - One datagram read on @port's socket.
+ * vxlan_port_input() - One read on @port's socket.
  * @port: A vxlan port.
- * @dg: The UDP payload, VXLAN header first, PKT_HEADROOM + VNET_HDR_LEN -
- *      VXLAN_HLEN writable bytes before it (the inner frame is forwarded in
- *      place, a virtio-net header written over the VXLAN one).
+ * @buf: The UDP payload: a VXLAN datagram, or with UDP_GRO several of
+ *       @seg bytes back to back (the last may be shorter), with
+ *       PKT_HEADROOM + VNET_HDR_LEN - VXLAN_HLEN writable bytes before it
+ *       (an inner frame is forwarded in place, a virtio-net header written
+ *       over its VXLAN header and what is before it).
  * @n: Its length, as recvmsg() returned it.
+ * @seg: The UDP_GRO segment size, 0 if none came.
  * @flags: recvmsg()'s msg_flags (MSG_TRUNC).
  * @from: The sender.
+ * @more: More reads follow now: inner TCP segments may still join.
  *
- * Checks the sender, the header and the inner frame's size; drops and
- * counts what fails; learns the inner source behind the sender; hands
- * the inner frame to port_input().  The receive loop's, and the fuzzer's.
+ * Checks the sender, each datagram's header and inner frame's size, drops
+ * and counts what fails; learns the inner sources behind the sender;
+ * coalesces inner TCP segments (vxlan_gro.h) and hands the frames to
+ * port_input().  The receive loop's, and the fuzzer's.
  */
-void vxlan_port_input(struct port *port, uint8_t *dg, size_t n, int flags,
-		      const struct sockaddr *from);
+void vxlan_port_input(struct port *port, uint8_t *buf, size_t n, size_t seg,
+		      int flags, const struct sockaddr *from, bool more);
 
 /**
  * vxlan_ip_equal() - Are @a and @b the same address?
@@ -108,6 +134,13 @@ bool vxlan_is_port(const struct port *port);
  * @vc: Filled in.
  */
 void vxlan_config_get(const struct port *port, struct vxlan_config *vc);
+
+/**
+ * vxlan_stats_get() - @port's fast-path counters.
+ * @port: A vxlan port.
+ * @st: Filled in.
+ */
+void vxlan_stats_get(const struct port *port, struct vxlan_stats *st);
 
 /**
  * vxlan_remote_add() - Put @ip in @port's flood list (and let it in).

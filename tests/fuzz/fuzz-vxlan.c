@@ -7,18 +7,24 @@
  * they send back out go through vxlan_send() to the remotes (127.0.0.2
  * and 127.0.0.3, where nobody listens).
  *
- * Input: records of [sender][length: 2 bytes, big-endian][datagram]; the
- * sender byte's low two bits pick 127.0.0.2, .3 (remotes), .4 (a
- * stranger) or .2 with MSG_TRUNC set, its next bit sends the datagram's
- * first 14 inner bytes back the other way first (a host answering), and its
- * high bit toggles the port's learning.
+ * Input: records of [sender][length: 2 bytes][GRO size: 2 bytes][read],
+ * big-endian; the read is one VXLAN datagram, or (GRO size > 0) several
+ * of that size back to back as UDP_GRO hands them over.  The sender byte's
+ * low two bits pick 127.0.0.2, .3 (remotes), .4 (a stranger) or .2 with
+ * MSG_TRUNC set, its next bit sends the datagram's first 14 inner bytes
+ * back the other way first (a host answering), bit 6 says more reads
+ * follow (inner TCP segments may join across them) and the high bit
+ * toggles the port's learning.
  *
  * Checks, each an abort():
- *  - a datagram that vxlan_hdr_parse() rejects, of another VNI, from a
- *    stranger or cut short (MSG_TRUNC) makes no frame reach a port and is
- *    counted under one drop reason on the vxlan port;
- *  - a frame that reaches a recording port is at least an Ethernet header
- *    and at most its MTU + 18, and is the datagram's inner frame;
+ *  - a read of one datagram, with nothing held from reads before, that
+ *    vxlan_hdr_parse() rejects, of another VNI, from a stranger or cut
+ *    short (MSG_TRUNC) makes no frame reach a port and is counted under
+ *    one drop reason on the vxlan port; a good one reaches the ports as
+ *    its inner frame, or not at all if it is held to be coalesced;
+ *  - a frame that reaches a recording port (plain: TSO frames built from
+ *    inner segments are cut again for it) is at least an Ethernet header
+ *    and at most its MTU + 18;
  *  - with learning on, a valid datagram's unicast inner source is then
  *    behind the sender (vxlan_fdb_dst()).
  * The FDBs are flushed before each input.
@@ -60,6 +66,7 @@ static struct port *fuzz_vx, *fuzz_h[2];
 static const uint8_t *fuzz_inner;	/* the frame expected at a port */
 static size_t fuzz_inner_len;
 static bool fuzz_answering;		/* h1's answer: any frame goes */
+static bool fuzz_held;			/* a read may have left a frame held */
 
 static void fuzz_fail(const char *what, size_t len)
 {
@@ -73,8 +80,9 @@ static int fuzz_send(struct port *port, const void *buf, size_t len)
 		fuzz_fail("frame shorter than an Ethernet header", len);
 	if (len > port->mtu + ETHER_HDR_LEN + ETHER_VLAN_HLEN)
 		fuzz_fail("frame above the egress MTU", len);
-	if (!fuzz_answering && (!fuzz_inner || len != fuzz_inner_len ||
-				memcmp(buf, fuzz_inner, len)))
+	if (!fuzz_answering && !fuzz_held &&
+	    (!fuzz_inner || len != fuzz_inner_len ||
+	     memcmp(buf, fuzz_inner, len)))
 		fuzz_fail("a frame that is not the datagram's inner one", len);
 	return rec_send(port, buf, len);
 }
@@ -153,8 +161,8 @@ static uint64_t fuzz_sent(void)
 	return rec_sent[fuzz_h[0]->index] + rec_sent[fuzz_h[1]->index];
 }
 
-/* one record: its datagram into the vxlan port, with the checks */
-static void fuzz_one(uint8_t sel, const uint8_t *dg, size_t n)
+/* one record: its read into the vxlan port, with the checks */
+static void fuzz_one(uint8_t sel, size_t seg, const uint8_t *dg, size_t n)
 {
 	static uint8_t buf[FUZZ_HEAD + FUZZ_DGRAM_MAX + 64]
 		__attribute__((aligned(64)));
@@ -166,7 +174,7 @@ static void fuzz_one(uint8_t sel, const uint8_t *dg, size_t n)
 	uint32_t vni = 0;
 	unsigned int who = sel & 3;
 	int flags = who == 3 ? MSG_TRUNC : 0;
-	bool bad;
+	bool bad, more = sel & 0x40, one = !seg || seg >= n;
 
 	memcpy(p, dg, n);
 	fuzz_addr(&from, who == 3 ? 2 : who + 2);
@@ -195,14 +203,16 @@ static void fuzz_one(uint8_t sel, const uint8_t *dg, size_t n)
 		fuzz_answering = false;
 	}
 
-	fuzz_inner = p + VXLAN_HLEN;
-	fuzz_inner_len = n >= VXLAN_HLEN ? n - VXLAN_HLEN : 0;
-	vxlan_port_input(fuzz_vx, p, n, flags, (struct sockaddr *)&from);
-	if (bad && fuzz_sent() != sent0)
+	fuzz_inner = one ? p + VXLAN_HLEN : NULL;
+	fuzz_inner_len = one && n >= VXLAN_HLEN ? n - VXLAN_HLEN : 0;
+	fuzz_held |= !one;
+	vxlan_port_input(fuzz_vx, p, n, seg, flags, (struct sockaddr *)&from,
+			 more);
+	if (one && !fuzz_held && bad && fuzz_sent() != sent0)
 		fuzz_fail("a bad datagram reached a port", n);
-	if (bad && port_drops(fuzz_vx) != drops0 + 1)
+	if (one && bad && port_drops(fuzz_vx) != drops0 + 1)
 		fuzz_fail("a bad datagram not counted once", n);
-	if (!bad && !(fuzz_vx->flags & PORT_NO_LEARNING) &&
+	if (one && !bad && !(fuzz_vx->flags & PORT_NO_LEARNING) &&
 	    !ether_is_multicast(p + VXLAN_HLEN + 6) &&
 	    !ether_is_zero(p + VXLAN_HLEN + 6) &&
 	    (!vxlan_fdb_dst(fuzz_vx, p + VXLAN_HLEN + 6,
@@ -212,6 +222,8 @@ static void fuzz_one(uint8_t sel, const uint8_t *dg, size_t n)
 		fuzz_fail("a valid datagram's source not learned behind "
 			  "its sender", n);
 	fuzz_inner = NULL;
+	/* what was held went out at the end of this read, unless "more" */
+	fuzz_held = more;
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -221,11 +233,19 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fdb_flush(fuzz_sw.fdb, -1, FDB_FLUSH_ALL);
 	vxlan_fdb_flush(fuzz_vx, FDB_FLUSH_ALL);
 	fuzz_vx->flags = 0;
-	while (off + 3 <= size) {
+	fuzz_held = false;
+	while (off + 5 <= size) {
 		n = (size_t)data[off + 1] << 8 | data[off + 2];
-		n = MIN(n, size - off - 3);
-		fuzz_one(data[off], data + off + 3, n);
-		off += 3 + n;
+		n = MIN(n, size - off - 5);
+		fuzz_one(data[off], (size_t)data[off + 3] << 8 | data[off + 4],
+			 data + off + 5, n);
+		off += 5 + n;
 	}
+	/* nothing stays held for the next input */
+	vxlan_port_input(fuzz_vx, NULL, 0, 0, MSG_TRUNC,
+			 (struct sockaddr *)&(struct sockaddr_in){
+				 .sin_family = AF_INET,
+				 .sin_addr.s_addr = htonl(0x7f000002u) },
+			 false);
 	return 0;
 }

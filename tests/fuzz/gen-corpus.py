@@ -14,9 +14,9 @@ sends to bring a virtio-net device up (with the fds it attaches and guest
 writes that put chains in the rings), refused sequences, and ring images
 (descriptor table, available and used rings, buffers) for the ring mode.
 corpus-vxlan/: inputs of fuzz-vxlan.c: records of [sender][length, 2
-bytes big-endian][UDP payload], valid VXLAN datagrams of VNI 42 (ARP,
-IPv4 TCP, tagged, IPv6) and each kind of bad one.
-corpus-bpdu/: inputs of fuzz-bpdu.c: BPDUs a neighbour sends (a better
+bytes][UDP_GRO size, 2 bytes][UDP payload], big-endian: valid VXLAN
+datagrams of VNI 42 (ARP, IPv4 TCP, tagged, IPv6, a GRO train) and each
+kind of bad one.
 root, proposal, agreement, TC, TCN), link flaps, settings, malformed ones,
 between ticks.
 
@@ -469,8 +469,8 @@ def write_vhost(d):
 def vxlan():
     def hdr(vni=42, flags=0x08, r1=b'\0\0\0', r2=0):
         return bytes([flags]) + r1 + vni.to_bytes(3, 'big') + bytes([r2])
-    def rec(sel, dg):
-        return bytes([sel]) + struct.pack('!H', len(dg)) + dg
+    def rec(sel, dg, seg=0):
+        return bytes([sel]) + struct.pack('!HH', len(dg), seg) + dg
     h1 = bytes.fromhex('525400000001')
     h2 = bytes.fromhex('525400000002')
     bc = b'\xff' * 6
@@ -485,7 +485,29 @@ def vxlan():
         struct.pack('!IHBB', 0x60000000, 8, 58, 255) + \
         bytes.fromhex('fe800000000000000000000000000002') + \
         bytes.fromhex('ff020000000000000000000000000001') + bytes(8)
+    def csum(b):
+        if len(b) % 2:
+            b += b'\0'
+        t = sum(struct.unpack('!%dH' % (len(b) // 2), b))
+        while t >> 16:
+            t = (t & 0xffff) + (t >> 16)
+        return ~t & 0xffff
+    def data(seq, n, flags=0x10):
+        pay = bytes((seq + i) & 0xff for i in range(n))
+        ip = struct.pack('!BBHHHBBH4s4s', 0x45, 0, 20 + 20 + n, seq & 0xffff,
+                         0x4000, 64, 6, 0, bytes([10, 0, 0, 2]),
+                         bytes([10, 0, 0, 1]))
+        ip = ip[:10] + struct.pack('!H', csum(ip)) + ip[12:]
+        th = struct.pack('!HHIIBBHHH', 40000, 80, seq, 7, 0x50, flags,
+                         501, 0, 0)
+        ph = ip[12:20] + struct.pack('!BBH', 0, 6, 20 + n)
+        th = th[:16] + struct.pack('!H', csum(ph + th + pay)) + th[18:]
+        return h1 + h2 + b'\x08\x00' + ip + th + pay
+    segs = [hdr() + data(1000 + i * 1000, 1000) for i in range(3)]
+    last = hdr() + data(4000, 333, 0x18)
     out = {
+        'gro-tcp-train': rec(0, b''.join(segs) + last, len(segs[0])),
+        'gro-tcp-reads': b''.join(rec(0x40, d) for d in segs) + rec(0, last),
         'arp-then-reply': rec(0, hdr() + arp) + rec(4, hdr() + syn),
         'tcp-syn': rec(1, hdr() + syn),
         'tagged': rec(0, hdr() + tagged),
@@ -502,6 +524,9 @@ def vxlan():
         'bad-source': rec(2, hdr() + syn),
         'bad-trunc-flag': rec(3, hdr() + syn),
         'oversize': rec(0, hdr() + syn + bytes(1500)),
+        'gro-train': rec(0, (hdr() + syn) * 3, len(hdr() + syn)),
+        'gro-more': rec(0x40, hdr() + syn) + rec(0x40, hdr() + syn) +
+                    rec(0, hdr() + arp),
         'mixed': rec(0, hdr() + arp) + rec(2, hdr() + arp) +
                  rec(1, hdr(vni=0xffffff) + syn) + rec(5, hdr() + syn),
     }

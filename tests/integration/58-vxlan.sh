@@ -44,6 +44,28 @@ grep -q "^$m2 dst 10.1.0.2 " <<<"$kfdb" || fail "kernel did not learn $m2 behind
 on_sw "$SW_NS" ctl fdb show | sed 's/^/#   A: /'
 log "learning seen on both sides"
 
+# events: a MAC that moves from one remote to another is said (fdb.remote
+# with dst and old_dst): h2's MAC in a datagram from K, then from B again
+spawn "$TMPD/mon.json" "$TAPSWCTL" -s "${SW_SOCK[$SW_NS]}" -j monitor fdb.remote
+mon=$SPAWNED
+sleep 0.5
+in_ns "$T-k" python3 - "$m2" "$VNI" <<'PY'
+import socket, sys
+mac, vni = bytes.fromhex(sys.argv[1].replace(":", "")), int(sys.argv[2])
+eth = b"\xff" * 6 + mac + b"\x88\xb5" + bytes(46)
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("10.1.0.3", 0))
+s.sendto(bytes([8, 0, 0, 0]) + vni.to_bytes(3, "big") + b"\0" + eth, ("10.1.0.1", 4789))
+PY
+ping_ok h2 h1
+sleep 0.5
+stop_int "$mon"
+jq -se --arg m "$m2" 'map(select(.mac == $m)) |
+	any(.[]; .type == "fdb.remote" and .dst == "10.1.0.3" and .old_dst == "10.1.0.2") and
+	any(.[]; .dst == "10.1.0.2" and .old_dst == "10.1.0.3")' "$TMPD/mon.json" >/dev/null ||
+	fail "no fdb.remote move events for $m2: $(cat "$TMPD/mon.json")"
+log "fdb.remote: $m2 moved to 10.1.0.3 and back, both said"
+
 # the outer headers, as the kernel VTEP's underlay sees them: DF, UDP to
 # 4789 from a source port in 49152-65535, a UDP checksum (as the
 # kernel's vxlan sends by default: udpcsum), the VXLAN header flags I and
@@ -101,6 +123,15 @@ tcp_md5 h1 h3 2097152
 tcp_md5 h3 h1 2097152
 tcp_md5 h2 h3 1048576
 log "TCP h1 <-> h2, h1 <-> h3, h2 -> h3: data intact"
+# the fast path was taken: TSO frames from h1 left A as UDP_SEGMENT
+# trains, and B built TSO frames for h2 from the segments
+oa=$(on_sw "$SW_NS" ctl -j port show vx | jq -c .vxlan.offload)
+ob=$(on_sw "$SWB" ctl -j port show vx | jq -c .vxlan.offload)
+jq -e '.tx_trains > 0 and .tx_train_dgrams > .tx_trains' <<<"$oa" >/dev/null ||
+	fail "A sent no UDP_SEGMENT train: $oa"
+jq -e '.rx_coalesced > 0 and .rx_coalesced_segs > .rx_coalesced' <<<"$ob" >/dev/null ||
+	fail "B coalesced no TCP segments: $ob"
+log "offloads: A $oa; B $ob"
 
 # one broadcast from h1 reaches h2 and h3 exactly once
 caps=()

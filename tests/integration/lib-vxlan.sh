@@ -42,9 +42,9 @@ ul_attach() {
 	ip -n "$ns" addr add "fd01::$n/64" dev ul0 nodad
 	ip -n "$ns" link set ul0 up
 	if [[ ${UL_OFFLOADS:-on} == off ]]; then
-		ip netns exec "$ns" ethtool -K ul0 gso off tso off gro off >/dev/null 2>&1 ||
+		ip netns exec "$ns" ethtool -K ul0 gso off tso off gro off tx-udp-segmentation off >/dev/null 2>&1 ||
 			fail "ethtool -K ul0 gso off tso off gro off failed in $ns"
-		ip netns exec "$UL_NS" ethtool -K "$peer" gso off tso off gro off >/dev/null 2>&1 ||
+		ip netns exec "$UL_NS" ethtool -K "$peer" gso off tso off gro off tx-udp-segmentation off >/dev/null 2>&1 ||
 			fail "ethtool -K $peer ... off failed"
 	fi
 }
@@ -95,8 +95,11 @@ kernel_vtep() {
 	# which a userspace VTEP reading a UDP socket cannot know: the kernel
 	# VTEP must finish it, as with a real NIC (Open vSwitch's userspace
 	# datapath needs the same on veth: "ethtool -K veth tx off")
-	ip netns exec "$ns" ethtool -K ul0 tx off >/dev/null 2>&1 ||
-		fail "ethtool -K ul0 tx off failed in $ns"
+	# (KV_TXOFF=0: a kernel VTEP that talks only to kernel VTEPs)
+	if [[ ${KV_TXOFF:-1} == 1 ]]; then
+		ip netns exec "$ns" ethtool -K ul0 tx off >/dev/null 2>&1 ||
+			fail "ethtool -K ul0 tx off failed in $ns"
+	fi
 	ip -n "$ns" link add vx0 type vxlan id "$VNI" dstport 4789 local "$lip" \
 		${KV_OPTS:-}
 	ip -n "$ns" link add br0 type bridge

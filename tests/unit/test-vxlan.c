@@ -12,8 +12,12 @@
 #include <arpa/inet.h>
 
 #include "tapsw/ctl_codec.h"
+#include "tapsw/vnet.h"
 #include "tapsw/vxlan.h"
+#include "tapsw/vxlan_gro.h"
 #include "tapsw/vxlan_wire.h"
+
+#include <linux/virtio_net.h>
 #include "tap.h"
 
 struct hdr_case {
@@ -158,11 +162,130 @@ static void test_codec(void)
 		   bad[i], why);
 }
 
+/* an IPv4 TCP segment h1 -> h2, ACK, @pay bytes of payload from @seq */
+static size_t tcp_seg(uint8_t *f, uint32_t seq, size_t pay, uint8_t flags)
+{
+	static const uint8_t l2[14] = {
+		0x52, 0x54, 0, 0, 0, 2, 0x52, 0x54, 0, 0, 0, 1, 0x08, 0x00,
+	};
+	size_t len = 14 + 20 + 32 + pay, i;
+	uint16_t c;
+
+	memset(f, 0, len);
+	memcpy(f, l2, 14);
+	f[14] = 0x45;
+	f[16] = (uint8_t)((len - 14) >> 8);
+	f[17] = (uint8_t)(len - 14);
+	f[18] = (uint8_t)(seq >> 3);		/* ids differ */
+	f[20] = 0x40;				/* DF */
+	f[22] = 64;
+	f[23] = 6;
+	memcpy(f + 26, (uint8_t[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
+	c = (uint16_t)~vnet_csum_fold(vnet_csum_add(f + 14, 20, 0));
+	memcpy(f + 24, &c, 2);
+	f[34] = 0x9c; f[35] = 0x40; f[36] = 0; f[37] = 80;
+	f[38] = (uint8_t)(seq >> 24); f[39] = (uint8_t)(seq >> 16);
+	f[40] = (uint8_t)(seq >> 8); f[41] = (uint8_t)seq;
+	f[45] = 7;				/* ack */
+	f[46] = 0x80;				/* 32-byte header */
+	f[47] = flags;
+	f[48] = 0x01; f[49] = 0xf5;		/* window */
+	/* options: NOP NOP timestamps */
+	memcpy(f + 54, (uint8_t[]){ 1, 1, 8, 10, 0, 0, 0, 9, 0, 0, 0, 3 },
+	       12);
+	for (i = 0; i < pay; i++)
+		f[66 + i] = (uint8_t)(seq + i);
+	c = (uint16_t)~vnet_csum_fold(vnet_csum_add(f + 34, len - 34,
+		vnet_csum_add(f + 26, 8, htons(6) + htons((uint16_t)(len - 34)))));
+	memcpy(f + 50, &c, 2);
+	return len;
+}
+
+static unsigned int gro_segs;
+static size_t gro_bytes;
+
+static int gro_emit(const uint8_t *seg, size_t len, void *arg)
+{
+	uint8_t *want = arg;
+	uint8_t ref[1600];
+	size_t rlen = tcp_seg(ref, 1000 + (uint32_t)gro_bytes,
+			      len - 66, seg[47]);
+
+	/* the segment as sent, but for the IP id (and its checksum) */
+	if (rlen != len || memcmp(ref + 34, seg + 34, len - 34))
+		*want = 0;
+	gro_segs++;
+	gro_bytes += len - 66;
+	return 0;
+}
+
+static void test_gro(void)
+{
+	static uint8_t seg_buf[70000];
+	struct vxlan_gro g;
+	uint8_t f[1600], ok_all = 1;
+	struct pkt pkt;
+	const struct virtio_net_hdr *vh;
+	unsigned int i;
+	size_t len;
+
+	if (vxlan_gro_init(&g)) {
+		ok(0, "vxlan_gro_init");
+		return;
+	}
+	for (i = 0; i < 3; i++) {
+		len = tcp_seg(f, 1000 + i * 1000, 1000, 0x10);
+		ok(vxlan_gro_add(&g, f, len, 1), "segment %u joins", i);
+	}
+	len = tcp_seg(f, 4000, 500, 0x18);	/* PSH, shorter: the last */
+	ok(vxlan_gro_add(&g, f, len, 1), "a shorter last segment with PSH joins");
+	len = tcp_seg(f, 4500, 1000, 0x10);
+	ok(!vxlan_gro_add(&g, f, len, 1), "nothing joins after the last");
+	ok(vxlan_gro_take(&g, &pkt) == 4, "four segments taken as one frame");
+	vh = (const struct virtio_net_hdr *)pkt.vnet;
+	ok(pkt.len == 66 + 3500 && vh->gso_type == VIRTIO_NET_HDR_GSO_TCPV4 &&
+	   le16toh(vh->gso_size) == 1000 && le16toh(vh->hdr_len) == 66 &&
+	   (vh->flags & VIRTIO_NET_HDR_F_NEEDS_CSUM) &&
+	   le16toh(vh->csum_start) == 34 && le16toh(vh->csum_offset) == 16,
+	   "TSO frame: 3566 bytes, gso_size 1000, NEEDS_CSUM at the TCP "
+	   "checksum");
+	ok(vnet_hdr_check(vh, pkt.eth, pkt.len) == DROP_NONE &&
+	   (pkt.eth[47] & 0x08), "vnet_hdr_check() takes it; PSH kept");
+	ok(vnet_segment(vh, pkt.eth, pkt.len, seg_buf, sizeof(seg_buf),
+			gro_emit, &ok_all) == 4 && ok_all && gro_bytes == 3500,
+	   "cut again, it gives back the segments as sent");
+
+	len = tcp_seg(f, 1000, 1000, 0x10);
+	ok(vxlan_gro_add(&g, f, len, 1), "a new frame starts");
+	len = tcp_seg(f, 2500, 1000, 0x10);
+	ok(!vxlan_gro_add(&g, f, len, 1), "a gap in the sequence does not join");
+	len = tcp_seg(f, 2000, 1000, 0x10);
+	ok(!vxlan_gro_add(&g, f, len, 2), "another owner's segment does not join");
+	f[70] ^= 1;
+	ok(!vxlan_gro_add(&g, f, len, 1), "a segment with a bad checksum does not join");
+	f[70] ^= 1;
+	len = tcp_seg(f, 2000, 1000, 0x10);
+	ok(vxlan_gro_add(&g, f, len, 1), "the next one joins");
+	ok(vxlan_gro_take(&g, &pkt) == 2 && vxlan_gro_take(&g, &pkt) == 0,
+	   "taken once");
+	len = tcp_seg(f, 1000, 1000, 0x11);	/* FIN */
+	ok(!vxlan_gro_add(&g, f, len, 1), "a FIN is no segment to coalesce");
+	len = tcp_seg(f, 1000, 0, 0x10);
+	ok(!vxlan_gro_add(&g, f, len, 1), "nor a bare ACK");
+	len = tcp_seg(f, 1000, 100, 0x10);
+	ok(vxlan_gro_add(&g, f, len, 1) && vxlan_gro_take(&g, &pkt) == 1 &&
+	   !((const struct virtio_net_hdr *)pkt.vnet)->gso_type &&
+	   pkt.len == len && !memcmp(pkt.eth, f, len),
+	   "one segment alone goes out as it came, no GSO");
+	vxlan_gro_fini(&g);
+}
+
 int main(void)
 {
 	plan_no_plan();
 	test_hdr();
 	test_vid_hash();
 	test_codec();
+	test_gro();
 	return exit_status();
 }
