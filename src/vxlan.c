@@ -1214,6 +1214,21 @@ static void vxlan_close(struct port *port, bool destroy)
 	port_poll_close(&vp->pfd);	/* frees @vp once libuv lets go */
 }
 
+/* the backend's buffers; also what vxlan_init() undoes */
+static void vxlan_fini(struct daemon *d, void *priv)
+{
+	struct vxlan_io *io = priv;
+
+	(void)d;
+	if (io) {
+		free(io->buf);
+		free(io->seg);
+		free(io->train);
+		vxlan_gro_fini(&io->gro);
+	}
+	free(io);
+}
+
 static int vxlan_init(struct daemon *d, void **priv, char *why,
 		      size_t whylen)
 {
@@ -1229,13 +1244,7 @@ static int vxlan_init(struct daemon *d, void **priv, char *why,
 	}
 	if (!io || !io->buf || !io->seg || !io->train ||
 	    vxlan_gro_init(&io->gro)) {
-		if (io) {
-			free(io->buf);
-			free(io->seg);
-			free(io->train);
-			vxlan_gro_fini(&io->gro);
-		}
-		free(io);
+		vxlan_fini(d, io);
 		snprintf(why, whylen, "vxlan: out of memory");
 		return -ENOMEM;
 	}
@@ -1250,20 +1259,6 @@ static int vxlan_init(struct daemon *d, void **priv, char *why,
 	}
 	*priv = io;
 	return 0;
-}
-
-static void vxlan_fini(struct daemon *d, void *priv)
-{
-	struct vxlan_io *io = priv;
-
-	(void)d;
-	if (io) {
-		free(io->buf);
-		free(io->seg);
-		free(io->train);
-		vxlan_gro_fini(&io->gro);
-	}
-	free(io);
 }
 
 const struct port_class vxlan_port_class = {
