@@ -22,26 +22,6 @@
 MIB=${VM_TCP_MIB:-3}
 
 vm_need
-# tokenfrom:IP:TOKEN[:SECS]: like token, from IP rather than the peer
-VM_INIT_EXTRA=$TMPD/steps-extra.sh
-cat >"$VM_INIT_EXTRA" <<'EOF'
-fetch_token_from() {
-	[ "$(nc -w 2 "$1" 5003 -e sh -c 'cat > /tmp/token'; cat /tmp/token)" = "$2" ]
-}
-step_tokenfrom() {
-	rm -f /tmp/token
-	retry "${3:-60}" fetch_token_from "$1" "$2" ||
-		{ echo "token '$2' not seen from $1:5003"; return 1; }
-	echo "token '$2' received from $1"
-}
-# pingwith:IP, tcpwith:IP[:MIB]: the ping and tcp steps with IP, not the peer
-step_pingwith() {
-	PEER=$1 step_ping
-}
-step_tcpwith() {
-	PEER=$1 step_tcp "${2:-4}"
-}
-EOF
 vm_prepare
 start_switch
 add_host h 1

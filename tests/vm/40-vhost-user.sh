@@ -40,22 +40,6 @@ vm_need
 
 VM_INIT_EXTRA=$TMPD/steps-extra.sh
 cat >"$VM_INIT_EXTRA" <<'EOF'
-fetch_token_from() {
-	[ "$(nc -w 2 "$1" 5003 -e sh -c 'cat > /tmp/token'; cat /tmp/token)" = "$2" ]
-}
-# tokenfrom:IP:TOKEN[:SECS], pingwith:IP, tcpwith:IP[:MIB]: with IP, not the peer
-step_tokenfrom() {
-	rm -f /tmp/token
-	retry "${3:-60}" fetch_token_from "$1" "$2" ||
-		{ echo "token '$2' not seen from $1:5003"; return 1; }
-	echo "token '$2' received from $1"
-}
-step_pingwith() {
-	PEER=$1 step_ping
-}
-step_tcpwith() {
-	PEER=$1 step_tcp "${2:-4}"
-}
 # reload: unload and load virtio_net: the device is reset, its rings
 # stopped (GET_VRING_BASE) and set up again on the same connection
 step_reload() {

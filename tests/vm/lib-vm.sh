@@ -81,6 +81,8 @@
 #			Data moves both ways; waits until PEER has fetched its own.
 #   stage:NAME		prints "TSW-STAGE: NAME" (for vm_wait_line)
 #   token:TOKEN[:SECS]	fetches from PEER:5003 until it reads TOKEN (60 s)
+#   tokenfrom:IP:TOKEN[:SECS], pingwith:IP, tcpwith:IP[:MIB]
+#			token, ping and tcp with IP instead of PEER
 #   sleep:SECS		sleeps
 # The result line is "TSW-RESULT: PASS" or "TSW-RESULT: FAIL <why>"; then
 # the VM powers off.  A test may add steps: set VM_INIT_EXTRA to a file of
@@ -288,13 +290,25 @@ step_stage() {
 	echo "TSW-STAGE: $1"
 }
 
-fetch_token() {
-	[ "$(nc -w 2 "$PEER" 5003 -e sh -c 'cat > /tmp/token'; cat /tmp/token)" = "$1" ]
+fetch_token_from() {
+	[ "$(nc -w 2 "$1" 5003 -e sh -c 'cat > /tmp/token'; cat /tmp/token)" = "$2" ]
 }
 step_token() {
 	rm -f /tmp/token
-	retry "${2:-60}" fetch_token "$1" || { echo "token '$1' not seen from $PEER:5003"; return 1; }
+	retry "${2:-60}" fetch_token_from "$PEER" "$1" || { echo "token '$1' not seen from $PEER:5003"; return 1; }
 	echo "token '$1' received"
+}
+step_tokenfrom() {
+	rm -f /tmp/token
+	retry "${3:-60}" fetch_token_from "$1" "$2" ||
+		{ echo "token '$2' not seen from $1:5003"; return 1; }
+	echo "token '$2' received from $1"
+}
+step_pingwith() {
+	PEER=$1 step_ping
+}
+step_tcpwith() {
+	PEER=$1 step_tcp "${2:-4}"
 }
 
 step_sleep() {
