@@ -753,6 +753,13 @@ static int tap_start(struct port *port, char *why, size_t whylen)
 			       whylen);
 }
 
+/* the context's memory: with no busy timer, or once libuv let go of it */
+static void tap_io_free(struct tap_io *io)
+{
+	free(io->room);
+	free(io);
+}
+
 /*
  * tap_io_init() - the backend's context: the read buffer, the busy tick and
  * io_uring as --io asks (IO_AUTO: when the kernel allows it), one info line
@@ -775,8 +782,7 @@ static int tap_io_init(struct daemon *d, void **priv, char *why, size_t whylen)
 		info("I/O: plain read()/write() (--io plain)");
 	} else if ((ret = tap_uring_open(d->loop, &io->ring, why, whylen))) {
 		if (d->io == IO_URING) {
-			free(io->room);
-			free(io);
+			tap_io_free(io);
 			return ret;
 		}
 		info("I/O: plain read()/write(): %s", why);
@@ -799,10 +805,7 @@ static int tap_io_init(struct daemon *d, void **priv, char *why, size_t whylen)
 
 static void tap_io_free_cb(uv_handle_t *h)
 {
-	struct tap_io *io = h->data;
-
-	free(io->room);
-	free(io);
+	tap_io_free(h->data);
 }
 
 static void tap_io_fini(struct daemon *d, void *priv)
@@ -810,8 +813,7 @@ static void tap_io_fini(struct daemon *d, void *priv)
 	struct tap_io *io = priv;
 
 	if (!io->ring) {
-		free(io->room);
-		free(io);
+		tap_io_free(io);
 		return;
 	}
 	tap_uring_close(io->ring);
