@@ -10,12 +10,8 @@
  * pseudo-header sum comes from the partial checksum in the frame, minus the
  * superframe's L4 length, plus each segment's.
  *
- * Checksums (RFC 1071) are summed in host byte order, 32-bit words into a
- * 64-bit accumulator: the folded 16-bit result, stored with memcpy(), has
- * the right bytes on either endianness (RFC 1071 section 2(B)).  Values in
- * host order (lengths, protocol) enter the sum through htons().  Every sum
- * starts at an even offset of what it covers, so no odd-offset byte swaps
- * are needed.
+ * Checksums are csum.h's.  A segment's payload is copied and summed in one
+ * pass (csum_copy()); its headers are summed after they are patched.
  */
 #include "tapsw/tapsw.h"
 
@@ -24,6 +20,7 @@
 #include <netinet/in.h>
 #include <string.h>
 
+#include "tapsw/csum.h"
 #include "tapsw/ether.h"
 #include "tapsw/vnet.h"
 
@@ -93,62 +90,6 @@ static void put_be32(uint8_t *p, uint32_t v)
 	p[3] = v & 0xff;
 }
 
-/*
- * csum_partial() - one's complement sum of @len bytes at @buf, added to
- * @sum, as a 64-bit value not yet folded.  @buf starts an even offset of
- * the checksummed data; an odd tail byte is padded with zero.  The caller
- * keeps @sum below 2^62; the result is then below 2^63.
- */
-static uint64_t csum_partial(const uint8_t *buf, size_t len, uint64_t sum)
-{
-	uint64_t a = sum, b = 0, c = 0, d = 0;
-	uint32_t w[4];
-
-	/* 32-bit words into 64-bit accumulators: no carry to track for
-	 * 2^32 words, far beyond any frame */
-	while (len >= 16) {
-		memcpy(w, buf, 16);
-		a += w[0];
-		b += w[1];
-		c += w[2];
-		d += w[3];
-		buf += 16;
-		len -= 16;
-	}
-	while (len >= 4) {
-		memcpy(w, buf, 4);
-		a += w[0];
-		buf += 4;
-		len -= 4;
-	}
-	if (len) {
-		w[0] = 0;
-		memcpy(w, buf, len);
-		a += w[0];
-	}
-	return a + b + c + d;
-}
-
-/* csum_fold() - fold a 64-bit sum to 16 bits (not complemented) */
-static uint16_t csum_fold(uint64_t sum)
-{
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffffffff) + (sum >> 32);
-	sum = (sum & 0xffff) + (sum >> 16);
-	sum = (sum & 0xffff) + (sum >> 16);
-	return (uint16_t)sum;
-}
-
-uint64_t vnet_csum_add(const uint8_t *buf, size_t len, uint64_t sum)
-{
-	return csum_partial(buf, len, sum);
-}
-
-uint16_t vnet_csum_fold(uint64_t sum)
-{
-	return csum_fold(sum);
-}
-
 /* csum_store() - complement the folded @sum and write it at @p */
 static void csum_store(uint8_t *p, uint64_t sum)
 {
@@ -177,8 +118,8 @@ static uint64_t csum_pseudo(const uint8_t *frame,
 	uint64_t sum = htons(lo->l4_proto);
 
 	if (lo->ipv6)
-		return csum_partial(l3 + IPV6_OFF_SRC, 32, sum);
-	return csum_partial(l3 + IPV4_OFF_SRC, 8, sum);
+		return csum_add(l3 + IPV6_OFF_SRC, 32, sum);
+	return csum_add(l3 + IPV4_OFF_SRC, 8, sum);
 }
 
 /*
@@ -353,7 +294,7 @@ int vnet_csum_finish(const struct virtio_net_hdr *vh, uint8_t *frame,
 		return -EINVAL;
 	/* the field holds the pseudo-header sum: it is summed, then replaced */
 	csum_store_l4(frame + start + off,
-		      csum_partial(frame + start, len - start, 0));
+		      csum_add(frame + start, len - start, 0));
 	return 0;
 }
 
@@ -386,7 +327,7 @@ int vnet_segment(const struct virtio_net_hdr *vh, const uint8_t *frame,
 	size_t gso_size = le16toh(vh->gso_size), payload, done, hdrs, max_seg;
 	size_t off = 0;
 	uint8_t *sb, *l3, *l4, flags = 0;
-	uint64_t pseudo;
+	uint64_t pseudo, pay_sum;
 	struct vnet_layout lo;
 	uint32_t seq = 0;
 	uint16_t id = 0;
@@ -434,7 +375,9 @@ int vnet_segment(const struct virtio_net_hdr *vh, const uint8_t *frame,
 		l3 = sb + lo.l3_off;
 		l4 = sb + lo.l4_off;
 		memcpy(sb, frame, hdrs);
-		memcpy(sb + hdrs, frame + hdrs + done, seg_pay);
+		/* the L4 header is even-sized: the payload's sum adds on */
+		pay_sum = csum_copy(sb + hdrs, frame + hdrs + done, seg_pay,
+				    0);
 
 		if (lo.ipv6) {
 			put_be16(l3 + IPV6_OFF_PLEN, (uint16_t)(seg_len -
@@ -447,7 +390,7 @@ int vnet_segment(const struct virtio_net_hdr *vh, const uint8_t *frame,
 			put_be16(l3 + IPV4_OFF_ID, (uint16_t)(id + n));
 			put_be16(l3 + IPV4_OFF_CSUM, 0);
 			csum_store(l3 + IPV4_OFF_CSUM,
-				   csum_partial(l3, ihl, 0));
+				   csum_add(l3, ihl, 0));
 		}
 
 		if (lo.l4_proto == IPPROTO_TCP) {
@@ -465,8 +408,9 @@ int vnet_segment(const struct virtio_net_hdr *vh, const uint8_t *frame,
 		}
 		put_be16(l4 + lo.csum_off, 0);
 		csum_store_l4(l4 + lo.csum_off,
-			   csum_partial(l4, l4_len,
-					pseudo + htons((uint16_t)l4_len)));
+			      csum_add(l4, hdrs - lo.l4_off,
+				       pseudo + htons((uint16_t)l4_len) +
+				       pay_sum));
 
 		ret = emit(sb, seg_len, arg);
 		if (ret < 0)

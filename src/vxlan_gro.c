@@ -4,7 +4,9 @@
  * (vxlan_gro.h).
  *
  * The first segment is copied whole into the buffer; each one that joins
- * adds its payload after the last.  vxlan_gro_take() then writes the IP
+ * adds its payload after the last.  A payload's TCP checksum is checked
+ * in the same pass as its copy (csum_copy()), and a segment whose
+ * checksum fails joins nothing.  vxlan_gro_take() then writes the IP
  * length (and IPv4 header checksum), the pseudo-header sum into the TCP
  * checksum and the virtio-net header: GSO_TCPV4/6, gso_size the first
  * segment's payload, NEEDS_CSUM at the TCP checksum.  Every length and
@@ -18,6 +20,7 @@
 #include <arpa/inet.h>
 #include <linux/virtio_net.h>
 
+#include "tapsw/csum.h"
 #include "tapsw/ether.h"
 #include "tapsw/vnet.h"
 #include "tapsw/vxlan_gro.h"
@@ -107,17 +110,23 @@ static uint64_t gro_pseudo(const uint8_t *frame, const struct gro_seg *s,
 	uint64_t sum = htons(PROTO_TCP) + htons((uint16_t)l4_len);
 
 	if (s->ipv6)
-		return vnet_csum_add(frame + s->l3 + 8, 32, sum);
-	return vnet_csum_add(frame + s->l3 + 12, 8, sum);
+		return csum_add(frame + s->l3 + 8, 32, sum);
+	return csum_add(frame + s->l3 + 12, 8, sum);
 }
 
-static bool gro_csum_ok(const uint8_t *frame, size_t len,
+/*
+ * copy @frame's payload to @dst, checking its TCP checksum in the same
+ * pass: does it verify?
+ */
+static bool gro_copy_ok(uint8_t *dst, const uint8_t *frame, size_t len,
 			const struct gro_seg *s)
 {
 	uint64_t sum = gro_pseudo(frame, s, len - s->l4);
 
-	return vnet_csum_fold(vnet_csum_add(frame + s->l4, len - s->l4,
-					    sum)) == 0xffff;
+	/* the TCP header is even-sized: the payload's sum adds on */
+	sum = csum_add(frame + s->l4, s->hdrs - s->l4, sum);
+	return csum_fold(csum_copy(dst, frame + s->hdrs, s->payload,
+				   sum)) == 0xffff;
 }
 
 /* do @frame's headers match the first segment's, but what changes? */
@@ -157,10 +166,12 @@ bool vxlan_gro_add(struct vxlan_gro *g, const uint8_t *frame, size_t len,
 	struct gro_seg s;
 	uint8_t *h = g->buf + GRO_OFF;
 
-	if (!gro_parse(frame, len, &s) || !gro_csum_ok(frame, len, &s))
+	if (!gro_parse(frame, len, &s))
 		return false;
 	if (!g->len) {
-		memcpy(h, frame, len);
+		memcpy(h, frame, s.hdrs);
+		if (!gro_copy_ok(h + s.hdrs, frame, len, &s))
+			return false;
 		g->len = len;
 		g->l3 = s.l3;
 		g->l4 = s.l4;
@@ -177,9 +188,9 @@ bool vxlan_gro_add(struct vxlan_gro *g, const uint8_t *frame, size_t len,
 	    ether_be32(frame + s.l4 + 4) != g->next_seq ||
 	    g->len + s.payload > GRO_FRAME_MAX ||
 	    g->len + s.payload - g->l3 > 65535 ||
-	    !gro_same_headers(g, frame, &s))
+	    !gro_same_headers(g, frame, &s) ||
+	    !gro_copy_ok(h + g->len, frame, len, &s))
 		return false;
-	memcpy(h + g->len, frame + s.hdrs, s.payload);
 	g->len += s.payload;
 	g->last = s.payload;
 	g->next_seq += (uint32_t)s.payload;
@@ -213,12 +224,12 @@ unsigned int vxlan_gro_take(struct vxlan_gro *g, struct pkt *pkt)
 		} else {
 			gro_put16(h + g->l3 + 2, (uint16_t)(g->len - g->l3));
 			gro_put16(h + g->l3 + 10, 0);
-			sum = vnet_csum_add(h + g->l3, 20, 0);
-			partial = (uint16_t)~vnet_csum_fold(sum);
+			sum = csum_add(h + g->l3, 20, 0);
+			partial = (uint16_t)~csum_fold(sum);
 			memcpy(h + g->l3 + 10, &partial, 2);
 		}
 		/* NEEDS_CSUM: the pseudo-header sum, as a TSO sender leaves */
-		partial = vnet_csum_fold(gro_pseudo(h, &s, g->len - g->l4));
+		partial = csum_fold(gro_pseudo(h, &s, g->len - g->l4));
 		memcpy(h + g->l4 + 16, &partial, 2);
 		vh->flags = VIRTIO_NET_HDR_F_NEEDS_CSUM;
 		vh->gso_type = g->ipv6 ? VIRTIO_NET_HDR_GSO_TCPV6 :

@@ -97,28 +97,6 @@ static inline unsigned int vnet_hdr_offloads(const struct virtio_net_hdr *vh)
 }
 
 /**
- * vnet_csum_add() - Add @len bytes at @buf to a ones' complement sum.
- * @buf: The bytes (any alignment).
- * @len: How many.
- * @sum: The sum so far (0 to start).
- *
- * The sum is of 32-bit words as they lie in memory, so a folded result
- * stored back with memcpy() is in network byte order, as RFC 1071 allows.
- *
- * Return: the new sum, to fold with vnet_csum_fold().
- */
-uint64_t vnet_csum_add(const uint8_t *buf, size_t len, uint64_t sum);
-
-/**
- * vnet_csum_fold() - Fold a vnet_csum_add() sum to 16 bits.
- * @sum: The sum.
- *
- * Return: the folded sum, not complemented (0xffff: a checksum that
- * verifies).
- */
-uint16_t vnet_csum_fold(uint64_t sum);
-
-/**
  * vnet_hdr_check() - Is @vh consistent with the frame that follows it?
  * @vh: The virtio-net header.
  * @frame: The Ethernet frame.

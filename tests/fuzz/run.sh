@@ -63,7 +63,7 @@ jansson_cflags=$(pkg-config --cflags jansson 2>/dev/null)
 jansson_libs=$(pkg-config --libs jansson 2>/dev/null || echo -ljansson)
 uv_cflags=$(pkg-config --cflags libuv 2>/dev/null)
 uv_libs=$(pkg-config --libs libuv 2>/dev/null || echo -luv)
-common=(src/log.c src/ether.c src/fdb.c src/port.c src/switch.c src/vnet.c
+common=(src/log.c src/ether.c src/fdb.c src/port.c src/switch.c src/csum.c src/vnet.c
 	src/mirror.c src/capture.c src/pcapng.c
 	src/stp_bpdu.c src/stp.c src/sw_stp.c
 	src/vlan.c src/daemon.c)

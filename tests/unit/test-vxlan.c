@@ -11,6 +11,7 @@
 #include <string.h>
 #include <arpa/inet.h>
 
+#include "tapsw/csum.h"
 #include "tapsw/ctl_codec.h"
 #include "tapsw/vnet.h"
 #include "tapsw/vxlan.h"
@@ -181,7 +182,7 @@ static size_t tcp_seg(uint8_t *f, uint32_t seq, size_t pay, uint8_t flags)
 	f[22] = 64;
 	f[23] = 6;
 	memcpy(f + 26, (uint8_t[]){ 10, 0, 0, 1, 10, 0, 0, 2 }, 8);
-	c = (uint16_t)~vnet_csum_fold(vnet_csum_add(f + 14, 20, 0));
+	c = (uint16_t)~csum_fold(csum_add(f + 14, 20, 0));
 	memcpy(f + 24, &c, 2);
 	f[34] = 0x9c; f[35] = 0x40; f[36] = 0; f[37] = 80;
 	f[38] = (uint8_t)(seq >> 24); f[39] = (uint8_t)(seq >> 16);
@@ -195,8 +196,8 @@ static size_t tcp_seg(uint8_t *f, uint32_t seq, size_t pay, uint8_t flags)
 	       12);
 	for (i = 0; i < pay; i++)
 		f[66 + i] = (uint8_t)(seq + i);
-	c = (uint16_t)~vnet_csum_fold(vnet_csum_add(f + 34, len - 34,
-		vnet_csum_add(f + 26, 8, htons(6) + htons((uint16_t)(len - 34)))));
+	c = (uint16_t)~csum_fold(csum_add(f + 34, len - 34,
+		csum_add(f + 26, 8, htons(6) + htons((uint16_t)(len - 34)))));
 	memcpy(f + 50, &c, 2);
 	return len;
 }
