@@ -927,11 +927,12 @@ static void vxlan_on_readable(uv_poll_t *h, int status, int events)
 					 io->msg[i].msg_len,
 					 vxlan_gro_size(&io->msg[i].msg_hdr),
 					 io->msg[i].msg_hdr.msg_flags,
-					 &io->from[i].sa,
-					 i + 1 < (unsigned int)n);
+					 &io->from[i].sa, true);
 		if (n < VXLAN_RX_BATCH)
 			break;
 	}
+	/* segments join across reads: what this wake-up took, as one */
+	vxlan_gro_flush(vp);
 	fdb_age(vp->table, daemon_now_ms(vp->port.daemon), VXLAN_AGE_SLICE);
 }
 
