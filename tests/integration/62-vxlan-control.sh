@@ -58,6 +58,10 @@ log "remote add, del at run time"
 
 # EVPN style: learning off, static entries with their remote, no flooding
 on_sw "$SWA" ctl port set vx learning off >/dev/null
+# what A learned until now goes (an entry stays when learning is turned
+# off, as on the kernel's bridge): h2's IPv6 router solicitations and MLD
+# reports, sent on their own schedule, were learned here under load
+on_sw "$SWA" ctl fdb flush >/dev/null
 on_sw "$SWA" ctl fdb add "$m3" port vx dst 10.1.0.3 >/dev/null
 ip netns exec "$T-k" bridge fdb del 00:00:00:00:00:00 dev vx0 dst 10.1.0.1
 ip netns exec "$T-k" bridge fdb add "$m1" dev vx0 dst 10.1.0.1 static
