@@ -18,14 +18,17 @@
  * sends zero checksums over IPv4 (SO_NO_CHECK).  Over IPv6 it is
  * mandatory and always computed.
  *
- * Frames.  The port takes plain frames (port.vnet false): port_output()
- * segments the TAPs' TSO frames and finishes their checksums before they
- * get here, so each frame is one datagram: the 8-byte header and the frame
- * in one sendmsg() (two iovecs, no copy), or one sendmmsg() to every
- * remote of the flood list.  Datagrams are read with recvmmsg() in
+ * Frames.  A TSO frame is cut into its inner segments in software, each
+ * built behind its VXLAN header in a train sent with one sendmsg() and
+ * UDP_SEGMENT (vxlan_send_gso()).  Any other frame is one datagram: to one
+ * remote it is queued, and the turn's datagrams go at the end of the
+ * loop's turn in one sendmmsg() per socket (udp_batch.h); to the flood
+ * list it goes at once, in one sendmmsg() to every remote (after what is
+ * queued, so that order holds).  Datagrams are read with recvmmsg() in
  * batches into one buffer shared by the vxlan ports (VXLAN_RX_BATCH slots
  * with PKT_HEADROOM before each frame), checked (vxlan_hdr_parse(), the
- * VNI, the sender), and the inner frame goes to port_input() in place.
+ * VNI, the sender), and the inner frame goes to port_input() in place, or
+ * joins the TSO frame being coalesced for the TAPs (vxlan_gro.h).
  *
  * Remotes and the port's table: see vxlan.h.  Only datagrams from a
  * remote -- the flood list, or a static entry's dst -- are taken; the
@@ -60,6 +63,7 @@
 #include "tapsw/port_class.h"
 #include "tapsw/port_poll.h"
 #include "tapsw/switch.h"
+#include "tapsw/udp_batch.h"
 #include "tapsw/vlan.h"
 #include "tapsw/vnet.h"
 #include "tapsw/vxlan.h"
@@ -131,6 +135,7 @@ struct vxlan_io {
 		struct cmsghdr align;
 	} ctl[VXLAN_RX_BATCH];		/* UDP_GRO's segment size */
 	struct vxlan_gro gro;		/* inner TCP coalesced for TAPs */
+	struct udp_batch *batch;	/* unicast datagrams of this turn */
 };
 
 static struct vxlan_port *to_vxlan(const struct port *port)
@@ -224,6 +229,8 @@ static void vxlan_remote_put(struct vxlan_port *vp, unsigned int i)
 
 	if (r->info.flood || r->info.statics)
 		return;
+	/* queued datagrams name the remote by its index: out with them */
+	udp_batch_flush(vp->io->batch);
 	fdb_flush(vp->table, (int)i, FDB_FLUSH_ALL);
 	r->used = false;
 	while (vp->n_remotes && !vp->remotes[vp->n_remotes - 1].used)
@@ -470,13 +477,35 @@ static struct vxlan_remote *vxlan_dst(struct vxlan_port *vp,
 	return &vp->remotes[i];
 }
 
-/* @iov (header + frame, or a train) to @r, or to the flood list */
+/* udp_batch's word on a datagram to remote @ri */
+static void vxlan_batch_done(void *owner, unsigned int ri, int ret,
+			     size_t len)
+{
+	struct vxlan_port *vp = owner;
+
+	len -= VXLAN_HLEN;
+	if (ri < vp->n_remotes && vp->remotes[ri].used)
+		vxlan_count_tx(&vp->remotes[ri], ret, len, false);
+	port_send_done(&vp->port, ret, len);
+}
+
+/*
+ * header + frame (@iov) to @r, or to the flood list: unicast waits for
+ * the end of the loop's turn and goes with the others in one sendmmsg()
+ * (udp_batch.h); a flood, or a frame too long to queue, goes now, after
+ * what waits
+ */
 static int vxlan_send_iov(struct vxlan_port *vp, int fd, struct iovec *iov,
 			  size_t iovlen, size_t len, struct vxlan_remote *r)
 {
 	struct msghdr mh;
 	int ret;
 
+	if (r && !udp_batch_add(vp->io->batch, fd, &r->addr.sa, vp->salen,
+				iov, (unsigned int)iovlen, vp,
+				(unsigned int)(r - vp->remotes)))
+		return PORT_SEND_QUEUED;
+	udp_batch_flush(vp->io->batch);
 	if (!r)
 		return vxlan_flood(vp, fd, iov, iovlen, len);
 	mh = (struct msghdr){
@@ -653,6 +682,7 @@ static int vxlan_send_gso(struct vxlan_port *vp, int fd,
 
 	if (!t.to && !vxlan_flood_count(vp))
 		return -EDESTADDRREQ;
+	udp_batch_flush(vp->io->batch);		/* in order with the trains */
 	vp->port.stats.tx_segmented++;
 	if (likely(!vxlan_tx_vni(vp, frame, len, hdr)))
 		/* built in the train, behind room for the VXLAN header */
@@ -1049,6 +1079,7 @@ static void vxlan_tx_close(struct vxlan_port *vp)
 {
 	unsigned int i;
 
+	udp_batch_flush(vp->io->batch);		/* they may wait on these */
 	for (i = 0; i < VXLAN_TX_SOCKETS; i++)
 		if (vp->tx_fd[i] >= 0)
 			close(vp->tx_fd[i]);
@@ -1226,6 +1257,7 @@ static void vxlan_fini(struct daemon *d, void *priv)
 		free(io->seg);
 		free(io->train);
 		vxlan_gro_fini(&io->gro);
+		udp_batch_free(io->batch);	/* every port is closed */
 	}
 	free(io);
 }
@@ -1236,14 +1268,14 @@ static int vxlan_init(struct daemon *d, void **priv, char *why,
 	struct vxlan_io *io = calloc(1, sizeof(*io));
 	unsigned int i;
 
-	(void)d;
 	if (io) {
+		io->batch = udp_batch_new(d->loop, vxlan_batch_done);
 		io->buf = malloc((size_t)VXLAN_RX_BATCH * VXLAN_SLOT);
 		io->seg = malloc(VXLAN_SEG_BUF);
 		/* a train, and room to build one more segment after it */
 		io->train = malloc(VXLAN_TRAIN_MAX + VXLAN_SEG_BUF);
 	}
-	if (!io || !io->buf || !io->seg || !io->train ||
+	if (!io || !io->batch || !io->buf || !io->seg || !io->train ||
 	    vxlan_gro_init(&io->gro)) {
 		vxlan_fini(d, io);
 		snprintf(why, whylen, "vxlan: out of memory");

@@ -247,5 +247,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 .sin_family = AF_INET,
 				 .sin_addr.s_addr = htonl(0x7f000002u) },
 			 false);
+	/* the turn's end: the unicast datagrams queued go (udp_batch.h) */
+	uv_run(fuzz_d.loop, UV_RUN_NOWAIT);
 	return 0;
 }

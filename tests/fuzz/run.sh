@@ -83,7 +83,7 @@ build() {	# build NAME: $out/fuzz-NAME
 	fi
 	if [[ $name == vxlan || $name == ctl ]]; then
 		# the vxlan backend (ctl_method.c and state.c ask it too)
-		srcs+=(src/vxlan.c src/vxlan_wire.c src/vxlan_gro.c src/port_poll.c)
+		srcs+=(src/vxlan.c src/vxlan_wire.c src/vxlan_gro.c src/udp_batch.c src/port_poll.c)
 	fi
 	if [[ $name == ctl ]]; then
 		srcs+=(src/ctl_proto.c src/ctl_codec.c src/ctl_method.c
