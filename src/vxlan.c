@@ -116,6 +116,13 @@ struct vxlan_port {
 	unsigned int n_remotes;		/* slots in use up to this one */
 	unsigned int last_rx;		/* the remote the last datagram
 					 * came from: tried first */
+	struct {
+		uint8_t mac[ETHER_ADDR_LEN];
+		uint16_t vid;
+		bool valid;
+	} learnt;			/* the source learned last in this
+					 * read: a GRO read's 44 datagrams
+					 * learn once */
 	struct vxlan_remote remotes[VXLAN_REMOTES_MAX];
 	struct mmsghdr flood_msg[VXLAN_REMOTES_MAX];
 	unsigned int flood_idx[VXLAN_REMOTES_MAX];
@@ -854,9 +861,17 @@ static void vxlan_dgram(struct vxlan_port *vp, int ri, uint8_t *dg, size_t n)
 	pkt.len = len;
 	pkt.headroom = PKT_HEADROOM;
 	if (likely(!(port->flags & PORT_NO_LEARNING)) &&
-	    !ether_is_multicast(pkt.eth + 6) && !ether_is_zero(pkt.eth + 6))
-		vxlan_learn(vp, pkt.eth + 6, vxlan_frame_vid(pkt.eth, len),
-			    ri);
+	    !ether_is_multicast(pkt.eth + 6) && !ether_is_zero(pkt.eth + 6)) {
+		uint16_t fvid = vxlan_frame_vid(pkt.eth, len);
+
+		if (!vp->learnt.valid || fvid != vp->learnt.vid ||
+		    memcmp(vp->learnt.mac, pkt.eth + 6, ETHER_ADDR_LEN)) {
+			vxlan_learn(vp, pkt.eth + 6, fvid, ri);
+			memcpy(vp->learnt.mac, pkt.eth + 6, ETHER_ADDR_LEN);
+			vp->learnt.vid = fvid;
+			vp->learnt.valid = true;
+		}
+	}
 	if (vp->gso) {
 		/* a TCP segment continuing the one before joins it */
 		if (vxlan_gro_add(gro, pkt.eth, len, ri))
@@ -883,6 +898,7 @@ void vxlan_port_input(struct port *port, uint8_t *buf, size_t n, size_t seg,
 	size_t off, d;
 	int ri;
 
+	vp->learnt.valid = false;	/* one read: one sender, one moment */
 	ri = vxlan_remote_from(vp, from);
 	if (unlikely(ri < 0)) {
 		port_count_drop(port, DROP_VXLAN_BAD_SOURCE);
