@@ -7,11 +7,14 @@
  *   {"tapsw_state": 1,
  *    "ports": [{"name": "tap0", "kind": "tap", "mtu": 1500, "max_macs": 0,
  *               "offload": true, "owner": -1, "group": -1, "mode": 0,
- *               "path": "", "netns": "h1",
+ *               "path": "", "netns": "h1", "created": true,
  *               "vlan": {"mode": "access", "tag": 10},
  *               "learning": true, "flood": true, ...}, ...],
  *    "fdb": [{"mac": "52:54:00:12:34:56", "vlan": 0, "port": "tap0"}, ...]}
  *
+ * "created": tapsw created the device (in this run or an earlier one), so
+ * `port del NAME destroy` may delete it after a restart too; without it
+ * (older tapswd) a device found at restore is somebody else's.
  * "netns" is where the TAP's netdev was when the file was written (asked
  * of the TAP itself, so a move made with `ip link set ... netns` counts);
  * at restore it is only a hint: the TAP is looked for in tapswd's own
@@ -72,6 +75,9 @@ static json_t *state_port(struct sw *sw, struct port *port)
 		      "netns", ns,
 		      "vlan", vlan_config_json(&port->vlan));
 	if (o) {
+		/* a TAP it created stays its own across restarts: destroy
+		 * deletes it then too */
+		json_object_set_new(o, "created", json_boolean(port->created));
 		port_flags_json_set(o, port->flags);
 		json_object_set_new(o, "stp", ctl_stp_port_state_json(port));
 	}
@@ -345,6 +351,8 @@ static int state_restore_port(struct daemon *d, json_t *p,
 		(*failed)++;
 		return 0;
 	}
+	/* created by an earlier run: found now, but still tapsw's own */
+	port->created |= json_is_true(json_object_get(p, "created"));
 	fdb_set_port_limit(sw->fdb, port->index, (uint32_t)max_macs);
 	port_set_vlan(port, &vlan);
 	port_set_controls(port, flags);

@@ -185,7 +185,10 @@ static void tap_close(struct port *port, bool destroy)
 		tap_uring_rx_cancel(io->ring, &tp->rx);
 		tap_uring_fd_sync(io->ring, &tp->ufd);	/* none left in flight */
 	}
-	if (destroy && ioctl(tp->pfd.fd, TUNSETPERSIST, 0) < 0)
+	if (destroy && !port->created)
+		info("port %s: not deleting the TAP: tapsw did not create it",
+		     port->name);
+	else if (destroy && ioctl(tp->pfd.fd, TUNSETPERSIST, 0) < 0)
 		warn_perror(errno, "port %s: cannot clear persist flag", port->name);
 	port_poll_close(&tp->pfd);	/* frees @tp once libuv lets go */
 }

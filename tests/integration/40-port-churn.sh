@@ -8,7 +8,7 @@
 #  - `port del NAME destroy` removes a TAP tapswd created, even after it was
 #    moved into another namespace;
 #  - a TAP made beforehand with `ip tuntap add` is attached (created: false)
-#    and left in place by `port del`.
+#    and left in place by `port del`, with destroy too.
 
 . "${TESTLIB:-$(dirname "$0")/lib.sh}"
 need_basics awk
@@ -100,6 +100,12 @@ ip -n "$SW_NS" link show "$pre" >/dev/null 2>&1 || fail "port del deleted $pre, 
 ctl port add "$pre" >/dev/null || fail "second port add of $pre failed"
 ctl port del "$pre" || fail "second port del of $pre failed"
 ip -n "$SW_NS" link show "$pre" >/dev/null 2>&1 || fail "$pre gone after the second port del"
+# destroy neither: it deletes only what tapswd created (as for vm ports)
+ctl port add "$pre" >/dev/null || fail "third port add of $pre failed"
+ctl port del "$pre" destroy || fail "port del $pre destroy failed"
+sleep 0.2
+ip -n "$SW_NS" link show "$pre" >/dev/null 2>&1 ||
+	fail "port del destroy deleted $pre, a TAP tapswd did not create"
 ip -n "$SW_NS" link del "$pre"
 
 # --- errors: deleting or adding twice

@@ -7,7 +7,8 @@
 # are made, then tapswd is killed with SIGKILL and started again with the
 # same state file: with no other action the ports are back — re-opened
 # inside the namespaces their TAPs live in —, the settings and the static
-# entry too, and the hosts reach each other. A corrupt state file stops tapswd with a clear
+# entry too, and the hosts reach each other; a TAP tapsw created stays its
+# own (destroy deletes it). A corrupt state file stops tapswd with a clear
 # error instead of starting an empty switch.
 
 . "${TESTLIB:-$(dirname "$0")/lib.sh}"
@@ -81,6 +82,14 @@ wait_until 5 test "$(port_field "$p1" link)" = up ||
 	fail "$p1 set up again: port show says link $(port_field "$p1" link)"
 ping_ok h1 h2
 log "after the restart, $p1's link in ${HOST_NS[h1]} is followed: down, up"
+
+# created by the first run: still tapsw's own, so destroy deletes it
+[[ $(port_field "$p3" created) == true ]] ||
+	fail "$p3, created before the restart, is not created: $(port_json "$p3")"
+ctl port del "$p3" destroy >/dev/null || fail "port del $p3 destroy failed"
+wait_until 10 bash -c "! ip -n '${HOST_NS[h3]}' link show '$p3' 2>/dev/null" ||
+	fail "port del $p3 destroy after the restart left the TAP in ${HOST_NS[h3]}"
+log "after the restart, port del destroy still deletes $p3, which tapsw created"
 
 # a corrupt state file is an error, not an empty switch
 stop_switch
