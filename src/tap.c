@@ -28,12 +28,13 @@
  *   one write().  After a frame that went to exactly one TAP, that TAP is
  *   read next: its answer (a TCP ACK, an echo reply) is queued there when
  *   write() returns (tap_follow_next()).
- * - A port with frames left after a whole budget is busy (tap_set_busy()):
- *   with io_uring (tap_uring.c) it is read by one multishot read instead,
- *   and while any port is busy, small frames to every TAP are written in
- *   batches.  A tick every TAP_BUSY_TICK_MS puts ports that went quiet back
- *   on read(), since for a frame now and then read() and write() are the
- *   quicker way.
+ * - A port with frames left after a whole budget of small frames is busy
+ *   (tap_set_busy()): with io_uring (tap_uring.c) it is read by one
+ *   multishot read instead, and while any port is busy, small frames to
+ *   every TAP are written in batches.  A tick every TAP_BUSY_TICK_MS puts
+ *   ports that went quiet back on read(), since for a frame now and then
+ *   read() and write() are the quicker way, and so are ports whose frames
+ *   are big (TAP_BUSY_FRAME_MAX on average: TSO frames).
  */
 #include "tapsw/tapsw.h"
 
@@ -62,6 +63,11 @@ enum {
 	TAP_RX_BUDGET = 64,		/* frames per wake-up per port */
 	TAP_BUSY_TICK_MS = 100,		/* how often busy ports are checked */
 	TAP_BUSY_FRAMES = 100,		/* fewer per tick (1000/s): quiet */
+	/* frames larger than this on average (TSO frames) stay on read():
+	 * the syscall is little next to the copy, and read() lands every
+	 * frame in the one buffer, warm in the cache, where the multishot
+	 * read cycles through 64 buffers of 64 KiB (bench/RESULTS.md) */
+	TAP_BUSY_FRAME_MAX = 8192,
 	TAP_BUF_SIZE = 65536 + 256,	/* > largest frame: MTU 65535 + headers */
 	TAP_READ_MAX = VNET_HDR_LEN + TAP_BUF_SIZE,
 	TAP_ROOM = PKT_HEADROOM + TAP_READ_MAX,
@@ -99,6 +105,7 @@ struct tap_port {
 	bool ring_failed;	/* io_uring refused to read it: read() only */
 	bool follow_miss;	/* a read after a frame to it found nothing */
 	uint64_t busy_mark;	/* rx_packets at the last tick */
+	uint64_t busy_mark_bytes;	/* rx_bytes then */
 	struct tap_port *busy_next;
 };
 
@@ -273,6 +280,7 @@ static void tap_on_readable(uv_poll_t *h, int status, int events)
 {
 	struct tap_port *tp = h->data, *rd = tp, *next;
 	struct port *port = &tp->port;
+	uint64_t bytes0 = port->stats.rx_bytes;
 	unsigned int i, own = 0;
 	int err;
 
@@ -308,8 +316,9 @@ static void tap_on_readable(uv_poll_t *h, int status, int events)
 		next = tap_follow_next(tp->io);
 		rd = next ? next : tp;
 	}
-	/* a whole budget of our own frames, and still more: a busy port */
-	if (own == TAP_RX_BUDGET)
+	/* a whole budget of our own small frames, and still more: busy */
+	if (own == TAP_RX_BUDGET &&
+	    port->stats.rx_bytes - bytes0 < (uint64_t)own * TAP_BUSY_FRAME_MAX)
 		tap_set_busy(tp);
 }
 
@@ -354,12 +363,18 @@ static void tap_busy_tick(uv_timer_t *t)
 	struct tap_port *tp, *next;
 
 	for (tp = io->busy; tp; tp = next) {
+		uint64_t frames = tp->port.stats.rx_packets - tp->busy_mark;
+		uint64_t bytes = tp->port.stats.rx_bytes - tp->busy_mark_bytes;
+
 		next = tp->busy_next;
-		if (tp->port.stats.rx_packets - tp->busy_mark >= TAP_BUSY_FRAMES) {
+		if (frames >= TAP_BUSY_FRAMES &&
+		    bytes < frames * TAP_BUSY_FRAME_MAX) {
 			tp->busy_mark = tp->port.stats.rx_packets;
+			tp->busy_mark_bytes = tp->port.stats.rx_bytes;
 			continue;
 		}
-		debug("port %s: quiet, read() again", tp->port.name);
+		debug("port %s: quiet or big frames, read() again",
+		      tp->port.name);
 		tap_busy_unlink(tp);
 		/* what it read is forwarded first: tap_rx_stopped() */
 		tap_uring_rx_stop(io->ring, &tp->rx);
@@ -388,6 +403,7 @@ static void tap_set_busy(struct tap_port *tp)
 	      "read by io_uring, writes batched" : "writes batched");
 	tp->busy = true;
 	tp->busy_mark = tp->port.stats.rx_packets;
+	tp->busy_mark_bytes = tp->port.stats.rx_bytes;
 	tp->busy_next = io->busy;
 	if (!io->busy)
 		uv_timer_start(&io->busy_timer, tap_busy_tick,
