@@ -37,6 +37,8 @@ struct udp_batch_slot {
 struct udp_batch {
 	uv_check_t check;		/* first: the handle's memory is ours */
 	udp_batch_done_t done;
+	void (*held)(void *arg);	/* udp_batch_hold()'s, or NULL */
+	void *held_arg;
 	unsigned int n;			/* slots in use, from 0 */
 	bool flushing;			/* a done() may queue no more */
 	struct mmsghdr msg[UDP_BATCH_SLOTS];
@@ -78,6 +80,15 @@ void udp_batch_free(struct udp_batch *b)
 bool udp_batch_pending(const struct udp_batch *b)
 {
 	return b->n;
+}
+
+void udp_batch_hold(struct udp_batch *b, void (*flush)(void *arg),
+		    void *arg)
+{
+	b->held = flush;
+	b->held_arg = arg;
+	if (flush)
+		uv_check_start(&b->check, udp_batch_check_cb);
 }
 
 int udp_batch_add(struct udp_batch *b, int fd, const struct sockaddr *to,
@@ -147,11 +158,19 @@ static void udp_batch_report(struct udp_batch *b, unsigned int i, int ret)
 
 void udp_batch_flush(struct udp_batch *b)
 {
+	void (*held)(void *arg) = b->held;
 	unsigned int first, n, done, i;
 	int ret;
 
-	if (!b->n || b->flushing)
+	if (b->flushing)
 		return;
+	b->held = NULL;
+	if (held)
+		held(b->held_arg);	/* it came before what is queued */
+	if (!b->n) {
+		uv_check_stop(&b->check);
+		return;
+	}
 	b->flushing = true;
 	for (first = 0; first < b->n; first++) {
 		if (b->slot[first].sent)

@@ -85,6 +85,9 @@ enum {
 	VXLAN_TRAIN_MAX = 65507,	/* bytes of one UDP_SEGMENT send */
 	VXLAN_TRAIN_SEGS = 64,		/* datagrams of one (UDP_MAX_SEGMENTS) */
 	VXLAN_SEG_BUF = 65536 + 256,	/* one inner segment, any GSO frame */
+	/* a train waiting for more of its flow, one more after it, and room
+	 * to build a segment past that */
+	VXLAN_TRAIN_BUF = 2 * VXLAN_TRAIN_MAX + VXLAN_SEG_BUF,
 };
 
 union vxlan_sockaddr {
@@ -128,12 +131,36 @@ struct vxlan_port {
 	unsigned int flood_idx[VXLAN_REMOTES_MAX];
 };
 
+/*
+ * A train: datagrams of one flow, back to back in io->train from @start,
+ * all of the first one's size but the last, sent with one sendmsg() and
+ * UDP_SEGMENT (the kernel cuts it, or the NIC: USO).  A TSO frame of 46
+ * segments (64 KiB at MTU 1450) fills one train of 44 and starts another:
+ * that one waits for the next frame of the flow to the same remote, until
+ * the end of the loop's turn at the latest (udp_batch_hold()), and the
+ * frames whose last datagram it holds are counted sent when it goes.
+ */
+struct vxlan_train {
+	struct vxlan_port *vp;
+	struct vxlan_remote *to;	/* NULL: the flood list */
+	int fd;
+	size_t start;			/* where it begins in io->train */
+	size_t len;			/* bytes in the train */
+	size_t base;			/* where this frame's segments began */
+	size_t dgram;			/* its datagrams' size */
+	unsigned int n;			/* and number */
+	unsigned int open_frames;	/* frames whose last datagram it holds */
+	size_t open_bytes;		/* and their length */
+	int last_ret;			/* the last unicast send's result */
+	int err;			/* a flood's first error this frame */
+	bool sent;			/* a flood's copy went out this frame */
+};
+
 /* what the vxlan ports share: the receive batch, the send train */
 struct vxlan_io {
 	uint8_t *buf;			/* VXLAN_RX_BATCH slots of VXLAN_SLOT */
 	uint8_t *seg;			/* VXLAN_SEG_BUF: one inner segment */
-	uint8_t *train;			/* datagrams to send, VXLAN_TRAIN_MAX
-					 * + VXLAN_SEG_BUF */
+	uint8_t *train;			/* datagrams to send, VXLAN_TRAIN_BUF */
 	struct mmsghdr msg[VXLAN_RX_BATCH];
 	struct iovec iov[VXLAN_RX_BATCH];
 	union vxlan_sockaddr from[VXLAN_RX_BATCH];
@@ -143,6 +170,7 @@ struct vxlan_io {
 	} ctl[VXLAN_RX_BATCH];		/* UDP_GRO's segment size */
 	struct vxlan_gro gro;		/* inner TCP coalesced for TAPs */
 	struct udp_batch *batch;	/* unicast datagrams of this turn */
+	struct vxlan_train pend;	/* the train being built or waiting */
 };
 
 static struct vxlan_port *to_vxlan(const struct port *port)
@@ -551,22 +579,6 @@ plain:
 	return 0;
 }
 
-/*
- * A train: the datagrams of one GSO frame, back to back in io->train, all
- * of the first one's size but the last, sent with one sendmsg() and
- * UDP_SEGMENT (the kernel cuts it, or the NIC: USO)
- */
-struct vxlan_train {
-	struct vxlan_port *vp;
-	struct vxlan_remote *to;	/* NULL: the flood list */
-	int fd;
-	size_t len;			/* bytes in the train */
-	size_t dgram;			/* its datagrams' size */
-	unsigned int n;			/* and number */
-	int err;			/* the first send's error */
-	bool sent;			/* one send went out */
-};
-
 static void vxlan_train_flush(struct vxlan_train *t)
 {
 	struct vxlan_port *vp = t->vp;
@@ -574,7 +586,8 @@ static void vxlan_train_flush(struct vxlan_train *t)
 		char buf[CMSG_SPACE(sizeof(uint16_t))];
 		struct cmsghdr align;
 	} ctl;
-	struct iovec iov = { .iov_base = vp->io->train, .iov_len = t->len };
+	struct iovec iov = { .iov_base = vp->io->train + t->start,
+			     .iov_len = t->len };
 	struct vxlan_remote *r, *end = vp->remotes + vp->n_remotes;
 	struct cmsghdr *cm;
 	struct msghdr mh = {
@@ -603,6 +616,8 @@ static void vxlan_train_flush(struct vxlan_train *t)
 			continue;
 		mh.msg_name = &r->addr;
 		ret = vxlan_sendmsg(t->fd, &mh);
+		if (t->to)
+			t->last_ret = ret;
 		if (ret) {
 			r->info.tx_errors++;
 			if (!t->err)
@@ -616,8 +631,23 @@ static void vxlan_train_flush(struct vxlan_train *t)
 		if (t->to)
 			break;
 	}
+	/* frames held open by this train: their result is its */
+	for (; t->open_frames; t->open_frames--) {
+		port_send_done(&vp->port, t->last_ret,
+			       t->open_frames == 1 ? t->open_bytes : 0);
+	}
+	t->open_bytes = 0;
 	t->len = 0;
 	t->n = 0;
+}
+
+/* udp_batch_hold()'s call: the waiting train goes */
+static void vxlan_pend_flush(void *arg)
+{
+	struct vxlan_io *io = arg;
+
+	vxlan_train_flush(&io->pend);
+	io->pend.start = 0;
 }
 
 /* vnet_segment()'s callback: one inner segment onto the train */
@@ -634,7 +664,7 @@ static int vxlan_train_add(const uint8_t *seg, size_t seg_len, void *arg)
 		vxlan_train_flush(t);
 	if (d > VXLAN_TRAIN_MAX)
 		return -EMSGSIZE;
-	p = t->vp->io->train + t->len;
+	p = t->vp->io->train + t->start + t->len;
 	memcpy(p, hdr, VXLAN_HLEN);
 	if (unlikely(strip)) {
 		/* the MAC addresses, then what follows the tag */
@@ -656,7 +686,9 @@ static int vxlan_train_add(const uint8_t *seg, size_t seg_len, void *arg)
 /*
  * vnet_segment()'s callback when the segments are built in the train
  * itself, each right after the VXLAN header written before it: no copy.
- * All segments of a GSO frame have the first one's size but the last.
+ * All segments of a GSO frame have the first one's size but the last;
+ * a train waiting from the frame before may have datagrams of another.
+ * Return: where the next segment goes, from this frame's first (@base).
  */
 static int vxlan_train_put(const uint8_t *seg, size_t seg_len, void *arg)
 {
@@ -664,6 +696,14 @@ static int vxlan_train_put(const uint8_t *seg, size_t seg_len, void *arg)
 	size_t d = VXLAN_HLEN + seg_len;
 
 	memcpy((uint8_t *)seg - VXLAN_HLEN, t->vp->hdr, VXLAN_HLEN);
+	if (t->n && d > t->dgram) {
+		/* larger than the waiting train's: that one goes first, and
+		 * this one, where it lies, begins the next */
+		size_t at = t->start + t->len;
+
+		vxlan_train_flush(t);
+		t->start = at;
+	}
 	if (!t->n)
 		t->dgram = d;
 	t->len += d;
@@ -671,39 +711,73 @@ static int vxlan_train_put(const uint8_t *seg, size_t seg_len, void *arg)
 	if (d < t->dgram || t->n == VXLAN_TRAIN_SEGS ||
 	    t->len + t->dgram > VXLAN_TRAIN_MAX) {
 		vxlan_train_flush(t);
-		return 0;		/* the next one at the start again */
+		t->start = t->base;	/* the next one where this frame began */
+		return 0;
 	}
-	return (int)t->len;		/* right after this one */
+	return (int)(t->start + t->len - t->base);	/* right after it */
 }
 
-/* a GSO frame: segmented in software, sent in trains */
+/*
+ * a GSO frame: segmented in software, sent in trains; the last one, if
+ * full-sized, waits for the flow's next frame (struct vxlan_train)
+ */
 static int vxlan_send_gso(struct vxlan_port *vp, int fd,
 			  const struct virtio_net_hdr *vh, const uint8_t *frame,
 			  size_t len)
 {
-	struct vxlan_train t = {
-		.vp = vp, .fd = fd, .to = vxlan_dst(vp, frame, len),
-	};
+	struct vxlan_io *io = vp->io;
+	struct vxlan_train *t = &io->pend;
+	struct vxlan_remote *to = vxlan_dst(vp, frame, len);
 	uint8_t hdr[VXLAN_HLEN];
+	bool strip;
 	int ret;
 
-	if (!t.to && !vxlan_flood_count(vp))
+	if (!to && !vxlan_flood_count(vp))
 		return -EDESTADDRREQ;
-	udp_batch_flush(vp->io->batch);		/* in order with the trains */
+	strip = vxlan_tx_vni(vp, frame, len, hdr);
+	/*
+	 * What waits goes first (in order), unless this frame continues it:
+	 * the same port, remote and socket, nothing queued since, and room.
+	 * Segments are built after what waits, and after a train goes the
+	 * next starts where this frame began: a waiting train creeps up the
+	 * buffer.  Past VXLAN_TRAIN_MAX a short one moves back to the start
+	 * (a few datagrams copied once every few frames), a long one goes.
+	 */
+	if (t->n && t->start + t->len > VXLAN_TRAIN_MAX &&
+	    t->len <= VXLAN_TRAIN_MAX / 4) {
+		memmove(io->train, io->train + t->start, t->len);
+		t->start = 0;
+	}
+	if (!t->n || !to || t->to != to || t->vp != vp || t->fd != fd ||
+	    strip || udp_batch_pending(io->batch) ||
+	    t->start + t->len > VXLAN_TRAIN_MAX)
+		udp_batch_flush(io->batch);
+	if (!t->n)
+		*t = (struct vxlan_train){ .vp = vp, .to = to, .fd = fd };
+	t->base = t->start + t->len;
+	t->err = 0;
+	t->sent = false;
 	vp->port.stats.tx_segmented++;
-	if (likely(!vxlan_tx_vni(vp, frame, len, hdr)))
+	if (likely(!strip))
 		/* built in the train, behind room for the VXLAN header */
 		ret = vnet_segment(vh, frame, len,
-				   vp->io->train + VXLAN_HLEN,
-				   VXLAN_TRAIN_MAX + VXLAN_SEG_BUF - VXLAN_HLEN,
-				   vxlan_train_put, &t);
+				   io->train + t->base + VXLAN_HLEN,
+				   VXLAN_TRAIN_BUF - t->base - VXLAN_HLEN,
+				   vxlan_train_put, t);
 	else		/* a mapped VLAN: its tag comes off on the way */
-		ret = vnet_segment(vh, frame, len, vp->io->seg, VXLAN_SEG_BUF,
-				   vxlan_train_add, &t);
-	vxlan_train_flush(&t);
+		ret = vnet_segment(vh, frame, len, io->seg, VXLAN_SEG_BUF,
+				   vxlan_train_add, t);
+	if (ret >= 0 && t->n && to && !strip) {
+		/* its last datagrams wait: it is counted when they go */
+		t->open_frames++;
+		t->open_bytes += len;
+		udp_batch_hold(io->batch, vxlan_pend_flush, io);
+		return PORT_SEND_QUEUED;
+	}
+	vxlan_pend_flush(io);
 	if (ret < 0)
 		return ret;
-	return t.sent ? 0 : t.err;
+	return to ? t->last_ret : t->sent ? 0 : t->err;
 }
 
 static int vxlan_send(struct port *port, const void *buf, size_t len)
@@ -1289,7 +1363,7 @@ static int vxlan_init(struct daemon *d, void **priv, char *why,
 		io->buf = malloc((size_t)VXLAN_RX_BATCH * VXLAN_SLOT);
 		io->seg = malloc(VXLAN_SEG_BUF);
 		/* a train, and room to build one more segment after it */
-		io->train = malloc(VXLAN_TRAIN_MAX + VXLAN_SEG_BUF);
+		io->train = malloc(VXLAN_TRAIN_BUF);
 	}
 	if (!io || !io->batch || !io->buf || !io->seg || !io->train ||
 	    vxlan_gro_init(&io->gro)) {

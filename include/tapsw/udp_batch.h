@@ -6,7 +6,8 @@
  * copied into a slot (the caller's buffer is its own again at once); its
  * result comes back through a callback, with the owner and tag it was
  * queued with.  Datagrams of one socket go out in the order they were
- * queued.  No allocation after udp_batch_new().
+ * queued; something held by the caller (udp_batch_hold()) goes before
+ * them.  No allocation after udp_batch_new().
  */
 #ifndef TAPSW_UDP_BATCH_H
 #define TAPSW_UDP_BATCH_H
@@ -80,6 +81,20 @@ int udp_batch_add(struct udp_batch *b, int fd, const struct sockaddr *to,
  * or close a socket or the owner.
  */
 void udp_batch_flush(struct udp_batch *b);
+
+/**
+ * udp_batch_hold() - Something of the caller's also waits for the end of
+ * the turn: call @flush(@arg) at the start of the next flush, before the
+ * queued datagrams go (they came after it).
+ * @b: The queue.
+ * @flush: The caller's flush, called once; NULL: nothing held any more.
+ * @arg: Its argument.
+ *
+ * One holder at a time: a second replaces the first.  For a vxlan port's
+ * train, whose last datagrams wait for more segments of the same flow.
+ */
+void udp_batch_hold(struct udp_batch *b, void (*flush)(void *arg),
+		    void *arg);
 
 /**
  * udp_batch_pending() - Does anything wait?

@@ -26,6 +26,15 @@ static int last_err;
 static int owner_token;
 static size_t bytes_done;
 static unsigned int tags_seen[N + 10];
+static unsigned int held_calls, done_at_hold;
+
+/* udp_batch_hold()'s flush: how many datagrams were done when it ran */
+static void on_held(void *arg)
+{
+	(void)arg;
+	held_calls++;
+	done_at_hold = n_done;
+}
 
 static void on_done(void *owner, unsigned int tag, int ret, size_t len)
 {
@@ -89,7 +98,7 @@ int main(void)
 	int pipefd[2], in_order;
 	char text[64];
 
-	plan_tests(12);
+	plan_tests(14);
 	if (rxa < 0 || rxb < 0 || txa < 0 || txb < 0 || !b || pipe(pipefd))
 		return 99;
 
@@ -150,6 +159,22 @@ int main(void)
 	ok(ca == 4, "the 4 on the socket arrived (%u)", ca);
 	ok(!uv_loop_alive(loop) && !udp_batch_pending(b),
 	   "nothing waits; the check handle is stopped");
+
+	/* something held: it goes first, and alone at the turn's end */
+	n_done = 0;
+	udp_batch_hold(b, on_held, NULL);
+	udp_batch_add(b, txa, (struct sockaddr *)&ra, sizeof(ra),
+		      &(struct iovec){ .iov_base = "a 0", .iov_len = 3 }, 1,
+		      &owner_token, 0);
+	uv_run(loop, UV_RUN_NOWAIT);
+	ok(held_calls == 1 && done_at_hold == 0 && n_done == 1,
+	   "the held flush ran once, before the queued datagram (%u, %u)",
+	   held_calls, done_at_hold);
+	udp_batch_hold(b, on_held, NULL);
+	uv_run(loop, UV_RUN_NOWAIT);
+	ok(held_calls == 2 && !uv_loop_alive(loop),
+	   "held alone, it ran at the turn's end; nothing left to run");
+	read_in_order(rxa, 'a', &ca);
 
 	udp_batch_free(b);
 	uv_run(loop, UV_RUN_DEFAULT);
