@@ -3,10 +3,13 @@
  * udp_batch.c - datagrams queued in one turn of the loop, sent at its end
  * with sendmmsg() per socket (udp_batch.h).
  *
- * The queue is flushed by a uv_check handle, which libuv runs after the
- * turn's I/O callbacks: a frame read from a TAP and switched to a vxlan
- * port in that turn goes out before the loop sleeps again, so batching
- * adds no wait.  The handle runs only while something is queued.
+ * The queue is flushed by a uv_idle handle, started while something is
+ * queued: libuv runs it at the start of the next turn, after the timers
+ * and before it polls, and does not sleep in between while it is
+ * started.  A frame read from a TAP and switched to a vxlan port goes out
+ * before the loop sleeps again, so batching adds no wait, whichever phase
+ * queued it (I/O, timers, or another idle or check handle; a uv_check
+ * handle would miss what timers queue, and the loop would sleep on it).
  *
  * A flush takes the oldest datagram not yet sent, gathers every later
  * one on the same socket into one sendmmsg() vector, in order, and sends
@@ -35,7 +38,7 @@ struct udp_batch_slot {
 };
 
 struct udp_batch {
-	uv_check_t check;		/* first: the handle's memory is ours */
+	uv_idle_t idle;			/* first: the handle's memory is ours */
 	udp_batch_done_t done;
 	void (*held)(void *arg);	/* udp_batch_hold()'s, or NULL */
 	void *held_arg;
@@ -47,7 +50,7 @@ struct udp_batch {
 	struct udp_batch_slot slot[UDP_BATCH_SLOTS];
 };
 
-static void udp_batch_check_cb(uv_check_t *h)
+static void udp_batch_idle_cb(uv_idle_t *h)
 {
 	udp_batch_flush((struct udp_batch *)h->data);
 }
@@ -58,8 +61,8 @@ struct udp_batch *udp_batch_new(uv_loop_t *loop, udp_batch_done_t done)
 
 	if (!b)
 		return NULL;
-	uv_check_init(loop, &b->check);
-	b->check.data = b;
+	uv_idle_init(loop, &b->idle);
+	b->idle.data = b;
 	b->done = done;
 	return b;
 }
@@ -74,7 +77,7 @@ void udp_batch_free(struct udp_batch *b)
 	if (!b)
 		return;
 	udp_batch_flush(b);
-	uv_close((uv_handle_t *)&b->check, udp_batch_free_cb);
+	uv_close((uv_handle_t *)&b->idle, udp_batch_free_cb);
 }
 
 bool udp_batch_pending(const struct udp_batch *b)
@@ -88,7 +91,7 @@ void udp_batch_hold(struct udp_batch *b, void (*flush)(void *arg),
 	b->held = flush;
 	b->held_arg = arg;
 	if (flush)
-		uv_check_start(&b->check, udp_batch_check_cb);
+		uv_idle_start(&b->idle, udp_batch_idle_cb);
 }
 
 int udp_batch_add(struct udp_batch *b, int fd, const struct sockaddr *to,
@@ -119,7 +122,7 @@ int udp_batch_add(struct udp_batch *b, int fd, const struct sockaddr *to,
 		len += iov[i].iov_len;
 	}
 	if (!b->n++)
-		uv_check_start(&b->check, udp_batch_check_cb);
+		uv_idle_start(&b->idle, udp_batch_idle_cb);
 	return 0;
 }
 
@@ -168,7 +171,7 @@ void udp_batch_flush(struct udp_batch *b)
 	if (held)
 		held(b->held_arg);	/* it came before what is queued */
 	if (!b->n) {
-		uv_check_stop(&b->check);
+		uv_idle_stop(&b->idle);
 		return;
 	}
 	b->flushing = true;
@@ -194,5 +197,5 @@ void udp_batch_flush(struct udp_batch *b)
 	}
 	b->n = 0;
 	b->flushing = false;
-	uv_check_stop(&b->check);
+	uv_idle_stop(&b->idle);
 }

@@ -36,8 +36,8 @@ typedef void (*udp_batch_done_t)(void *owner, unsigned int tag, int ret,
 				 size_t len);
 
 /**
- * udp_batch_new() - A queue flushed at the end of each turn of @loop.
- * @loop: The loop (a uv_check handle is started while datagrams wait).
+ * udp_batch_new() - A queue flushed before @loop polls again.
+ * @loop: The loop (a uv_idle handle runs while datagrams wait).
  * @done: Called for every datagram once sent, or not.
  *
  * Return: the queue, or NULL without memory.
